@@ -1,0 +1,168 @@
+/**
+ * Ask/tell: a sampler and a scheduler over one study's history.
+ * A strategy's state is a pure function of its seed and the sequence of
+ * asks and tells it received, so replaying a study's event log rebuilds it.
+ */
+import { deriveRng } from "./rng";
+import { assertSpace, encode, type Space } from "./space";
+import type { Direction, Job, Sampler, Scheduler, StudyView, TrialState, TrialStatus, Verdict } from "./types";
+
+export type StrategyOptions = {
+  space: Space;
+  direction: Direction;
+  maxEpochs: number;
+  seed: number;
+  sampler: Sampler;
+  scheduler: Scheduler;
+};
+
+type MutableTrial = {
+  number: number;
+  params: TrialState["params"];
+  z: number[];
+  status: TrialStatus;
+  losses: number[];
+  targetEpoch: number;
+  bestLoss: number;
+  bestEpoch: number;
+  reason?: string;
+};
+
+/** The best point seen so far: which trial, at which epoch, and its loss. */
+export type Incumbent = { trial: number; epoch: number; loss: number };
+
+export class Strategy {
+  readonly space: Space;
+  readonly direction: Direction;
+  readonly maxEpochs: number;
+  readonly seed: number;
+  private readonly sampler: Sampler;
+  private readonly scheduler: Scheduler;
+  private readonly list: MutableTrial[] = [];
+
+  constructor(options: StrategyOptions) {
+    assertSpace(options.space);
+    if (!Number.isInteger(options.maxEpochs) || options.maxEpochs < 1) {
+      throw new RangeError(`strategy: maxEpochs must be a positive integer, got ${options.maxEpochs}`);
+    }
+    this.space = options.space;
+    this.direction = options.direction;
+    this.maxEpochs = options.maxEpochs;
+    this.seed = options.seed;
+    this.sampler = options.sampler;
+    this.scheduler = options.scheduler;
+  }
+
+  /** A short name such as "random+fifo(patience=5)". */
+  get name(): string {
+    return `${this.sampler.name}+${this.scheduler.name}`;
+  }
+
+  /** Every trial so far, in order of creation. */
+  get trials(): readonly TrialState[] {
+    return this.list;
+  }
+
+  private view(): StudyView {
+    return { space: this.space, maxEpochs: this.maxEpochs, trials: this.list };
+  }
+
+  /**
+   * The next job, or null when the scheduler waits for running trials (or
+   * wants a new configuration while `allowNew` is false).
+   */
+  ask(options: { allowNew?: boolean } = {}): Job | null {
+    const want = this.scheduler.next(this.view());
+    if (want === null) return null;
+    const toEpoch = Math.min(this.maxEpochs, want.toEpoch);
+    if (want.kind === "continue") {
+      const trial = this.list[want.trial];
+      if (!trial || trial.status !== "paused") throw new Error(`scheduler asked to continue trial ${want.trial}, which is not paused`);
+      if (toEpoch <= trial.losses.length) throw new Error(`scheduler asked to continue trial ${want.trial} to epoch ${toEpoch}, which it has passed`);
+      trial.status = "running";
+      trial.targetEpoch = toEpoch;
+      trial.reason = undefined;
+      return { kind: "continue", trial: trial.number, toEpoch };
+    }
+    if (options.allowNew === false) return null;
+    const number = this.list.length;
+    const params = this.sampler.sample(this.view(), deriveRng(this.seed, "sample", number), number);
+    this.list.push({
+      number,
+      params,
+      z: encode(this.space, params),
+      status: "running",
+      losses: [],
+      targetEpoch: toEpoch,
+      bestLoss: Infinity,
+      bestEpoch: 0,
+    });
+    return { kind: "new", trial: number, params, toEpoch };
+  }
+
+  /** Takes one epoch's reported value and answers continue, pause or stop. */
+  tell(report: { trial: number; epoch: number; value: number }): Verdict {
+    const trial = this.list[report.trial];
+    if (!trial) throw new Error(`tell: unknown trial ${report.trial}`);
+    if (trial.status !== "running") throw new Error(`tell: trial ${report.trial} is ${trial.status}, not running`);
+    if (report.epoch !== trial.losses.length + 1) {
+      throw new Error(`tell: trial ${report.trial} expected epoch ${trial.losses.length + 1}, got ${report.epoch}`);
+    }
+    const loss = this.toLoss(report.value);
+    trial.losses.push(loss);
+    if (loss < trial.bestLoss) {
+      trial.bestLoss = loss;
+      trial.bestEpoch = report.epoch;
+    }
+    let verdict = this.scheduler.onReport(trial, this.view());
+    if (verdict.decision === "continue" && report.epoch >= trial.targetEpoch) {
+      verdict =
+        report.epoch >= this.maxEpochs
+          ? { decision: "stop", status: "completed", reason: `reached ${this.maxEpochs} epochs` }
+          : { decision: "pause", status: "paused", reason: `reached epoch ${report.epoch}` };
+    }
+    if (verdict.decision !== "continue") {
+      trial.status = verdict.status ?? (verdict.decision === "pause" ? "paused" : "pruned");
+      trial.reason = verdict.reason;
+    }
+    return verdict;
+  }
+
+  /** Marks a running trial failed (crashed, interrupted, or stopped from outside). */
+  fail(trialNumber: number, reason: string): void {
+    const trial = this.list[trialNumber];
+    if (!trial) throw new Error(`fail: unknown trial ${trialNumber}`);
+    trial.status = "failed";
+    trial.reason = reason;
+  }
+
+  /** Ends a running trial at the user's request, keeping what it reported. */
+  halt(trialNumber: number, reason: string): void {
+    const trial = this.list[trialNumber];
+    if (!trial) throw new Error(`halt: unknown trial ${trialNumber}`);
+    if (trial.status === "running" || trial.status === "paused") {
+      trial.status = "pruned";
+      trial.reason = reason;
+    }
+  }
+
+  /** The best loss over every trial and epoch reported, or null before the first report. */
+  incumbent(): Incumbent | null {
+    let best: Incumbent | null = null;
+    for (const t of this.list) {
+      if (t.bestEpoch > 0 && (best === null || t.bestLoss < best.loss)) best = { trial: t.number, epoch: t.bestEpoch, loss: t.bestLoss };
+    }
+    return best;
+  }
+
+  /** Converts a reported value into a loss (lower is better); non-finite values are the worst loss. */
+  toLoss(value: number): number {
+    if (!Number.isFinite(value)) return Infinity;
+    return this.direction === "minimize" ? value : -value;
+  }
+
+  /** Converts a loss back into the study's metric. */
+  fromLoss(loss: number): number {
+    return this.direction === "minimize" ? loss : -loss;
+  }
+}

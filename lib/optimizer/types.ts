@@ -1,0 +1,60 @@
+/** Shared vocabulary of the optimizer core: trials as the strategy sees them, jobs and decisions. */
+import type { Params, Space } from "./space";
+import type { Rng } from "./rng";
+
+export type Direction = "minimize" | "maximize";
+
+/** What the strategy answers after each report, as Ray Tune's schedulers do. */
+export type Decision = "continue" | "pause" | "stop";
+
+/** How a trial ended, or that it is still going. */
+export type TrialStatus = "running" | "paused" | "completed" | "pruned" | "failed";
+
+/** The answer to one report: the decision, and for a stop or pause, why. */
+export type Verdict = { decision: Decision; status?: TrialStatus; reason?: string };
+
+/** A trial as the strategy sees it. Values are losses: lower is better, whatever the study's direction. */
+export interface TrialState {
+  readonly number: number;
+  readonly params: Params;
+  /** The params in unit coordinates, in the order of the space. */
+  readonly z: readonly number[];
+  readonly status: TrialStatus;
+  /** losses[e - 1] is the loss after epoch e; non-finite reports are stored as Infinity. */
+  readonly losses: readonly number[];
+  /** The epoch the current or last job trains to. */
+  readonly targetEpoch: number;
+  readonly bestLoss: number;
+  readonly bestEpoch: number;
+  readonly reason?: string;
+}
+
+/** The next piece of work: train a new configuration, or continue a paused trial from its checkpoint. */
+export type Job =
+  | { kind: "new"; trial: number; params: Params; toEpoch: number }
+  | { kind: "continue"; trial: number; toEpoch: number };
+
+/** What a scheduler wants next: a new configuration trained to an epoch, a continuation, or nothing now. */
+export type SchedulerJob = { kind: "new"; toEpoch: number } | { kind: "continue"; trial: number; toEpoch: number } | null;
+
+/** Read-only view of the study that samplers and schedulers decide from. */
+export interface StudyView {
+  readonly space: Space;
+  readonly maxEpochs: number;
+  readonly trials: readonly TrialState[];
+}
+
+/** Proposes configurations. A sampler never sees storage, only the study view and its own Rng. */
+export interface Sampler {
+  readonly name: string;
+  sample(view: StudyView, rng: Rng, trialNumber: number): Params;
+}
+
+/** Decides how far each trial trains: which to start, continue, pause or stop. */
+export interface Scheduler {
+  readonly name: string;
+  /** The next job it wants, or null when it waits for running trials. */
+  next(view: StudyView): SchedulerJob;
+  /** Judges a trial right after its newest loss was appended. */
+  onReport(trial: TrialState, view: StudyView): Verdict;
+}
