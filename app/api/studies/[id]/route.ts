@@ -1,0 +1,13 @@
+import { getStudyDetail } from "@/db/queries";
+import { handle } from "@/lib/api/http";
+import { found, studyIdOf } from "@/lib/api/route-params";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
+  return handle(async () => {
+    const id = await studyIdOf(context);
+    return Response.json(found(getStudyDetail(id), id));
+  });
+}

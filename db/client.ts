@@ -1,0 +1,53 @@
+/**
+ * The one SQLite connection of this process, opened lazily (so `next build`
+ * never opens it) and kept on globalThis so dev reloads do not reopen it.
+ * Migrations are applied on first open.
+ */
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import fs from "node:fs";
+import path from "node:path";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+type Holder = { db: Db; file: string };
+const globalKey = Symbol.for("hypersieve.db");
+const holder = globalThis as unknown as { [globalKey]?: Holder };
+
+/** The database file: HYPERSIEVE_DB, or data/hypersieve.db under the working directory. */
+export function databaseFile(): string {
+  return path.resolve(process.env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db"));
+}
+
+/** Opens a database file with WAL, a busy timeout and foreign keys, and migrates it. */
+export function openDatabase(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // FULL: a committed report survives a power loss too, not only a process crash.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "db", "migrations") });
+  return db as Db;
+}
+
+/** This process's connection, opened on first use. */
+export function getDb(): Db {
+  const file = databaseFile();
+  const current = holder[globalKey];
+  if (current && current.file === file) return current.db;
+  current?.db.$client.close();
+  const db = openDatabase(file);
+  holder[globalKey] = { db, file };
+  return db;
+}
+
+/** Closes this process's connection (tests and clean shutdown). */
+export function closeDb(): void {
+  holder[globalKey]?.db.$client.close();
+  delete holder[globalKey];
+}

@@ -1,0 +1,367 @@
+/**
+ * Named queries: the only place the project talks SQL. Every write that
+ * acknowledges something (a study, a job, a report) is one transaction,
+ * committed before the function returns.
+ */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
+import type { Params, Space } from "../lib/optimizer/space";
+import { objectiveTitle } from "../lib/objectives/registry";
+import { getDb } from "./client";
+import { events, measurements, studies, trials } from "./schema";
+
+type StudyRecord = typeof studies.$inferSelect;
+type TrialRecord = typeof trials.$inferSelect;
+
+const now = () => new Date().toISOString();
+
+export type NewStudy = {
+  name: string;
+  objective: string;
+  metric: string;
+  direction: "minimize" | "maximize";
+  strategy: string;
+  space: Space;
+  budget: Budget;
+  maxEpochs: number;
+  parallelism: number;
+  seed: number;
+  patience: number | null;
+  epochDelayMs: number;
+};
+
+/** Event types of the study log; "job", "report", "trial_failed" and "trial_halted" are replayed into the strategy. */
+export type EventType =
+  | "study_created"
+  | "study_status"
+  | "job"
+  | "report"
+  | "trial_finished"
+  | "trial_failed"
+  | "trial_halted"
+  | "trial_suspended"
+  | "trial_resumed";
+
+function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
+  getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
+}
+
+/** Inserts a study in status running, with its creation event. */
+export function insertStudy(input: NewStudy): StudyRecord {
+  const db = getDb();
+  return db.transaction(() => {
+    const t = now();
+    const row = db
+      .insert(studies)
+      .values({
+        name: input.name,
+        objective: input.objective,
+        metric: input.metric,
+        direction: input.direction,
+        strategy: input.strategy,
+        space: input.space,
+        budgetKind: input.budget.kind,
+        budgetValue: input.budget.value,
+        maxEpochs: input.maxEpochs,
+        parallelism: input.parallelism,
+        seed: input.seed,
+        patience: input.patience,
+        epochDelayMs: input.epochDelayMs,
+        status: "running",
+        createdAt: t,
+        updatedAt: t,
+      })
+      .returning()
+      .get();
+    appendEvent(row.id, null, "study_created", { strategy: input.strategy, seed: input.seed });
+    return row;
+  });
+}
+
+/** One study's row, or undefined. */
+export function getStudyRecord(id: number): StudyRecord | undefined {
+  return getDb().select().from(studies).where(eq(studies.id, id)).get();
+}
+
+/** Ids of the studies in a status, oldest first. */
+export function getStudyIdsByStatus(status: StudyStatus): number[] {
+  return getDb().select({ id: studies.id }).from(studies).where(eq(studies.status, status)).orderBy(asc(studies.id)).all().map((r) => r.id);
+}
+
+/** Sets a study's status (and error), with an event; finished statuses stamp finishedAt. */
+export function setStudyStatus(id: number, status: StudyStatus, error: string | null = null): void {
+  const db = getDb();
+  db.transaction(() => {
+    const t = now();
+    const finished = status === "completed" || status === "stopped" || status === "failed";
+    db.update(studies)
+      .set({ status, error, updatedAt: t, finishedAt: finished ? t : null })
+      .where(eq(studies.id, id))
+      .run();
+    appendEvent(id, null, "study_status", { status, error });
+  });
+}
+
+/** Records a new trial for a "new" job, with the job event; returns the trial's row id. */
+export function insertTrial(studyId: number, job: { trial: number; params: Params; toEpoch: number }): number {
+  const db = getDb();
+  return db.transaction(() => {
+    const t = now();
+    const row = db
+      .insert(trials)
+      .values({ studyId, number: job.trial, params: job.params, status: "running", targetEpoch: job.toEpoch, createdAt: t, updatedAt: t })
+      .returning({ id: trials.id })
+      .get();
+    appendEvent(studyId, row.id, "job", { kind: "new", trial: job.trial, params: job.params, toEpoch: job.toEpoch });
+    return row.id;
+  });
+}
+
+/**
+ * Sets a trial running again to a later epoch. A "continue" job of the
+ * strategy is logged for replay; a trial resumed after a study pause is not,
+ * since the strategy never saw it stop.
+ */
+export function continueTrial(studyId: number, trialId: number, job: { trial: number; toEpoch: number }, isJob = true): void {
+  const db = getDb();
+  db.transaction(() => {
+    db.update(trials).set({ status: "running", targetEpoch: job.toEpoch, reason: null, finishedAt: null, updatedAt: now() }).where(eq(trials.id, trialId)).run();
+    if (isJob) appendEvent(studyId, trialId, "job", { kind: "continue", trial: job.trial, toEpoch: job.toEpoch });
+    else appendEvent(studyId, trialId, "trial_resumed", { trial: job.trial, toEpoch: job.toEpoch });
+  });
+}
+
+/** What became of a report: stored now, or a repeat of one already stored. */
+export type ReportOutcome = "stored" | "duplicate";
+
+/**
+ * Stores one epoch's value, updates the trial's and the study's best and the
+ * epochs spent, and logs the report, in one transaction. A repeat of a stored
+ * (trial, epoch) with the same value is a no-op; a different value throws.
+ */
+export function recordMeasurement(r: {
+  studyId: number;
+  trialId: number;
+  trialNumber: number;
+  epoch: number;
+  value: number;
+  loss: number;
+  extra?: Record<string, unknown> | null;
+}): ReportOutcome {
+  const db = getDb();
+  return db.transaction(() => {
+    const existing = db
+      .select({ value: measurements.value })
+      .from(measurements)
+      .where(and(eq(measurements.trialId, r.trialId), eq(measurements.epoch, r.epoch)))
+      .get();
+    const stored = Number.isFinite(r.value) ? r.value : null;
+    if (existing) {
+      if (existing.value === stored) return "duplicate";
+      throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
+    }
+    const t = now();
+    db.insert(measurements).values({ trialId: r.trialId, epoch: r.epoch, value: stored, extra: r.extra ?? null, createdAt: t }).run();
+    const trial = db.select().from(trials).where(eq(trials.id, r.trialId)).get();
+    if (!trial) throw new Error(`trial id ${r.trialId} does not exist`);
+    const study = db.select().from(studies).where(eq(studies.id, r.studyId)).get();
+    if (!study) throw new Error(`study ${r.studyId} does not exist`);
+    const sign = study.direction === "minimize" ? 1 : -1;
+    const improvesTrial = stored !== null && (trial.bestValue === null || sign * stored < sign * trial.bestValue);
+    db.update(trials)
+      .set({
+        lastEpoch: Math.max(trial.lastEpoch, r.epoch),
+        bestValue: improvesTrial ? stored : trial.bestValue,
+        bestEpoch: improvesTrial ? r.epoch : trial.bestEpoch,
+        updatedAt: t,
+      })
+      .where(eq(trials.id, r.trialId))
+      .run();
+    const improvesStudy = stored !== null && (study.bestValue === null || sign * stored < sign * study.bestValue);
+    db.update(studies)
+      .set({
+        epochsSpent: sql`${studies.epochsSpent} + 1`,
+        updatedAt: t,
+        ...(improvesStudy ? { bestValue: stored, bestTrialId: r.trialId, bestEpoch: r.epoch } : {}),
+      })
+      .where(eq(studies.id, r.studyId))
+      .run();
+    appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: r.value });
+    return "stored";
+  });
+}
+
+/** Ends a trial's job: paused (may continue later), completed, pruned, failed or interrupted. */
+export function finishTrial(
+  studyId: number,
+  trialId: number,
+  trialNumber: number,
+  status: TrialStatusName,
+  reason: string | null,
+  eventType: "trial_finished" | "trial_failed" | "trial_halted" | "trial_suspended" = "trial_finished",
+): void {
+  const db = getDb();
+  db.transaction(() => {
+    const t = now();
+    const final = status !== "paused" && status !== "running";
+    db.update(trials).set({ status, reason, updatedAt: t, finishedAt: final ? t : null }).where(eq(trials.id, trialId)).run();
+    appendEvent(studyId, trialId, eventType, { trial: trialNumber, status, reason });
+  });
+}
+
+/** Marks every trial still "running" as interrupted (after a crash); returns how many per study. */
+export function markRunningTrialsInterrupted(): { studyId: number; trialId: number; number: number }[] {
+  const db = getDb();
+  return db.transaction(() => {
+    const stale = db.select({ id: trials.id, studyId: trials.studyId, number: trials.number }).from(trials).where(eq(trials.status, "running")).all();
+    const t = now();
+    for (const s of stale) {
+      db.update(trials).set({ status: "interrupted", reason: "the server stopped while it ran", updatedAt: t, finishedAt: t }).where(eq(trials.id, s.id)).run();
+      appendEvent(s.studyId, s.id, "trial_failed", { trial: s.number, status: "interrupted", reason: "the server stopped while it ran" });
+    }
+    return stale.map((s) => ({ studyId: s.studyId, trialId: s.id, number: s.number }));
+  });
+}
+
+/** A study's replayable events in order. */
+export function getReplayEvents(studyId: number): { type: EventType; payload: Record<string, unknown> }[] {
+  return getDb()
+    .select({ type: events.type, payload: events.payload })
+    .from(events)
+    .where(and(eq(events.studyId, studyId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted"])))
+    .orderBy(asc(events.id))
+    .all() as { type: EventType; payload: Record<string, unknown> }[];
+}
+
+/** Trials of a study in a status (e.g. the suspended ones of a paused study). */
+export function getTrialRecords(studyId: number, status?: TrialStatusName): TrialRecord[] {
+  const where = status ? and(eq(trials.studyId, studyId), eq(trials.status, status)) : eq(trials.studyId, studyId);
+  return getDb().select().from(trials).where(where).orderBy(asc(trials.number)).all();
+}
+
+function trialCounts(studyIds: number[]): Map<number, { total: number; running: number }> {
+  const counts = new Map<number, { total: number; running: number }>();
+  if (studyIds.length === 0) return counts;
+  const rows = getDb()
+    .select({
+      studyId: trials.studyId,
+      total: sql<number>`count(*)`,
+      running: sql<number>`sum(case when ${trials.status} = 'running' then 1 else 0 end)`,
+    })
+    .from(trials)
+    .where(inArray(trials.studyId, studyIds))
+    .groupBy(trials.studyId)
+    .all();
+  for (const r of rows) counts.set(r.studyId, { total: Number(r.total), running: Number(r.running ?? 0) });
+  return counts;
+}
+
+function toSummary(s: StudyRecord, counts: { total: number; running: number } | undefined, bestTrialNumber: number | null, title: string): StudySummary {
+  const trialCount = counts?.total ?? 0;
+  const progress =
+    s.status === "completed" ? 1 : s.budgetKind === "epochs" ? s.epochsSpent / s.budgetValue : trialCount / s.budgetValue;
+  return {
+    id: s.id,
+    name: s.name,
+    objective: s.objective,
+    objectiveTitle: title,
+    metric: s.metric,
+    direction: s.direction,
+    strategy: s.strategy,
+    status: s.status,
+    space: s.space as StudySummary["space"],
+    budget: { kind: s.budgetKind, value: s.budgetValue },
+    maxEpochs: s.maxEpochs,
+    parallelism: s.parallelism,
+    seed: s.seed,
+    patience: s.patience,
+    epochDelayMs: s.epochDelayMs,
+    bestValue: s.bestValue,
+    bestTrial: bestTrialNumber,
+    bestEpoch: s.bestEpoch,
+    epochsSpent: s.epochsSpent,
+    trialCount,
+    runningCount: counts?.running ?? 0,
+    progress: Math.min(1, progress),
+    error: s.error,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    finishedAt: s.finishedAt,
+  };
+}
+
+function bestTrialNumbers(ids: (number | null)[]): Map<number, number> {
+  const present = ids.filter((x): x is number => x !== null);
+  if (present.length === 0) return new Map();
+  const rows = getDb().select({ id: trials.id, number: trials.number }).from(trials).where(inArray(trials.id, present)).all();
+  return new Map(rows.map((r) => [r.id, r.number]));
+}
+
+/** Every study, newest first, as the list page shows it. */
+export function listStudies(): StudySummary[] {
+  const rows = getDb().select().from(studies).orderBy(sql`${studies.id} desc`).all();
+  const counts = trialCounts(rows.map((r) => r.id));
+  const best = bestTrialNumbers(rows.map((r) => r.bestTrialId));
+  return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? null : best.get(r.bestTrialId) ?? null, objectiveTitle(r.objective)));
+}
+
+/** One study's summary, or null. */
+export function getStudySummary(id: number): StudySummary | null {
+  const s = getStudyRecord(id);
+  if (!s) return null;
+  const best = bestTrialNumbers([s.bestTrialId]);
+  return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? null : best.get(s.bestTrialId) ?? null, objectiveTitle(s.objective));
+}
+
+function toTrialRow(t: TrialRecord): TrialRow {
+  return {
+    id: t.id,
+    number: t.number,
+    params: t.params as TrialRow["params"],
+    status: t.status,
+    bestValue: t.bestValue,
+    bestEpoch: t.bestEpoch,
+    epochs: t.lastEpoch,
+    reason: t.reason,
+    createdAt: t.createdAt,
+    finishedAt: t.finishedAt,
+  };
+}
+
+/** A study with all of its trials, or null. */
+export function getStudyDetail(id: number): StudyDetail | null {
+  const study = getStudySummary(id);
+  if (!study) return null;
+  return { study, trials: getTrialRecords(id).map(toTrialRow) };
+}
+
+/** Every trial's learning curve; non-finite reports are left out of the points. */
+export function getCurves(id: number): CurvesResponse {
+  const s = getStudyRecord(id);
+  if (!s) return { curves: [], maxEpochs: 0 };
+  const rows = getDb()
+    .select({ number: trials.number, status: trials.status, epoch: measurements.epoch, value: measurements.value })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(eq(trials.studyId, id))
+    .orderBy(asc(trials.number), asc(measurements.epoch))
+    .all();
+  const curves: Curve[] = [];
+  for (const r of rows) {
+    let curve = curves[curves.length - 1];
+    if (!curve || curve.trial !== r.number) {
+      curve = { trial: r.number, status: r.status, points: [] };
+      curves.push(curve);
+    }
+    if (r.value !== null) curve.points.push([r.epoch, r.value]);
+  }
+  return { curves, maxEpochs: s.maxEpochs };
+}
+
+/** Row counts of every table, for tests that check a rejected request wrote nothing. */
+export function tableCounts(): Record<"studies" | "trials" | "measurements" | "events", number> {
+  const db = getDb();
+  const count = (table: typeof studies | typeof trials | typeof measurements | typeof events) =>
+    Number(db.select({ n: sql<number>`count(*)` }).from(table).get()?.n ?? 0);
+  return { studies: count(studies), trials: count(trials), measurements: count(measurements), events: count(events) };
+}

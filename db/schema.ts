@@ -1,0 +1,89 @@
+/**
+ * The database schema: studies, trials, measurements (one row per trial and
+ * epoch) and the append-only event log that feeds live views and replay.
+ */
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const studies = sqliteTable("studies", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  objective: text("objective").notNull(),
+  metric: text("metric").notNull(),
+  direction: text("direction", { enum: ["minimize", "maximize"] }).notNull(),
+  strategy: text("strategy").notNull(),
+  /** The search space as JSON (lib/optimizer/space.ts Space). */
+  space: text("space", { mode: "json" }).notNull(),
+  budgetKind: text("budget_kind", { enum: ["epochs", "trials"] }).notNull(),
+  budgetValue: integer("budget_value").notNull(),
+  maxEpochs: integer("max_epochs").notNull(),
+  parallelism: integer("parallelism").notNull(),
+  seed: integer("seed").notNull(),
+  patience: integer("patience"),
+  epochDelayMs: integer("epoch_delay_ms").notNull().default(0),
+  status: text("status", { enum: ["running", "paused", "stopped", "completed", "failed"] }).notNull(),
+  bestValue: real("best_value"),
+  bestTrialId: integer("best_trial_id"),
+  bestEpoch: integer("best_epoch"),
+  epochsSpent: integer("epochs_spent").notNull().default(0),
+  error: text("error"),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  finishedAt: text("finished_at"),
+});
+
+export const trials = sqliteTable(
+  "trials",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    studyId: integer("study_id")
+      .notNull()
+      .references(() => studies.id, { onDelete: "cascade" }),
+    /** The strategy's trial number, 0, 1, 2 … within the study. */
+    number: integer("number").notNull(),
+    params: text("params", { mode: "json" }).notNull(),
+    status: text("status", { enum: ["running", "paused", "completed", "pruned", "failed", "interrupted"] }).notNull(),
+    parentTrialId: integer("parent_trial_id"),
+    startEpoch: integer("start_epoch").notNull().default(0),
+    /** The epoch the current job trains to. */
+    targetEpoch: integer("target_epoch").notNull(),
+    lastEpoch: integer("last_epoch").notNull().default(0),
+    bestValue: real("best_value"),
+    bestEpoch: integer("best_epoch"),
+    reason: text("reason"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [uniqueIndex("trials_study_number").on(t.studyId, t.number), index("trials_study_status").on(t.studyId, t.status)],
+);
+
+export const measurements = sqliteTable(
+  "measurements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    trialId: integer("trial_id")
+      .notNull()
+      .references(() => trials.id, { onDelete: "cascade" }),
+    epoch: integer("epoch").notNull(),
+    /** The reported value; null when the report was not finite (a diverged run). */
+    value: real("value"),
+    extra: text("extra", { mode: "json" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("measurements_trial_epoch").on(t.trialId, t.epoch)],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    studyId: integer("study_id")
+      .notNull()
+      .references(() => studies.id, { onDelete: "cascade" }),
+    trialId: integer("trial_id"),
+    type: text("type").notNull(),
+    payload: text("payload", { mode: "json" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("events_study").on(t.studyId, t.id)],
+);

@@ -1,0 +1,75 @@
+/**
+ * The study runner of this server process: one per process, kept on
+ * globalThis so that dev-server reloads reuse it instead of doubling it.
+ */
+import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
+import { StudyRun } from "./study-run";
+
+export class Engine {
+  private readonly runs = new Map<number, StudyRun>();
+  private started = false;
+
+  /**
+   * Recovers after a restart: trials that were running when the process died
+   * are marked interrupted, and every running study carries on.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const interrupted = markRunningTrialsInterrupted();
+    if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
+    for (const id of getStudyIdsByStatus("running")) {
+      try {
+        this.run(id).pump();
+      } catch (error) {
+        console.error(`[hypersieve] could not resume study ${id}:`, error);
+      }
+    }
+  }
+
+  /** The live run of a study, loaded (and its strategy replayed) on first use. */
+  run(studyId: number): StudyRun {
+    let run = this.runs.get(studyId);
+    if (!run) {
+      run = StudyRun.load(studyId);
+      this.runs.set(studyId, run);
+    }
+    return run;
+  }
+
+  /** Starts a study that was just inserted. */
+  launch(studyId: number): void {
+    this.start();
+    this.run(studyId).pump();
+  }
+
+  async pause(studyId: number): Promise<void> {
+    this.start();
+    await this.run(studyId).pause();
+  }
+
+  resume(studyId: number): void {
+    this.start();
+    this.run(studyId).resume();
+  }
+
+  async stop(studyId: number): Promise<void> {
+    this.start();
+    await this.run(studyId).stop();
+  }
+
+  /** Forgets every loaded run (tests that reopen a database). */
+  async reset(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => r.idle()));
+    this.runs.clear();
+    this.started = false;
+  }
+}
+
+const key = Symbol.for("hypersieve.engine");
+const holder = globalThis as unknown as { [key]?: Engine };
+
+/** This process's engine. */
+export function getEngine(): Engine {
+  return (holder[key] ??= new Engine());
+}

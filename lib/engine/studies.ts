@@ -1,0 +1,97 @@
+/**
+ * Study commands shared by route handlers and the CLI: validate against the
+ * objective, write, and hand over to the engine.
+ */
+import { getStudyRecord, getStudySummary, insertStudy } from "../../db/queries";
+import { HttpError } from "../api/http";
+import type { CreateStudyInput, StudyAction, StudySummary } from "../api/schemas";
+import { getObjective } from "../objectives/registry";
+import { createStrategy } from "../optimizer/registry";
+import { spaceProblems, type Param, type Space } from "../optimizer/space";
+import { getEngine } from "./engine";
+
+/** A request that is well-formed but not acceptable; each issue's `path` names the field. */
+export class InputError extends HttpError {
+  constructor(issues: { path: string; message: string }[], status = 400) {
+    super(status, issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+    this.name = "InputError";
+  }
+}
+
+/** Problems of a user's space against the objective's: same parameters, each inside the objective's range. */
+function spaceAgainstObjective(space: Space, base: Space): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const byName = new Map(base.map((p) => [p.name, p]));
+  space.forEach((p, i) => {
+    const b = byName.get(p.name);
+    const path = `space.${i}`;
+    if (!b) return issues.push({ path: `${path}.name`, message: `'${p.name}' is not a parameter of this objective (it has ${base.map((x) => x.name).join(", ")})` });
+    if (b.type !== p.type) return issues.push({ path: `${path}.type`, message: `${p.name} is ${b.type} for this objective, not ${p.type}` });
+    if (p.type === "categorical") {
+      const allowed = (b as Extract<Param, { type: "categorical" }>).choices;
+      const bad = p.choices.filter((c) => !allowed.includes(c));
+      if (bad.length > 0) issues.push({ path: `${path}.choices`, message: `${p.name}: ${JSON.stringify(bad)} not among ${JSON.stringify(allowed)}` });
+    } else if (b.type !== "categorical") {
+      if (p.low < b.low) issues.push({ path: `${path}.low`, message: `${p.name}: low ${p.low} is below the objective's ${b.low}` });
+      if (p.high > b.high) issues.push({ path: `${path}.high`, message: `${p.name}: high ${p.high} is above the objective's ${b.high}` });
+    }
+  });
+  for (const b of base) {
+    if (!space.some((p) => p.name === b.name)) issues.push({ path: "space", message: `${b.name} is missing (pin it with a narrow range instead)` });
+  }
+  return issues;
+}
+
+/** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
+export function createStudy(input: CreateStudyInput): StudySummary {
+  const objective = getObjective(input.objective);
+  if (!objective) throw new InputError([{ path: "objective", message: `unknown objective '${input.objective}'` }]);
+  const space = (input.space ?? objective.info.space) as Space;
+  const problems = spaceProblems(space);
+  if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: "space", message })));
+  const mismatch = spaceAgainstObjective(space, objective.info.space as Space);
+  if (mismatch.length > 0) throw new InputError(mismatch);
+  try {
+    createStrategy({
+      name: input.strategy,
+      space,
+      direction: objective.info.direction,
+      maxEpochs: objective.info.maxEpochs,
+      seed: input.seed,
+      settings: { patience: input.patience },
+    });
+  } catch (error) {
+    throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const record = insertStudy({
+    name: input.name,
+    objective: objective.info.id,
+    metric: objective.info.metric,
+    direction: objective.info.direction,
+    strategy: input.strategy,
+    space,
+    budget: input.budget,
+    maxEpochs: objective.info.maxEpochs,
+    parallelism: input.parallelism,
+    seed: input.seed,
+    patience: input.patience ?? null,
+    epochDelayMs: input.epochDelayMs,
+  });
+  getEngine().launch(record.id);
+  return getStudySummary(record.id)!;
+}
+
+/** Pauses, resumes or stops a study; a transition that does not apply is a 409. */
+export async function applyStudyAction(id: number, action: StudyAction): Promise<StudySummary> {
+  const record = getStudyRecord(id);
+  if (!record) throw new InputError([{ path: "id", message: `study ${id} does not exist` }], 404);
+  const allowed: Record<StudyAction, string[]> = { pause: ["running"], resume: ["paused"], stop: ["running", "paused"] };
+  if (!allowed[action].includes(record.status)) {
+    throw new InputError([{ path: "action", message: `cannot ${action} a study that is ${record.status}` }], 409);
+  }
+  const engine = getEngine();
+  if (action === "pause") await engine.pause(id);
+  else if (action === "resume") engine.resume(id);
+  else await engine.stop(id);
+  return getStudySummary(id)!;
+}

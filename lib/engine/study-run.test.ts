@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
+import { applyStudyAction, createStudy } from "./studies";
+
+let where: { dir: string };
+beforeAll(() => {
+  where = useTempDatabase();
+});
+afterAll(() => closeTempDatabase(where));
+
+const base = {
+  name: "engine test",
+  objective: "lc-table:digits-mlp",
+  strategy: "random+fifo",
+  parallelism: 4,
+  seed: 3,
+  epochDelayMs: 0,
+} as const;
+
+describe("study runner", () => {
+  it("spends exactly an epoch budget and reports the best measurement", async () => {
+    const study = createStudy({ ...base, budget: { kind: "epochs", value: 300 }, patience: 5 });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "study to complete");
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.study.epochsSpent).toBe(300);
+    const points = getCurves(study.id).curves.flatMap((c) => c.points);
+    expect(points.length).toBe(300);
+    const best = Math.min(...points.map(([, v]) => v));
+    expect(detail.study.bestValue).toBe(best);
+    expect(detail.trials.some((t) => t.status === "running")).toBe(false);
+    // Early stopping on patience 5 stops some trials before 40 epochs on this table.
+    expect(detail.trials.some((t) => t.status === "pruned" && /no improvement for 5 epochs/.test(t.reason ?? ""))).toBe(true);
+    const sumEpochs = detail.trials.reduce((n, t) => n + t.epochs, 0);
+    expect(sumEpochs).toBe(300);
+  });
+
+  it("starts no more trials than a trial budget and runs each to the end", async () => {
+    const study = createStudy({ ...base, seed: 4, budget: { kind: "trials", value: 6 } });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "study to complete");
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.trials).toHaveLength(6);
+    expect(detail.trials.every((t) => t.status === "completed" && t.epochs === 40)).toBe(true);
+    expect(detail.study.epochsSpent).toBe(240);
+  });
+
+  it("never runs more trials at once than its parallelism", async () => {
+    const study = createStudy({ ...base, seed: 5, parallelism: 3, epochDelayMs: 5, budget: { kind: "trials", value: 8 } });
+    let most = 0;
+    while (getStudySummary(study.id)!.status === "running") {
+      most = Math.max(most, getStudySummary(study.id)!.runningCount);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it("pauses, resumes from the last epoch, and stops", async () => {
+    const study = createStudy({ ...base, seed: 6, epochDelayMs: 10, budget: { kind: "epochs", value: 400 } });
+    await waitFor(() => getStudySummary(study.id)!.epochsSpent >= 20, 10_000, "some epochs");
+    await applyStudyAction(study.id, "pause");
+    const paused = getStudyDetail(study.id)!;
+    expect(paused.study.status).toBe("paused");
+    expect(paused.trials.filter((t) => t.status === "running")).toHaveLength(0);
+    const spent = paused.study.epochsSpent;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(getStudySummary(study.id)!.epochsSpent).toBe(spent);
+    await applyStudyAction(study.id, "resume");
+    await waitFor(() => getStudySummary(study.id)!.epochsSpent > spent + 10, 10_000, "progress after resume");
+    // A trial suspended by the pause continues its curve without a gap or a repeat.
+    for (const curve of getCurves(study.id).curves) {
+      curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
+    }
+    await applyStudyAction(study.id, "stop");
+    const stopped = getStudyDetail(study.id)!;
+    expect(stopped.study.status).toBe("stopped");
+    expect(stopped.trials.filter((t) => t.status === "running" || t.status === "paused")).toHaveLength(0);
+    await expect(applyStudyAction(study.id, "resume")).rejects.toThrow(/cannot resume a study that is stopped/);
+  });
+
+  it("rejects a space outside the objective's and writes nothing", () => {
+    const before = tableCounts();
+    expect(() =>
+      createStudy({
+        ...base,
+        budget: { kind: "epochs", value: 10 },
+        space: [{ type: "float", name: "lr", low: 0.001, high: 5, log: true }],
+      }),
+    ).toThrow(/space\.0\.high: lr: high 5 is above the objective's 1/);
+    expect(tableCounts()).toEqual(before);
+    expect(getDb().$client.pragma("integrity_check", { simple: true })).toBe("ok");
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * One study in motion: its strategy rebuilt from the event log, the trials it
+ * is training, and the loop that asks for jobs until the budget is spent.
+ */
+import {
+  continueTrial,
+  finishTrial,
+  getReplayEvents,
+  getStudyRecord,
+  getTrialRecords,
+  insertTrial,
+  recordMeasurement,
+  setStudyStatus,
+} from "../../db/queries";
+import type { StudyStatus } from "../api/schemas";
+import { getObjective } from "../objectives/registry";
+import type { Objective } from "../objectives/types";
+import { createStrategy } from "../optimizer/registry";
+import type { Params, Space } from "../optimizer/space";
+import type { Strategy } from "../optimizer/strategy";
+import type { Decision, Job, Verdict } from "../optimizer/types";
+
+/** Why a running trial is being taken off the worker pool from outside the strategy. */
+type Interruption = "suspend" | "halt";
+
+type Active = {
+  trialId: number;
+  number: number;
+  controller: AbortController;
+  interruption?: Interruption;
+  haltReason?: string;
+  verdict?: Verdict;
+  done: Promise<void>;
+};
+
+type StudyRecord = NonNullable<ReturnType<typeof getStudyRecord>>;
+
+export class StudyRun {
+  private readonly active = new Map<number, Active>();
+  private readonly trialIds = new Map<number, number>();
+  private state: StudyStatus;
+  private epochsSpent: number;
+  private pumping = false;
+
+  private constructor(
+    private readonly record: StudyRecord,
+    private readonly strategy: Strategy,
+    private readonly objective: Objective,
+  ) {
+    this.state = record.status;
+    this.epochsSpent = record.epochsSpent;
+    for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
+  }
+
+  /** Rebuilds a study's strategy by replaying its event log (DESIGN.md, "Strategy"). */
+  static load(studyId: number): StudyRun {
+    const record = getStudyRecord(studyId);
+    if (!record) throw new Error(`study ${studyId} does not exist`);
+    const objective = getObjective(record.objective);
+    if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
+    const strategy = createStrategy({
+      name: record.strategy,
+      space: record.space as Space,
+      direction: record.direction,
+      maxEpochs: record.maxEpochs,
+      seed: record.seed,
+      settings: { patience: record.patience ?? undefined },
+    });
+    for (const event of getReplayEvents(studyId)) replay(strategy, event.type, event.payload);
+    return new StudyRun(record, strategy, objective);
+  }
+
+  get id(): number {
+    return this.record.id;
+  }
+
+  get status(): StudyStatus {
+    return this.state;
+  }
+
+  private budgetSpent(): boolean {
+    return this.record.budgetKind === "epochs" && this.epochsSpent >= this.record.budgetValue;
+  }
+
+  private mayStartNew(): boolean {
+    return this.record.budgetKind !== "trials" || this.trialIds.size < this.record.budgetValue;
+  }
+
+  /** Starts jobs until the pool is full, and finishes the study when nothing is left to do. */
+  pump(): void {
+    if (this.state !== "running" || this.pumping) return;
+    this.pumping = true;
+    try {
+      this.relaunchSuspended();
+      while (this.active.size < this.record.parallelism && !this.budgetSpent()) {
+        const job = this.strategy.ask({ allowNew: this.mayStartNew() });
+        if (!job) break;
+        this.start(job);
+      }
+      if (this.active.size === 0) this.finish("completed");
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(job: Job): void {
+    if (job.kind === "new") {
+      const trialId = insertTrial(this.record.id, job);
+      this.trialIds.set(job.trial, trialId);
+      this.launch(job.trial, job.params, 0, job.toEpoch);
+      return;
+    }
+    const trialId = this.trialIds.get(job.trial);
+    if (trialId === undefined) throw new Error(`strategy continued unknown trial ${job.trial}`);
+    continueTrial(this.record.id, trialId, job);
+    const state = this.strategy.trials[job.trial];
+    this.launch(job.trial, state.params, state.losses.length, job.toEpoch);
+  }
+
+  /** Trials cut short by a pause are still running for the strategy: they go on from their last epoch. */
+  private relaunchSuspended(): void {
+    for (const t of getTrialRecords(this.record.id, "paused")) {
+      if (t.lastEpoch >= t.targetEpoch || this.active.has(t.number)) continue;
+      continueTrial(this.record.id, t.id, { trial: t.number, toEpoch: t.targetEpoch }, false);
+      this.launch(t.number, t.params as Params, t.lastEpoch, t.targetEpoch);
+    }
+  }
+
+  private launch(number: number, params: Params, fromEpoch: number, toEpoch: number): void {
+    const trialId = this.trialIds.get(number)!;
+    const controller = new AbortController();
+    const active: Active = { trialId, number, controller, done: Promise.resolve() };
+    this.active.set(number, active);
+    active.done = this.objective
+      .train({
+        params,
+        fromEpoch,
+        toEpoch,
+        epochDelayMs: this.record.epochDelayMs,
+        signal: controller.signal,
+        report: (epoch, value, extra) => this.report(active, epoch, value, extra),
+      })
+      .then(
+        () => this.settle(active, null),
+        (error: unknown) => this.settle(active, error),
+      );
+  }
+
+  /** Persists one epoch, then asks the strategy; the answer is given only after the commit. */
+  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
+    if (active.controller.signal.aborted) return "stop";
+    const outcome = recordMeasurement({
+      studyId: this.record.id,
+      trialId: active.trialId,
+      trialNumber: active.number,
+      epoch,
+      value,
+      loss: this.strategy.toLoss(value),
+      extra: extra ?? null,
+    });
+    if (outcome === "duplicate") return "continue";
+    this.epochsSpent += 1;
+    const verdict = this.strategy.tell({ trial: active.number, epoch, value });
+    if (verdict.decision !== "continue") {
+      active.verdict = verdict;
+      return verdict.decision;
+    }
+    if (this.budgetSpent()) {
+      for (const other of this.active.values()) this.interrupt(other, "halt", "the study's budget is spent");
+      return "stop";
+    }
+    return "continue";
+  }
+
+  private interrupt(active: Active, how: Interruption, reason: string): void {
+    if (active.verdict || active.interruption) return;
+    active.interruption = how;
+    active.haltReason = reason;
+    active.controller.abort();
+  }
+
+  /** Records how a job ended, frees its slot and asks for more work. */
+  private settle(active: Active, error: unknown): void {
+    this.active.delete(active.number);
+    const studyId = this.record.id;
+    try {
+      if (active.verdict) {
+        const status = active.verdict.status ?? (active.verdict.decision === "pause" ? "paused" : "pruned");
+        finishTrial(studyId, active.trialId, active.number, status, active.verdict.reason ?? null);
+      } else if (active.interruption === "suspend") {
+        finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
+      } else if (active.interruption === "halt") {
+        this.strategy.halt(active.number, active.haltReason!);
+        finishTrial(studyId, active.trialId, active.number, "pruned", active.haltReason!, "trial_halted");
+      } else {
+        const reason = error instanceof Error ? error.message : error ? String(error) : "the objective ended before its last epoch";
+        this.strategy.fail(active.number, reason);
+        finishTrial(studyId, active.trialId, active.number, "failed", reason, "trial_failed");
+      }
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.pump();
+  }
+
+  /** Takes every running trial off the pool, keeping its progress, and waits until they settle. */
+  async pause(): Promise<void> {
+    if (this.state !== "running") return;
+    this.state = "paused";
+    setStudyStatus(this.record.id, "paused");
+    const settling = [...this.active.values()].map((a) => (this.interrupt(a, "suspend", "the study was paused"), a.done));
+    await Promise.all(settling);
+  }
+
+  /** Continues a paused study: suspended trials go on, then new jobs are asked for. */
+  resume(): void {
+    if (this.state !== "paused") return;
+    this.state = "running";
+    setStudyStatus(this.record.id, "running");
+    this.pump();
+  }
+
+  /** Ends the study for good; running trials stop and keep what they reported. */
+  async stop(): Promise<void> {
+    if (this.state !== "running" && this.state !== "paused") return;
+    this.state = "stopped";
+    const settling = [...this.active.values()].map((a) => (this.interrupt(a, "halt", "the study was stopped"), a.done));
+    await Promise.all(settling);
+    for (const t of getTrialRecords(this.record.id, "paused")) {
+      this.strategy.halt(t.number, "the study was stopped");
+      finishTrial(this.record.id, t.id, t.number, "pruned", "the study was stopped", "trial_halted");
+    }
+    setStudyStatus(this.record.id, "stopped");
+  }
+
+  /** Resolves once no trial of this study is training (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  private finish(status: "completed"): void {
+    this.state = status;
+    setStudyStatus(this.record.id, status);
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[hypersieve] study ${this.record.id} failed:`, error);
+    this.state = "failed";
+    for (const a of this.active.values()) this.interrupt(a, "halt", `the study failed: ${message}`);
+    setStudyStatus(this.record.id, "failed", message);
+  }
+}
+
+/** Applies one logged event to a strategy being rebuilt; a job must come out of ask() exactly as logged. */
+export function replay(strategy: Strategy, type: string, payload: Record<string, unknown>): void {
+  const trial = payload.trial as number;
+  if (type === "job") {
+    const job = strategy.ask({ allowNew: true });
+    if (!job || job.kind !== payload.kind || job.trial !== trial || job.toEpoch !== payload.toEpoch) {
+      throw new Error(`replay diverged at trial ${trial}: the log has ${JSON.stringify(payload)}, the strategy asked ${JSON.stringify(job)}`);
+    }
+  } else if (type === "report") {
+    strategy.tell({ trial, epoch: payload.epoch as number, value: (payload.value as number | null) ?? NaN });
+  } else if (type === "trial_failed") {
+    strategy.fail(trial, String(payload.reason ?? "failed"));
+  } else if (type === "trial_halted") {
+    strategy.halt(trial, String(payload.reason ?? "halted"));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The objectives a study can optimize, by id: replays of the learning-curve
+ * tables shipped in lib/objectives/tables, and synthetic functions.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { ObjectiveInfo } from "../api/schemas";
+import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
+import { replayCurve, type Objective } from "./types";
+
+const TABLES_DIR = path.join(process.cwd(), "lib", "objectives", "tables");
+const TABLE_IDS = ["digits-mlp"] as const;
+
+const tableTitles: Record<(typeof TABLE_IDS)[number], string> = {
+  "digits-mlp": "Digits MLP (replayed PyTorch curves)",
+};
+
+const cacheKey = Symbol.for("hypersieve.tables");
+const cache = globalThis as unknown as { [cacheKey]?: Map<string, LcTable> };
+
+/** Loads and parses a shipped table once per process. */
+function loadTable(id: string): LcTable {
+  const tables = (cache[cacheKey] ??= new Map());
+  let table = tables.get(id);
+  if (!table) {
+    table = parseLcTable(JSON.parse(fs.readFileSync(path.join(TABLES_DIR, `${id}.json`), "utf8")));
+    tables.set(id, table);
+  }
+  return table;
+}
+
+function tableObjective(id: (typeof TABLE_IDS)[number]): Objective {
+  const table = loadTable(id);
+  const best = topTarget(table, 0);
+  return {
+    info: {
+      id: `lc-table:${id}`,
+      title: tableTitles[id],
+      description: table.description,
+      metric: table.metric,
+      direction: table.direction,
+      maxEpochs: table.maxEpochs,
+      space: tableSpace(table),
+      defaultEpochDelayMs: 50,
+      optimum: table.direction === "minimize" ? best : -best,
+    },
+    train(request) {
+      const row = snapRow(table, request.params);
+      return replayCurve(request, (epoch) => rowValue(table, row, epoch));
+    },
+  };
+}
+
+const objectiveKey = Symbol.for("hypersieve.objectives");
+const objectiveCache = globalThis as unknown as { [objectiveKey]?: Map<string, Objective> };
+
+function allObjectives(): Map<string, Objective> {
+  let map = objectiveCache[objectiveKey];
+  if (!map) {
+    map = new Map();
+    for (const id of TABLE_IDS) {
+      const o = tableObjective(id);
+      map.set(o.info.id, o);
+    }
+    objectiveCache[objectiveKey] = map;
+  }
+  return map;
+}
+
+/** Every objective's description, for the "new study" form and GET /api/objectives. */
+export function listObjectives(): ObjectiveInfo[] {
+  return [...allObjectives().values()].map((o) => o.info);
+}
+
+/** The objective with this id, or undefined. */
+export function getObjective(id: string): Objective | undefined {
+  return allObjectives().get(id);
+}
+
+/** A human title for an objective id, without loading any table. */
+export function objectiveTitle(id: string): string {
+  const [kind, name] = id.split(":");
+  if (kind === "lc-table" && name in tableTitles) return tableTitles[name as keyof typeof tableTitles];
+  return allObjectives().get(id)?.info.title ?? id;
+}

@@ -1,0 +1,52 @@
+/** What a trial trains: the objective interface the engine runs jobs through. */
+import type { ObjectiveInfo } from "../api/schemas";
+import type { Params } from "../optimizer/space";
+import type { Decision } from "../optimizer/types";
+
+/** One job: train `params` from the checkpoint at `fromEpoch` (0 = scratch) up to `toEpoch`. */
+export type TrainRequest = {
+  params: Params;
+  fromEpoch: number;
+  toEpoch: number;
+  /** Added to every epoch, so a person can watch a replay. */
+  epochDelayMs: number;
+  /** Aborted when the study is paused or stopped. */
+  signal: AbortSignal;
+  /** Called once per epoch, in order; training goes on only while it answers "continue". */
+  report: (epoch: number, value: number, extra?: Record<string, number>) => Decision;
+};
+
+export interface Objective {
+  readonly info: ObjectiveInfo;
+  /** Trains one job; resolves when it ends (stopped, paused, aborted or at toEpoch). */
+  train(request: TrainRequest): Promise<void>;
+}
+
+/** Resolves after ms, or early when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Runs a job over a pure curve function: one value per epoch, reported in
+ * order, with the request's delay between epochs. Replays and synthetic
+ * functions both train this way.
+ */
+export async function replayCurve(request: TrainRequest, valueAt: (epoch: number) => number): Promise<void> {
+  for (let epoch = request.fromEpoch + 1; epoch <= request.toEpoch; epoch++) {
+    await sleep(request.epochDelayMs, request.signal);
+    if (request.signal.aborted) return;
+    if (request.report(epoch, valueAt(epoch)) !== "continue") return;
+    // Yield to the event loop so that parallel trials interleave even without a delay.
+    if (request.epochDelayMs <= 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
