@@ -163,15 +163,12 @@ export class StudyRun {
     if (outcome === "duplicate") return "continue";
     this.epochsSpent += 1;
     const verdict = this.strategy.tell({ trial: active.number, epoch, value });
-    if (verdict.decision !== "continue") {
-      active.verdict = verdict;
-      return verdict.decision;
-    }
+    if (verdict.decision !== "continue") active.verdict = verdict;
     if (this.budgetSpent()) {
       for (const other of this.active.values()) this.interrupt(other, "halt", "the study's budget is spent");
       return "stop";
     }
-    return "continue";
+    return verdict.decision;
   }
 
   private interrupt(active: Active, how: Interruption, reason: string): void {
