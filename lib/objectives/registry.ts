@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ObjectiveInfo } from "../api/schemas";
 import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
+import { SYNTHETIC_FUNCTIONS, type SyntheticFunction } from "./synthetic";
 import { replayCurve, type Objective } from "./types";
 
 const TABLES_DIR = path.join(process.cwd(), "lib", "objectives", "tables");
@@ -51,6 +52,25 @@ function tableObjective(id: (typeof TABLE_IDS)[number]): Objective {
   };
 }
 
+function syntheticObjective(f: SyntheticFunction): Objective {
+  return {
+    info: {
+      id: f.id,
+      title: f.title,
+      description: f.description,
+      metric: f.metric,
+      direction: f.direction,
+      maxEpochs: f.maxEpochs,
+      space: f.space,
+      defaultEpochDelayMs: 30,
+      optimum: f.optimum,
+    },
+    train(request) {
+      return replayCurve(request, (epoch) => f.valueAt(request.params, epoch));
+    },
+  };
+}
+
 const objectiveKey = Symbol.for("hypersieve.objectives");
 const objectiveCache = globalThis as unknown as { [objectiveKey]?: Map<string, Objective> };
 
@@ -62,6 +82,7 @@ function allObjectives(): Map<string, Objective> {
       const o = tableObjective(id);
       map.set(o.info.id, o);
     }
+    for (const f of SYNTHETIC_FUNCTIONS) map.set(f.id, syntheticObjective(f));
     objectiveCache[objectiveKey] = map;
   }
   return map;
