@@ -52,8 +52,12 @@ function parseParam(raw: unknown, i: number): TableParam {
       if (log && v <= 0) fail(`${where} (${name}).values[${j}] must be > 0 on a log scale`);
       if (j > 0 && v <= (values[j - 1] as number)) fail(`${where} (${name}).values must be strictly increasing`);
     });
-  } else if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
-    fail(`${where} (${name}).values must not repeat a value`);
+  } else {
+    values.forEach((v, j) => {
+      const ok = typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+      if (!ok) fail(`${where} (${name}).values[${j}] must be a string, a finite number or a boolean`);
+    });
+    if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) fail(`${where} (${name}).values must not repeat a value`);
   }
   return { name, type, log, values: values as TableParam["values"] };
 }
@@ -117,12 +121,16 @@ export function snapIndex(p: TableParam, x: number | string | boolean): number {
   if (typeof x !== "number" || !Number.isFinite(x)) throw new LcTableError(`${p.name} must be a finite number, got ${JSON.stringify(x)}`);
   const t = (v: number) => (p.log ? Math.log(v) : v);
   const tx = t(Math.max(x, p.log ? Number.MIN_VALUE : -Infinity));
+  const tv = (p.values as number[]).map(t);
+  // Rounding splits exact ties by an ulp (log 32 − log 16 > log 64 − log 32), so distances
+  // closer than a billionth of the grid's span count as equal.
+  const tolerance = 1e-9 * (tv[tv.length - 1] - tv[0]);
   let best = 0;
   let bestDistance = Infinity;
-  (p.values as number[]).forEach((v, j) => {
-    const d = Math.abs(t(v) - tx);
-    // Values are increasing, so a strict comparison keeps the smaller one on a tie.
-    if (d < bestDistance) {
+  tv.forEach((v, j) => {
+    const d = Math.abs(v - tx);
+    // Values are increasing, so requiring a clear improvement keeps the smaller one on a tie.
+    if (d < bestDistance - tolerance) {
       best = j;
       bestDistance = d;
     }
@@ -154,6 +162,8 @@ export function rowScores(table: LcTable): Float64Array {
 
 /** The "top p%" target as a loss: the score of the k-th best row, k = max(1, ⌈N·p/100⌉). */
 export function topTarget(table: LcTable, percent: number): number {
+  // Past 100% k would index beyond the last row and return undefined; 0 means the single best row.
+  if (!(percent >= 0 && percent <= 100)) throw new RangeError(`topTarget: percent must be in [0, 100], got ${percent}`);
   const sorted = Array.from(rowScores(table)).sort((a, b) => a - b);
   const k = Math.max(1, Math.ceil((sorted.length * percent) / 100));
   return sorted[k - 1];

@@ -28,6 +28,9 @@ function paramProblems(p: Param, where: string): string[] {
   const problems: string[] = [];
   if (typeof p.name !== "string" || !NAME_PATTERN.test(p.name)) {
     problems.push(`${where}.name must be 1–64 letters, digits, '_', '.' or '-', starting with a letter or '_'`);
+  } else if (p.name === "__proto__") {
+    // `params.__proto__ = v` sets an object's prototype instead of a key, so such a parameter would vanish.
+    problems.push(`${where}.name must not be __proto__`);
   }
   if (p.type === "categorical") {
     if (!Array.isArray(p.choices) || p.choices.length === 0) problems.push(`${where}.choices must list at least one value`);
@@ -85,7 +88,7 @@ export function encodeValue(p: Param, value: ParamValue): number {
   const x = value as number;
   if (p.type === "int" && !p.log) {
     const n = intGrid(p);
-    return (Math.round((x - p.low) / (p.step ?? 1)) + 0.5) / n;
+    return clamp01((Math.round((x - p.low) / (p.step ?? 1)) + 0.5) / n);
   }
   const [lo, hi] = numericBounds(p);
   if (hi === lo) return 0.5;
@@ -134,7 +137,8 @@ export function decode(space: Space, z: readonly number[]): Params {
 export function paramsProblems(space: Space, params: Params): string[] {
   const problems: string[] = [];
   for (const p of space) {
-    const v = params[p.name];
+    // An own-key check, so that a parameter named like an Object.prototype member is not found there.
+    const v = Object.hasOwn(params, p.name) ? params[p.name] : undefined;
     if (v === undefined) {
       problems.push(`${p.name} is missing`);
       continue;
