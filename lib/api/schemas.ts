@@ -5,10 +5,13 @@
 import { z } from "zod";
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
-const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "must be 1–64 letters, digits, '_', '.' or '-', starting with a letter or '_'");
+const paramName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "must be 1–64 letters, digits, '_', '.' or '-', starting with a letter or '_'")
+  .refine((n) => n !== "__proto__" && n !== "constructor" && n !== "prototype", "must not be a reserved name");
 
 export const paramSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("float"), name: paramName, low: finite, high: finite, log: z.boolean().optional() }),
+  z.object({ type: z.literal("float"), name: paramName, low: finite, high: finite, log: z.boolean().optional(), grid: z.array(finite).min(1).max(1000).optional() }),
   z.object({
     type: z.literal("int"),
     name: paramName,
@@ -16,6 +19,7 @@ export const paramSchema = z.discriminatedUnion("type", [
     high: z.number().int(),
     log: z.boolean().optional(),
     step: z.number().int().positive().optional(),
+    grid: z.array(z.number().int()).min(1).max(1000).optional(),
   }),
   z.object({
     type: z.literal("categorical"),

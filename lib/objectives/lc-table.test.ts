@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { spaceProblems } from "../optimizer/space";
+import { decode, spaceProblems } from "../optimizer/space";
 import { LcTableError, parseLcTable, rowScores, rowValue, snapIndex, snapRow, tableSpace, topTarget, type TableParam } from "./lc-table";
 
 type RawRow = { params: Record<string, unknown>; curves: Record<string, unknown[]>; epoch_seconds?: number };
@@ -166,14 +166,24 @@ describe("scores and targets", () => {
 });
 
 describe("tableSpace", () => {
-  it("spans each numeric parameter from its smallest to its largest grid value, keeping log and choices", () => {
+  it("spans each numeric parameter from its smallest to its largest grid value, keeping the grid, log and choices", () => {
     const space = tableSpace(parseLcTable(rawTable()));
     expect(space).toEqual([
-      { type: "float", name: "lr", low: 0.001, high: 0.1, log: true },
-      { type: "int", name: "units", low: 1, high: 2, log: false },
+      { type: "float", name: "lr", low: 0.001, high: 0.1, log: true, grid: [0.001, 0.01, 0.1] },
+      { type: "int", name: "units", low: 1, high: 2, log: false, grid: [1, 2] },
       { type: "categorical", name: "act", choices: ["relu", "tanh"] },
     ]);
     expect(spaceProblems(space)).toEqual([]);
+  });
+
+  it("decodes every unit point to the grid value the table protocol snaps it to", () => {
+    const table = parseLcTable(rawTable());
+    const space = tableSpace(table);
+    for (let k = 0; k <= 200; k++) {
+      const u = k / 200;
+      const params = decode(space, [u, u, u]);
+      expect(table.rows[snapRow(table, params)].params).toEqual(params);
+    }
   });
 });
 

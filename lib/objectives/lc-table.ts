@@ -107,7 +107,7 @@ export function tableSpace(table: LcTable): Space {
   return table.space.map((p): Space[number] => {
     if (p.type === "categorical") return { type: "categorical", name: p.name, choices: p.values };
     const values = p.values as number[];
-    return { type: p.type, name: p.name, low: values[0], high: values[values.length - 1], log: p.log };
+    return { type: p.type, name: p.name, low: values[0], high: values[values.length - 1], log: p.log, grid: [...values] };
   });
 }
 

@@ -8,8 +8,13 @@ export type Choice = string | number | boolean;
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
 
-export type FloatParam = { type: "float"; name: string; low: number; high: number; log?: boolean };
-export type IntParam = { type: "int"; name: string; low: number; high: number; log?: boolean; step?: number };
+/**
+ * A numeric parameter may declare a `grid`: the only values it takes (a
+ * tabular benchmark's grid, or batch sizes {16, 64, 256}); decoding snaps to
+ * the nearest grid value on the parameter's scale, a tie going to the smaller.
+ */
+export type FloatParam = { type: "float"; name: string; low: number; high: number; log?: boolean; grid?: number[] };
+export type IntParam = { type: "int"; name: string; low: number; high: number; log?: boolean; step?: number; grid?: number[] };
 export type CategoricalParam = { type: "categorical"; name: string; choices: Choice[] };
 export type Param = FloatParam | IntParam | CategoricalParam;
 export type Space = Param[];
@@ -45,6 +50,12 @@ function paramProblems(p: Param, where: string): string[] {
   if (problems.length > 0) return problems;
   if (p.low > p.high) problems.push(`${where}: low (${p.low}) must not exceed high (${p.high})`);
   if (p.log && p.low <= 0) problems.push(`${where}: a log-scale parameter needs low > 0 (got ${p.low})`);
+  if (p.grid !== undefined) {
+    if (!Array.isArray(p.grid) || p.grid.length === 0) problems.push(`${where}.grid must list at least one value`);
+    else if (p.grid.some((v, k) => !Number.isFinite(v) || v < p.low || v > p.high || (k > 0 && v <= p.grid![k - 1]) || (p.type === "int" && !Number.isInteger(v)))) {
+      problems.push(`${where}.grid must be strictly increasing ${p.type === "int" ? "integers" : "numbers"} within [low, high]`);
+    }
+  }
   if (p.type === "int") {
     if (!Number.isInteger(p.low) || !Number.isInteger(p.high)) problems.push(`${where}: int bounds must be integers`);
     if (p.step !== undefined) {
@@ -108,7 +119,12 @@ function numericBounds(p: FloatParam | IntParam): [number, number] {
 /** Maps a unit coordinate back to a valid value of the parameter. */
 export function decodeValue(p: Param, z: number): ParamValue {
   const u = clamp01(z);
+  if (p.type !== "categorical" && p.grid && p.grid.length > 0) return snapToGrid(p.grid, decodeContinuous(p, u), p.log === true);
   if (p.type === "categorical") return p.choices[Math.min(p.choices.length - 1, Math.floor(u * p.choices.length))];
+  return decodeContinuous(p, u);
+}
+
+function decodeContinuous(p: FloatParam | IntParam, u: number): number {
   if (p.type === "int" && !p.log) {
     const n = intGrid(p);
     return p.low + Math.min(n - 1, Math.floor(u * n)) * (p.step ?? 1);
@@ -118,6 +134,23 @@ export function decodeValue(p: Param, z: number): ParamValue {
   const x = p.log ? Math.exp(t) : t;
   if (p.type === "int") return Math.min(p.high, Math.max(p.low, Math.round(x)));
   return Math.min(p.high, Math.max(p.low, x));
+}
+
+/** The grid value nearest to x, on a log scale where log; a tie goes to the smaller value. */
+export function snapToGrid(grid: readonly number[], x: number, log: boolean): number {
+  const t = (v: number) => (log ? Math.log(v) : v);
+  const span = Math.abs(t(grid[grid.length - 1]) - t(grid[0]));
+  let best = grid[0];
+  let bestDistance = Infinity;
+  for (const v of grid) {
+    const d = Math.abs(t(v) - t(x));
+    // Values increase, so only a clearly smaller distance moves on: a tie keeps the smaller value.
+    if (d < bestDistance - 1e-9 * span) {
+      best = v;
+      bestDistance = d;
+    }
+  }
+  return best;
 }
 
 /** Encodes a configuration as a point of the unit cube, in the order of the space. */
@@ -152,6 +185,7 @@ export function paramsProblems(space: Space, params: Params): string[] {
       continue;
     }
     if (v < p.low || v > p.high) problems.push(`${p.name}: ${v} is outside [${p.low}, ${p.high}]`);
+    if (p.grid && !p.grid.includes(v)) problems.push(`${p.name}: ${v} is not one of the grid values ${JSON.stringify(p.grid)}`);
     if (p.type === "int" && (!Number.isInteger(v) || (v - p.low) % (p.step ?? 1) !== 0)) {
       problems.push(`${p.name}: ${v} is not a valid integer value`);
     }
