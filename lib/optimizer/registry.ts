@@ -1,30 +1,66 @@
 /**
  * Strategies by name: a sampler and a scheduler joined by "+", such as
- * "random+fifo". Settings travel beside the name.
+ * "random+fifo" or "tpe+asha". Settings travel beside the name.
  */
 import { randomSampler } from "./samplers/random";
+import { sieveSampler } from "./samplers/sieve";
+import { sobolSampler } from "./samplers/sobol";
+import { tpeSampler, type TpeOptions } from "./samplers/tpe";
+import { ashaScheduler } from "./schedulers/asha";
 import { fifoScheduler } from "./schedulers/fifo";
+import { hyperbandScheduler } from "./schedulers/hyperband";
+import { iEpochScheduler } from "./schedulers/iepoch";
+import { raceScheduler } from "./schedulers/race";
 import { Strategy } from "./strategy";
 import type { Space } from "./space";
 import type { Direction, Sampler, Scheduler } from "./types";
 
-/** Settings shared by every scheduler; each reads the ones it knows. */
-export type SchedulerSettings = { patience?: number };
-
-export const SAMPLERS: Record<string, () => Sampler> = {
-  random: () => randomSampler(),
+/** Settings shared by every scheduler; each reads the ones it knows (asha and hyperband: eta, minEpochs; iepoch: epochs, batchSize, keep). */
+export type SchedulerSettings = {
+  patience?: number;
+  eta?: number;
+  minEpochs?: number;
+  epochs?: number;
+  batchSize?: number;
+  keep?: number;
 };
 
+/** What a sampler factory may use: the study's seed (for sequences fixed once per study) and sampler options. */
+export type SamplerSettings = { seed?: number } & TpeOptions;
+
+/** Sampler factories by name; each takes the study's seed and the sampler settings. */
+export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
+  random: () => randomSampler(),
+  sobol: (s = {}) => sobolSampler({ seed: s.seed }),
+  sieve: (s = {}) => sieveSampler({ seed: s.seed }),
+  tpe: (s = {}) =>
+    tpeSampler({
+      nStartupTrials: s.nStartupTrials,
+      nEiCandidates: s.nEiCandidates,
+      priorWeight: s.priorWeight,
+      magicClip: s.magicClip,
+      constantLiar: s.constantLiar,
+    }),
+};
+
+/** Scheduler factories by name; each reads the settings it knows. */
 export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Scheduler> = {
   fifo: (s) => fifoScheduler({ patience: s.patience }),
+  asha: (s) => ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
+  hyperband: (s) => hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
+  race: (s) => raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
+  iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
 };
+
+/** Short names: `sieve` is the method of DESIGN.md, the correlation sieve with the learning-curve race. */
+export const STRATEGY_ALIASES: Record<string, string> = { sieve: "sieve+race" };
 
 /** Splits "sampler+scheduler" and checks both parts exist; returns the problem in words otherwise. */
 export function parseStrategyName(name: string): { sampler: string; scheduler: string } | { error: string } {
-  const [sampler, scheduler, ...rest] = name.split("+");
+  const [sampler, scheduler, ...rest] = (STRATEGY_ALIASES[name] ?? name).split("+");
   if (!sampler || !scheduler || rest.length > 0) return { error: `strategy '${name}' must be 'sampler+scheduler', e.g. 'random+fifo'` };
-  if (!SAMPLERS[sampler]) return { error: `unknown sampler '${sampler}' (known: ${Object.keys(SAMPLERS).join(", ")})` };
-  if (!SCHEDULERS[scheduler]) return { error: `unknown scheduler '${scheduler}' (known: ${Object.keys(SCHEDULERS).join(", ")})` };
+  if (!Object.hasOwn(SAMPLERS, sampler)) return { error: `unknown sampler '${sampler}' (known: ${Object.keys(SAMPLERS).join(", ")})` };
+  if (!Object.hasOwn(SCHEDULERS, scheduler)) return { error: `unknown scheduler '${scheduler}' (known: ${Object.keys(SCHEDULERS).join(", ")})` };
   return { sampler, scheduler };
 }
 
@@ -35,6 +71,7 @@ export type StrategySetup = {
   maxEpochs: number;
   seed: number;
   settings?: SchedulerSettings;
+  samplerSettings?: Omit<SamplerSettings, "seed">;
 };
 
 /** Builds a strategy from its name and settings; throws an error naming the bad part. */
@@ -46,7 +83,7 @@ export function createStrategy(setup: StrategySetup): Strategy {
     direction: setup.direction,
     maxEpochs: setup.maxEpochs,
     seed: setup.seed,
-    sampler: SAMPLERS[parsed.sampler](),
+    sampler: SAMPLERS[parsed.sampler]({ ...setup.samplerSettings, seed: setup.seed }),
     scheduler: SCHEDULERS[parsed.scheduler](setup.settings ?? {}),
   });
 }

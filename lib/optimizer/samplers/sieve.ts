@@ -1,0 +1,280 @@
+/**
+ * The correlation sieve (DESIGN.md, "The method", idea 1): space-filling
+ * samples first; then, after each analysis round, slab rules where the
+ * good trials lie, and sampling inside the narrowed subspace — steps from
+ * the leaders along discovered directions, neighbours of the leaders, and
+ * uniform fill — while a fixed share of Sobol samples keeps covering the
+ * whole space. Only those full-space samples feed the analysis, so the
+ * correlations are not biased by where the sieve already looks.
+ */
+import { analyzeEffects, type AnalysisParam, type Effect, type Observation } from "../analysis/effects";
+import { checkSlab, proposeSlab } from "../analysis/slabs";
+import { deriveRng, type Rng } from "../rng";
+import { buildSubspace, clampToBox, contains, sampleSubspace, volumeShare, type Rule, type Subspace } from "../rules";
+import { decode, decodeValue, type Space } from "../space";
+import { rungEpochs, rungLoss } from "../schedulers/asha";
+import type { Sampler, StudyView, TrialState } from "../types";
+import { sobolSequence } from "./sobol";
+
+export type SieveOptions = {
+  seed?: number;
+  /** Full-space Sobol trials before any narrowing. */
+  initialTrials?: number;
+  /** Share of later samples drawn from the whole space. */
+  outsideShare?: number;
+  /** Observations needed at a fidelity before it is analysed. */
+  minObservations?: number;
+  /** False discovery rate of each round. */
+  alpha?: number;
+  /** A slab activates when its confirmation p-value is at most this. */
+  activateP?: number;
+  /** An active slab relaxes when its re-check p-value rises above this. */
+  relaxP?: number;
+  permutations?: number;
+  eta?: number;
+};
+
+/** How a trial's configuration was chosen. */
+export type Origin = "fill" | "neighbour" | "step" | "inside";
+
+/** What one analysis round found, for the dashboard. */
+export type AnalysisSnapshot = {
+  round: number;
+  /** Trials created when the round ran. */
+  trials: number;
+  /** The epoch (fidelity) the round tested at. */
+  epoch: number;
+  observations: number;
+  effects: Effect[];
+  rules: Rule[];
+  /** The current subspace's bounds per parameter, in unit coordinates. */
+  bounds: [number, number][];
+  volumeShare: number;
+};
+
+/** A sieve sampler: a Sampler that also exposes its discovered rules and analysis snapshots. */
+export type SieveSampler = Sampler & {
+  rules(): readonly Rule[];
+  snapshots(): readonly AnalysisSnapshot[];
+  origin(trial: number): Origin | undefined;
+  /** Sets the user's rules, which always hold. */
+  setUserRules(rules: readonly Rule[]): void;
+};
+
+type Direction = { group: number[]; weights: number[] };
+
+function analysisParams(space: Space): AnalysisParam[] {
+  return space.map((p) => ({ name: p.name, categorical: p.type === "categorical", levels: p.type === "categorical" ? p.choices.length : 0 }));
+}
+
+/** Trials ordered as successive halving would: the highest rung reached first, then the loss there. */
+export function leaders(trials: readonly TrialState[], rungs: readonly number[], count: number): TrialState[] {
+  const key = (t: TrialState) => {
+    let level = -1;
+    for (let k = 0; k < rungs.length; k++) if (t.losses.length >= rungs[k]) level = k;
+    return { level, loss: level < 0 ? Infinity : rungLoss(t, rungs[level]) };
+  };
+  return trials
+    .filter((t) => t.losses.length > 0)
+    .map((t) => ({ t, ...key(t) }))
+    .sort((a, b) => b.level - a.level || a.loss - b.loss || a.t.number - b.t.number)
+    .slice(0, count)
+    .map((x) => x.t);
+}
+
+function describeSlab(space: Space, group: number[], weights: number[], low: number, high: number): string {
+  if (group.length === 1) {
+    const p = space[group[0]];
+    const fmt = (z: number) => {
+      const v = decodeValue(p, z);
+      return typeof v === "number" ? Number(v.toPrecision(3)).toString() : String(v);
+    };
+    if (low <= 1e-9) return `${p.name} ≤ ${fmt(high)}`;
+    if (high >= 1 - 1e-9) return `${p.name} ≥ ${fmt(low)}`;
+    return `${fmt(low)} ≤ ${p.name} ≤ ${fmt(high)}`;
+  }
+  const terms = group.map((i, k) => `${weights[k] < 0 ? "−" : k === 0 ? "" : "+"} ${Math.abs(weights[k]).toFixed(2)}·z(${space[i].name})`).join(" ");
+  return `${low.toFixed(2)} ≤ ${terms.trim()} ≤ ${high.toFixed(2)}`;
+}
+
+/**
+ * The sieve sampler.
+ * @see Eriksson et al. 2019 (TuRBO), arXiv:1910.01739, and López-Ibáñez et al. 2016 (irace), for narrowing with a way back out
+ */
+export function sieveSampler(options: SieveOptions = {}): SieveSampler {
+  const seed = options.seed ?? 0;
+  const outsideShare = options.outsideShare ?? 0.25;
+  const minObservations = options.minObservations ?? 24;
+  const alpha = options.alpha ?? 0.05;
+  const activateP = options.activateP ?? 0.01;
+  const relaxP = options.relaxP ?? 0.2;
+  const permutations = options.permutations ?? 199;
+  const eta = options.eta ?? 3;
+  const origins = new Map<number, Origin>();
+  let fillCount = 0;
+  let discovered: Rule[] = [];
+  let userRules: Rule[] = [];
+  let directions: Direction[] = [];
+  const history: AnalysisSnapshot[] = [];
+  let lastAnalyzed = 0;
+  let sobol: { point(n: number): number[] } | null = null;
+
+  function subspaceOf(space: Space, includeDiscovered: boolean): Subspace {
+    return buildSubspace(space, includeDiscovered ? [...userRules, ...discovered] : userRules);
+  }
+
+  /** The full-space samples with a loss at the highest rung that enough of them reached. */
+  function observationsFor(view: StudyView): { epoch: number; rows: { trial: TrialState; obs: Observation }[] } | null {
+    const pool = view.trials.filter((t) => origins.get(t.number) === "fill" && t.losses.length > 0);
+    const rungs = rungEpochs(1, eta, view.maxEpochs);
+    for (let k = rungs.length - 1; k >= 0; k--) {
+      const reached = pool.filter((t) => t.losses.length >= rungs[k]);
+      if (reached.length >= minObservations) {
+        return { epoch: rungs[k], rows: reached.map((t) => ({ trial: t, obs: { z: t.z, loss: rungLoss(t, rungs[k]) } })) };
+      }
+    }
+    return null;
+  }
+
+  function analyze(view: StudyView): void {
+    const data = observationsFor(view);
+    if (!data || data.rows.length < Math.max(minObservations, Math.ceil(lastAnalyzed * 1.25))) return;
+    lastAnalyzed = data.rows.length;
+    const round = history.length;
+    const rng = deriveRng(seed, "analysis", round);
+    const observations = data.rows.map((r) => r.obs).filter((o) => Number.isFinite(o.loss));
+    if (observations.length < minObservations) return;
+    const space = view.space;
+    const effects = analyzeEffects(observations, analysisParams(space), rng, { alpha, permutations, bootstrap: 60 });
+    // Discovery and confirmation halves, fixed by trial number so a trial keeps its role across rounds.
+    const numbers = data.rows.filter((r) => Number.isFinite(r.obs.loss)).map((r) => r.trial.number);
+    const discovery = numbers.map((n, i) => (n % 2 === 0 ? i : -1)).filter((i) => i >= 0);
+    const confirmation = numbers.map((n, i) => (n % 2 === 1 ? i : -1)).filter((i) => i >= 0);
+    const incumbent = leaders(view.trials, rungEpochs(1, eta, view.maxEpochs), 1)[0];
+    const next: Rule[] = [];
+    for (const rule of discovered) {
+      if (rule.kind !== "slab" || rule.status !== "active") {
+        next.push(rule);
+        continue;
+      }
+      const group = rule.params.map((n) => space.findIndex((p) => p.name === n));
+      const check = checkSlab(observations, { group, weights: rule.weights, low: rule.low, high: rule.high }, observations.map((_, i) => i));
+      const sub = buildSubspace(space, [rule]);
+      const incumbentOutside = incumbent !== undefined && !contains(sub, incumbent.z);
+      const fades = check.p > relaxP || check.goodOutside > Math.max(1, 0.1 * check.good);
+      next.push(
+        fades || incumbentOutside
+          ? { ...rule, status: "relaxed", evidence: { ...rule.evidence!, summary: `${rule.evidence?.summary ?? ""}; relaxed: ${incumbentOutside ? "the best trial lies outside" : `${check.goodOutside} of ${check.good} good trials now outside, p = ${check.p.toPrecision(2)}`}` } }
+          : rule,
+      );
+    }
+    discovered = next;
+    directions = [];
+    for (const effect of effects.filter((e) => e.significant)) {
+      if (effect.group.some((i) => space[i].type === "categorical")) continue;
+      const id = `slab:${effect.label}`;
+      const existing = discovered.find((r) => r.id === id);
+      if (existing && (existing.status === "active" || existing.status === "rejected")) {
+        if (existing.kind === "slab") directions.push({ group: effect.group, weights: existing.weights });
+        continue;
+      }
+      const slab = proposeSlab(observations, effect, discovery, confirmation);
+      if (!slab) continue;
+      directions.push({ group: slab.group, weights: slab.weights });
+      const c = slab.confirmation;
+      const candidate: Rule = {
+        id,
+        kind: "slab",
+        origin: "discovered",
+        params: slab.group.map((i) => space[i].name),
+        weights: slab.weights,
+        low: slab.low,
+        high: slab.high,
+        status: c.p <= activateP && c.goodOutside === 0 ? "active" : "proposed",
+        evidence: {
+          statistic: effect.partialR2,
+          p: c.p,
+          trials: observations.length,
+          goodOutside: c.goodOutside,
+          good: c.good,
+          summary: `${describeSlab(space, slab.group, slab.weights, slab.low, slab.high)}: ${c.goodOutside} of ${c.good} top-25% trials outside (${c.outside} of ${c.n} held-out trials outside), p = ${c.p.toPrecision(2)}; effect q = ${effect.q.toPrecision(2)} at epoch ${data.epoch}`,
+        },
+      };
+      // Never narrow past the best trial so far.
+      if (candidate.status === "active" && incumbent && !contains(buildSubspace(space, [candidate]), incumbent.z)) candidate.status = "proposed";
+      discovered = [...discovered.filter((r) => r.id !== id), candidate];
+    }
+    const sub = subspaceOf(space, true);
+    history.push({
+      round,
+      trials: view.trials.length,
+      epoch: data.epoch,
+      observations: observations.length,
+      effects,
+      rules: [...userRules, ...discovered],
+      bounds: sub.box.map(([a, b]) => [a, b]),
+      volumeShare: volumeShare(sub, deriveRng(seed, "volume", round)),
+    });
+  }
+
+  function fillPoint(space: Space, rng: Rng): number[] {
+    sobol ??= sobolSequence(Math.min(space.length, 32), seed);
+    const z = sobol.point(fillCount++);
+    while (z.length < space.length) z.push(rng.next());
+    const user = subspaceOf(space, false);
+    return contains(user, z) ? z : (sampleSubspace(user, rng) ?? clampToBox(user, z));
+  }
+
+  function insidePoint(view: StudyView, rng: Rng, sub: Subspace): { z: number[]; origin: Origin } | null {
+    const top = leaders(view.trials, rungEpochs(1, eta, view.maxEpochs), 5).filter((t) => contains(sub, t.z));
+    const roll = rng.next();
+    if (top.length > 0 && roll < 0.75) {
+      const leader = top[Math.min(top.length - 1, Math.floor(Math.abs(rng.normal()) * 1.5))];
+      const useStep = directions.length > 0 && roll < 0.3;
+      for (let attempt = 0; attempt < 30; attempt++) {
+        let z: number[];
+        if (useStep) {
+          const dir = directions[rng.int(directions.length)];
+          const delta = rng.normal() * 0.2;
+          z = [...leader.z];
+          dir.group.forEach((i, k) => (z[i] += delta * dir.weights[k]));
+        } else {
+          const scale = [0.05, 0.1, 0.2][rng.int(3)];
+          z = leader.z.map((x, i) => (view.space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
+        }
+        z = clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x))));
+        if (contains(sub, z)) return { z, origin: useStep ? "step" : "neighbour" };
+      }
+    }
+    const z = sampleSubspace(sub, rng);
+    return z ? { z, origin: "inside" } : null;
+  }
+
+  return {
+    name: "sieve",
+    sample(view, rng, trialNumber) {
+      const space = view.space;
+      const initial = options.initialTrials ?? Math.max(16, 3 * space.length);
+      if (trialNumber >= initial) analyze(view);
+      const seen = new Set(view.trials.map((t) => JSON.stringify(t.params)));
+      const sub = subspaceOf(space, true);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        let pick: { z: number[]; origin: Origin } | null = null;
+        if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, sub);
+        pick ??= { z: fillPoint(space, rng), origin: "fill" };
+        const params = decode(space, pick.z);
+        // A repeat of a configuration already trained would pay for the same curve twice.
+        if (seen.has(JSON.stringify(params)) && attempt < 19) continue;
+        origins.set(trialNumber, pick.origin);
+        return params;
+      }
+      throw new Error("unreachable");
+    },
+    rules: () => discovered,
+    snapshots: () => history,
+    origin: (trial) => origins.get(trial),
+    setUserRules(rules) {
+      userRules = rules.filter((r) => r.origin === "user");
+    },
+  };
+}
