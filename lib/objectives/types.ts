@@ -10,6 +10,10 @@ export type TrainRequest = {
   toEpoch: number;
   /** Added to every epoch, so a person can watch a replay. */
   epochDelayMs: number;
+  /** The trial's seed (weights, shuffles, dropout); objectives that need one derive it from the params when absent. */
+  seed?: number;
+  /** The trial's own folder for checkpoints; objectives that checkpoint resume from it, and retrain when absent. */
+  checkpointDir?: string;
   /** Aborted when the study is paused or stopped. */
   signal: AbortSignal;
   /** Called once per epoch, in order; training goes on only while it answers "continue". */

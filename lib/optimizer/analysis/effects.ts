@@ -208,7 +208,7 @@ export function analyzeEffects(
   rng: Rng,
   options: EffectsOptions = {},
 ): Effect[] {
-  const opts: Required<EffectsOptions> = { alpha: 0.1, permutations: 199, bootstrap: 100, maxOrder: params.length, ...options };
+  const opts: Required<EffectsOptions> = { alpha: 0.05, permutations: 1999, bootstrap: 100, maxOrder: params.length, ...options };
   const all = observations.map((_, r) => r);
   const d = params.length;
   const raw: Omit<Effect, "q" | "significant">[] = [];

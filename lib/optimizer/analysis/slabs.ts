@@ -65,11 +65,14 @@ export function proposeSlab(
   let best: SlabProposal | null = null;
   for (const w of directions(effect.group.length)) {
     const [lo, hi] = directionRange(w);
-    const margin = slack * (hi - lo);
     const good = goodSet(discovery, observations, goodShare);
     const ts = [...good].map((r) => t(r, w));
-    const low = Math.max(lo, Math.min(...ts) - margin);
-    const high = Math.min(hi, Math.max(...ts) + margin);
+    const [gMin, gMax] = [Math.min(...ts), Math.max(...ts)];
+    // G good points underestimate the range they come from by about (max − min)/(G − 1) on each side
+    // (the minimum-variance unbiased estimate of a uniform's endpoints); add that, and a fixed slack.
+    const margin = slack * (hi - lo) + (ts.length > 1 ? (gMax - gMin) / (ts.length - 1) : hi - lo);
+    const low = Math.max(lo, gMin - margin);
+    const high = Math.min(hi, gMax + margin);
     const outside = (r: number) => {
       const v = t(r, w);
       return v < low || v > high;

@@ -135,13 +135,19 @@ export function partialPermutationTest(
   const e = residualize(y, qReduced);
   const observed = projectedShare(qExtra, e);
   let atLeast = 0;
-  for (let k = 0; k < permutations; k++) {
+  for (let k = 1; k <= permutations; k++) {
     // Permuted residuals are no longer orthogonal to the reduced basis; project them out again.
     const ep = residualize(shuffled(e, rng), qReduced);
     if (projectedShare(qExtra, ep) >= observed - 1e-12) atLeast++;
+    // Sequential stopping (Besag and Clifford 1991, Biometrika 78(2)): once h exceedances are seen the
+    // p-value is clearly large, and the remaining permutations are only spent on small p-values.
+    if (atLeast >= SEQUENTIAL_H) return { partialR2: observed, p: atLeast / k, df: qExtra.length };
   }
   return { partialR2: observed, p: (atLeast + 1) / (permutations + 1), df: qExtra.length };
 }
+
+/** Exceedances after which a sequential permutation test stops. */
+const SEQUENTIAL_H = 20;
 
 /** Benjamini–Hochberg adjusted p-values (q-values), in the input order. */
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
@@ -186,6 +192,7 @@ export function bootstrapInterval(
   level = 0.9,
 ): [number, number] {
   const values: number[] = [];
+  if (resamples <= 0) return [NaN, NaN];
   for (let b = 0; b < resamples; b++) {
     const idx = Array.from({ length: n }, () => rng.int(n));
     const v = statistic(idx);

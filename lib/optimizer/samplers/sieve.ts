@@ -31,6 +31,8 @@ export type SieveOptions = {
   /** An active slab relaxes when its re-check p-value rises above this. */
   relaxP?: number;
   permutations?: number;
+  /** Bootstrap resamples for the effects' intervals (0 skips them). */
+  bootstrap?: number;
   eta?: number;
 };
 
@@ -106,9 +108,10 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const outsideShare = options.outsideShare ?? 0.25;
   const minObservations = options.minObservations ?? 24;
   const alpha = options.alpha ?? 0.05;
-  const activateP = options.activateP ?? 0.01;
+  const activateP = options.activateP ?? 0.05;
   const relaxP = options.relaxP ?? 0.2;
-  const permutations = options.permutations ?? 199;
+  const permutations = options.permutations ?? 1999;
+  const bootstrap = options.bootstrap ?? 60;
   const eta = options.eta ?? 3;
   const origins = new Map<number, Origin>();
   let fillCount = 0;
@@ -145,7 +148,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     const observations = data.rows.map((r) => r.obs).filter((o) => Number.isFinite(o.loss));
     if (observations.length < minObservations) return;
     const space = view.space;
-    const effects = analyzeEffects(observations, analysisParams(space), rng, { alpha, permutations, bootstrap: 60 });
+    const effects = analyzeEffects(observations, analysisParams(space), rng, { alpha, permutations, bootstrap });
     // Discovery and confirmation halves, fixed by trial number so a trial keeps its role across rounds.
     const numbers = data.rows.filter((r) => Number.isFinite(r.obs.loss)).map((r) => r.trial.number);
     const discovery = numbers.map((n, i) => (n % 2 === 0 ? i : -1)).filter((i) => i >= 0);

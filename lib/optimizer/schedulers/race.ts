@@ -16,8 +16,6 @@ export type RaceOptions = {
   eta?: number;
   minEpochs?: number;
   patience?: number;
-  /** Rank agreement between a rung and the next below which new trials enter higher. */
-  agreement?: number;
   /** Trials at the next rung needed before the agreement is judged. */
   minPairs?: number;
 };
@@ -41,20 +39,24 @@ export function rankAgreement(trials: readonly TrialState[], rungs: readonly num
 export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRung(view: StudyView): number } {
   const eta = options.eta ?? 3;
   const minEpochs = options.minEpochs ?? 1;
-  const agreement = options.agreement ?? 0.3;
   const minPairs = options.minPairs ?? 12;
   checkInteger("race", "eta", eta, 2);
   checkInteger("race", "minEpochs", minEpochs, 1);
   checkInteger("race", "patience", options.patience, 1);
   const patience = options.patience;
 
-  /** The rung new trials enter at: raised past every rung whose ranks do not predict the next one's. */
+  /**
+   * The rung new trials enter at: raised past every rung whose ranks do not
+   * predict the next one's. The promoted trials are the top of their rung,
+   * a restricted range that weakens any correlation, so the test asks only
+   * whether ρ is significantly positive (one-sided 5%, ρ·√(n−1) ≥ 1.645).
+   */
   function entryRung(view: StudyView): number {
     const rungs = rungEpochs(minEpochs, eta, view.maxEpochs);
     let k = 0;
     while (k < rungs.length - 2) {
       const { rho, pairs } = rankAgreement(view.trials, rungs, k);
-      if (pairs < minPairs || rho >= agreement) break;
+      if (pairs < minPairs || rho * Math.sqrt(pairs - 1) >= 1.645) break;
       k++;
     }
     return k;
