@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
+import fs from "node:fs";
+import { checkpointDir } from "./study-run";
 import { applyStudyAction, createStudy } from "./studies";
 
 let where: { dir: string };
@@ -77,6 +79,34 @@ describe("study runner", () => {
     expect(stopped.study.status).toBe("stopped");
     expect(stopped.trials.filter((t) => t.status === "running" || t.status === "paused")).toHaveLength(0);
     await expect(applyStudyAction(study.id, "resume")).rejects.toThrow(/cannot resume a study that is stopped/);
+  });
+
+  it("trains real MLPs on wine in worker threads, writing checkpoints and every epoch", async () => {
+    const study = createStudy({
+      ...base,
+      objective: "mlp:wine",
+      seed: 8,
+      parallelism: 2,
+      budget: { kind: "trials", value: 3 },
+      space: [
+        { type: "float", name: "lr", low: 0.01, high: 0.1, log: true },
+        { type: "float", name: "momentum", low: 0.5, high: 0.9 },
+        { type: "categorical", name: "optimizer", choices: ["sgd", "adam"] },
+        { type: "int", name: "batch_size", low: 16, high: 32, log: true },
+        { type: "int", name: "width", low: 8, high: 16, log: true },
+        { type: "int", name: "depth", low: 1, high: 2 },
+        { type: "float", name: "weight_decay", low: 1e-6, high: 1e-4, log: true },
+        { type: "float", name: "dropout", low: 0, high: 0.1 },
+        { type: "categorical", name: "activation", choices: ["relu", "tanh"] },
+      ],
+    });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 120_000, "the MLP study to complete");
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.trials).toHaveLength(3);
+    expect(detail.trials.every((t) => t.status === "completed" && t.epochs === 50)).toBe(true);
+    // Real training on wine: the best validation loss falls well below ln 3 ≈ 1.10 (chance).
+    expect(detail.study.bestValue!).toBeLessThan(0.5);
+    expect(fs.readdirSync(checkpointDir(study.id, 0)).length).toBeGreaterThan(0);
   });
 
   it("rejects a space outside the objective's and writes nothing", () => {

@@ -15,7 +15,10 @@ import {
 import type { StudyStatus } from "../api/schemas";
 import { getObjective } from "../objectives/registry";
 import type { Objective } from "../objectives/types";
+import path from "node:path";
+import { databaseFile } from "../../db/client";
 import { createStrategy } from "../optimizer/registry";
+import { mixSeed } from "../optimizer/rng";
 import type { Params, Space } from "../optimizer/space";
 import type { Strategy } from "../optimizer/strategy";
 import type { Decision, Job, Verdict } from "../optimizer/types";
@@ -139,6 +142,8 @@ export class StudyRun {
         fromEpoch,
         toEpoch,
         epochDelayMs: this.record.epochDelayMs,
+        seed: mixSeed(this.record.seed, number),
+        checkpointDir: checkpointDir(this.record.id, number),
         signal: controller.signal,
         report: (epoch, value, extra) => this.report(active, epoch, value, extra),
       })
@@ -250,6 +255,11 @@ export class StudyRun {
     for (const a of this.active.values()) this.interrupt(a, "halt", `the study failed: ${message}`);
     setStudyStatus(this.record.id, "failed", message);
   }
+}
+
+/** A trial's checkpoint folder: beside the database, under checkpoints/<study>/<trial>. */
+export function checkpointDir(studyId: number, trialNumber: number): string {
+  return path.join(path.dirname(databaseFile()), "checkpoints", String(studyId), String(trialNumber));
 }
 
 /** Applies one logged event to a strategy being rebuilt; a job must come out of ask() exactly as logged. */

@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ObjectiveInfo } from "../api/schemas";
 import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
+import { DATASET_IDS } from "./mlp/dataset";
+import { createMlpObjective } from "./mlp/objective";
 import { SYNTHETIC_FUNCTIONS, type SyntheticFunction } from "./synthetic";
 import { replayCurve, type Objective } from "./types";
 
@@ -80,6 +82,10 @@ function allObjectives(): Map<string, Objective> {
     map = new Map();
     for (const id of TABLE_IDS) {
       const o = tableObjective(id);
+      map.set(o.info.id, o);
+    }
+    for (const id of DATASET_IDS) {
+      const o = createMlpObjective(id);
       map.set(o.info.id, o);
     }
     for (const f of SYNTHETIC_FUNCTIONS) map.set(f.id, syntheticObjective(f));
