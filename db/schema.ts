@@ -87,3 +87,38 @@ export const events = sqliteTable(
   },
   (t) => [index("events_study").on(t.studyId, t.id)],
 );
+
+/** Every rule of a study, user-made or discovered, in its latest state. */
+export const rules = sqliteTable(
+  "rules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    studyId: integer("study_id")
+      .notNull()
+      .references(() => studies.id, { onDelete: "cascade" }),
+    /** The rule's own id, such as "slab:lr×momentum" or "user:3". */
+    ruleId: text("rule_id").notNull(),
+    origin: text("origin", { enum: ["user", "discovered"] }).notNull(),
+    status: text("status", { enum: ["proposed", "active", "rejected", "relaxed"] }).notNull(),
+    /** The whole rule (lib/optimizer/rules.ts Rule) as JSON. */
+    rule: text("rule", { mode: "json" }).notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("rules_study_rule").on(t.studyId, t.ruleId)],
+);
+
+/** What each analysis round of the sieve found (lib/optimizer/samplers/sieve.ts AnalysisSnapshot). */
+export const analysisSnapshots = sqliteTable(
+  "analysis_snapshots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    studyId: integer("study_id")
+      .notNull()
+      .references(() => studies.id, { onDelete: "cascade" }),
+    round: integer("round").notNull(),
+    snapshot: text("snapshot", { mode: "json" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("snapshots_study_round").on(t.studyId, t.round)],
+);

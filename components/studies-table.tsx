@@ -1,0 +1,84 @@
+"use client";
+import Link from "next/link";
+import type { StudySummary } from "@/lib/api/schemas";
+import { formatBudget, formatTime, formatValue } from "@/lib/client/format";
+import { useStudies } from "@/lib/client/queries";
+import { ProgressBar } from "./progress-bar";
+import { StatusBadge } from "./status-badge";
+
+/** The list of studies, newest first; live while any study runs. */
+export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[] }) {
+  const { data: studies = [], error } = useStudies(initialStudies);
+  const sorted = [...studies].sort((a, b) => b.id - a.id);
+
+  if (sorted.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-16 text-center" data-testid="studies-empty">
+        <h2 className="text-base font-semibold text-slate-900">No studies yet</h2>
+        <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+          A study searches an objective&apos;s hyperparameters and records every trial and every epoch of its learning curve.
+        </p>
+        <Link
+          href="/studies/new"
+          className="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+          data-testid="launch-first-study"
+        >
+          Launch your first study
+        </Link>
+      </div>
+    );
+  }
+
+  return (
+    <div className="space-y-3">
+      {error && (
+        <p className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" data-testid="studies-error">
+          Could not refresh the studies: {error.message}
+        </p>
+      )}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full text-sm" data-testid="studies-table">
+          <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-3">Name</th>
+              <th className="px-4 py-3">Objective</th>
+              <th className="px-4 py-3">Strategy</th>
+              <th className="px-4 py-3">Status</th>
+              <th className="px-4 py-3 text-right">Best</th>
+              <th className="px-4 py-3">Progress</th>
+              <th className="px-4 py-3 text-right">Trials</th>
+              <th className="px-4 py-3">Created</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {sorted.map((s) => (
+              <tr key={s.id} className="hover:bg-slate-50" data-testid="study-row" data-study-id={s.id}>
+                <td className="px-4 py-3 font-medium">
+                  <Link href={`/studies/${s.id}`} className="text-slate-900 hover:text-indigo-600">
+                    {s.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-3 text-slate-600" title={s.objective}>
+                  {s.objectiveTitle || s.objective}
+                </td>
+                <td className="px-4 py-3 font-mono text-xs text-slate-600">{s.strategy}</td>
+                <td className="px-4 py-3">
+                  <StatusBadge status={s.status} />
+                </td>
+                <td className="px-4 py-3 text-right font-mono tabular-nums" title={`${s.metric}, ${s.direction}`}>
+                  {formatValue(s.bestValue)}
+                </td>
+                <td className="w-48 px-4 py-3">
+                  <ProgressBar value={s.progress} label={`${s.name} progress`} />
+                  <div className="mt-1 text-xs tabular-nums text-slate-500">{formatBudget(s)}</div>
+                </td>
+                <td className="px-4 py-3 text-right tabular-nums">{s.trialCount}</td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(s.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

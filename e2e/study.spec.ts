@@ -1,0 +1,168 @@
+import { expect, test } from "@playwright/test";
+import { api, NewStudyPage, SCREENSHOT_DIR, screenshot, StudiesPage, StudyPage, trackErrors } from "./pages";
+
+const OBJECTIVE = "lc-table:digits-mlp";
+
+test("launches a digits study from the form, watches it run, and finds the same best value after a reload", async ({ page, request }) => {
+  const errors = trackErrors(page);
+  const studies = new StudiesPage(page);
+  await studies.goto();
+  await expect(page.getByRole("heading", { name: "Studies", exact: true })).toBeVisible();
+  if (await page.getByTestId("studies-empty").isVisible()) await screenshot(page, "00-studies-empty");
+
+  const form = await studies.openNewStudy();
+  await form.fill({
+    objective: OBJECTIVE,
+    name: "e2e digits",
+    budgetKind: "epochs",
+    budgetValue: "400",
+    parallelism: "4",
+    seed: "1",
+    epochDelayMs: "40",
+  });
+  await screenshot(page, "01-new-study-form");
+  await form.launch();
+
+  await page.waitForURL(/\/studies\/\d+$/);
+  const study = new StudyPage(page);
+  const id = study.id();
+  await expect(page.getByTestId("study-name")).toHaveText("e2e digits");
+
+  // The curves grow while the study runs: at least two increasing readings taken while it is running.
+  const readings: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        const { status, points } = await study.liveReading();
+        if (status === "running" && (readings.length === 0 || points > readings[readings.length - 1])) readings.push(points);
+        return readings.length;
+      },
+      { timeout: 30_000, intervals: [100] },
+    )
+    .toBeGreaterThanOrEqual(2);
+  expect(readings[1]).toBeGreaterThan(readings[0]);
+  if ((await study.statusText()) === "running") await screenshot(page, "02-study-running", { fullPage: false });
+
+  await expect(study.status()).toHaveText("completed", { timeout: 90_000 });
+  await expect(page.getByTestId("btn-pause")).toHaveCount(0);
+  await expect(page.getByTestId("btn-stop")).toHaveCount(0);
+
+  // The final curves arrive with the fetch after completion.
+  const curves = await api.curves(request, id);
+  const apiPoints = curves.curves.reduce((n, c) => n + c.points.length, 0);
+  await expect.poll(() => study.pointCount()).toBe(apiPoints);
+
+  const best = await study.bestValue();
+  const rowValues = await study.trialBestValues();
+  expect(rowValues.length).toBeGreaterThan(0);
+  expect(best).toBeCloseTo(Math.min(...rowValues), 12);
+  const curveMin = Math.min(...curves.curves.flatMap((c) => c.points.map(([, v]) => v)));
+  expect(best).toBeCloseTo(curveMin, 12);
+
+  const trialCount = await study.trialRows().count();
+  expect(trialCount).toBeGreaterThan(0);
+  await expect(page.getByTestId("study-trial-count")).toHaveText(String(trialCount));
+  const curveCount = await study.curveCount();
+  expect(curveCount).toBe(curves.curves.length);
+  await expect(page.locator('[data-testid="trial-row"][data-best="true"]')).toHaveCount(1);
+  await screenshot(page, "03-study-completed");
+  await page.getByTestId("toggle-log-scale").check();
+  await expect(study.plot()).toContainText("(log)");
+  await study.chart().screenshot({ path: `${SCREENSHOT_DIR}/03b-curves-log-scale.png` });
+  await page.getByTestId("toggle-log-scale").uncheck();
+
+  await page.reload();
+  await expect(study.status()).toHaveText("completed");
+  expect(await study.bestValue()).toBe(best);
+  await expect(study.trialRows()).toHaveCount(trialCount);
+  expect(await study.curveCount()).toBe(curveCount);
+  expect(await study.pointCount()).toBe(apiPoints);
+  await expect(study.plot()).toBeVisible();
+
+  await studies.goto();
+  const row = page.locator(`[data-testid="study-row"][data-study-id="${id}"]`);
+  await expect(row).toContainText("e2e digits");
+  await expect(row).toContainText("completed");
+  await screenshot(page, "04-studies-list");
+  expect(errors).toEqual([]);
+});
+
+test("rejects invalid input next to the field and creates no study", async ({ page, request }) => {
+  const before = (await api.studies(request)).length;
+  const form = new NewStudyPage(page);
+  await form.goto();
+  await form.fill({ objective: OBJECTIVE, name: "never created", budgetValue: "0" });
+
+  // Checked by the server: the budget must be positive.
+  await form.launch();
+  await expect(form.fieldError("budget.value")).toBeVisible();
+  await expect(form.formError()).toContainText("budget.value");
+  await expect(form.launchButton()).toBeEnabled();
+
+  // Checked in the browser: low above high.
+  await form.fill({ budgetValue: "400" });
+  await form.setBound("lr", "low", "0.5");
+  await form.setBound("lr", "high", "0.01");
+  await form.launch();
+  const lr = await form.paramIndex("lr");
+  await expect(form.fieldError(`space.${lr}.low`)).toContainText("lr");
+  await expect(form.fieldError("budget.value")).toHaveCount(0);
+
+  // Checked by the server against the objective: a range wider than the objective's.
+  await form.setBound("lr", "low", "0.001");
+  await form.setBound("lr", "high", "1");
+  await form.setBound("dropout", "high", "5");
+  await form.launch();
+  const dropout = await form.paramIndex("dropout");
+  await expect(form.fieldError(`space.${dropout}.high`)).toContainText("dropout");
+  await screenshot(page, "05-new-study-errors");
+
+  await expect(page).toHaveURL(/\/studies\/new$/);
+  expect((await api.studies(request)).length).toBe(before);
+});
+
+test("pauses, resumes and stops a running study", async ({ page, request }) => {
+  const errors = trackErrors(page);
+  const created = await api.createStudy(request, {
+    name: "e2e controls",
+    objective: OBJECTIVE,
+    strategy: "random+fifo",
+    budget: { kind: "epochs", value: 4000 },
+    parallelism: 2,
+    seed: 2,
+    patience: 5,
+    epochDelayMs: 100,
+  });
+  const study = new StudyPage(page);
+  await study.goto(created.id);
+  await expect(study.status()).toHaveText("running");
+  await expect(study.button("resume")).toHaveCount(0);
+  await expect.poll(async () => (await study.liveReading()).curves, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await screenshot(page, "06-study-running-controls");
+
+  await study.button("pause").click();
+  await expect(study.status()).toHaveText("paused");
+  await expect(study.button("pause")).toHaveCount(0);
+  await expect(study.button("resume")).toBeVisible();
+  await expect(study.button("stop")).toBeVisible();
+
+  await study.button("resume").click();
+  await expect(study.status()).toHaveText("running");
+  await expect(study.button("pause")).toBeVisible();
+  await expect(study.button("resume")).toHaveCount(0);
+
+  await study.button("stop").click();
+  await expect(study.status()).toHaveText("stopped");
+  await expect(study.button("pause")).toHaveCount(0);
+  await expect(study.button("resume")).toHaveCount(0);
+  await expect(study.button("stop")).toHaveCount(0);
+
+  // A stopped study stays stopped after a reload, and its curves stop growing.
+  await page.reload();
+  await expect(study.status()).toHaveText("stopped");
+  const points = await study.pointCount();
+  await page.waitForTimeout(1500);
+  await page.reload();
+  expect(await study.pointCount()).toBe(points);
+  expect(errors).toEqual([]);
+});
