@@ -5,10 +5,12 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
+import type { Rule } from "../lib/optimizer/rules";
+import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
 import type { Params, Space } from "../lib/optimizer/space";
 import { objectiveTitle } from "../lib/objectives/registry";
 import { getDb } from "./client";
-import { events, measurements, studies, trials } from "./schema";
+import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
 type StudyRecord = typeof studies.$inferSelect;
 type TrialRecord = typeof trials.$inferSelect;
@@ -40,7 +42,8 @@ export type EventType =
   | "trial_failed"
   | "trial_halted"
   | "trial_suspended"
-  | "trial_resumed";
+  | "trial_resumed"
+  | "rule_status";
 
 function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
   getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
@@ -364,4 +367,40 @@ export function tableCounts(): Record<"studies" | "trials" | "measurements" | "e
   const count = (table: typeof studies | typeof trials | typeof measurements | typeof events) =>
     Number(db.select({ n: sql<number>`count(*)` }).from(table).get()?.n ?? 0);
   return { studies: count(studies), trials: count(trials), measurements: count(measurements), events: count(events) };
+}
+
+/** Stores analysis rounds not yet stored (a replay after a restart recomputes the same rounds). */
+export function saveSnapshots(studyId: number, snapshots: readonly AnalysisSnapshot[]): void {
+  if (snapshots.length === 0) return;
+  const db = getDb();
+  db.transaction(() => {
+    const t = now();
+    for (const snapshot of snapshots) {
+      db.insert(analysisSnapshots).values({ studyId, round: snapshot.round, snapshot, createdAt: t }).onConflictDoNothing().run();
+    }
+  });
+}
+
+/** Upserts the current state of every rule of a study, logging a change of status as an event. */
+export function saveRules(studyId: number, current: readonly Rule[]): void {
+  const db = getDb();
+  db.transaction(() => {
+    const t = now();
+    const known = new Map(db.select().from(rules).where(eq(rules.studyId, studyId)).all().map((r) => [r.ruleId, r]));
+    for (const rule of current) {
+      const before = known.get(rule.id);
+      if (before && JSON.stringify(before.rule) === JSON.stringify(rule)) continue;
+      if (before) db.update(rules).set({ status: rule.status, rule, updatedAt: t }).where(eq(rules.id, before.id)).run();
+      else db.insert(rules).values({ studyId, ruleId: rule.id, origin: rule.origin, status: rule.status, rule, createdAt: t, updatedAt: t }).run();
+      if (!before || before.status !== rule.status) appendEvent(studyId, null, "rule_status", { rule: rule.id, status: rule.status, summary: rule.evidence?.summary ?? null });
+    }
+  });
+}
+
+/** A study's analysis rounds in order, and its rules. */
+export function getAnalysis(studyId: number): { snapshots: AnalysisSnapshot[]; rules: Rule[] } {
+  const db = getDb();
+  const snapshots = db.select({ s: analysisSnapshots.snapshot }).from(analysisSnapshots).where(eq(analysisSnapshots.studyId, studyId)).orderBy(asc(analysisSnapshots.round)).all();
+  const current = db.select({ r: rules.rule }).from(rules).where(eq(rules.studyId, studyId)).orderBy(asc(rules.id)).all();
+  return { snapshots: snapshots.map((x) => x.s as AnalysisSnapshot), rules: current.map((x) => x.r as Rule) };
 }

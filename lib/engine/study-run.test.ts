@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { getAnalysis, getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { GET as analysisRoute } from "../../app/api/studies/[id]/analysis/route";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import fs from "node:fs";
 import { checkpointDir } from "./study-run";
@@ -107,6 +108,22 @@ describe("study runner", () => {
     // Real training on wine: the best validation loss falls well below ln 3 ≈ 1.10 (chance).
     expect(detail.study.bestValue!).toBeLessThan(0.5);
     expect(fs.readdirSync(checkpointDir(study.id, 0)).length).toBeGreaterThan(0);
+  });
+
+  it("persists the sieve's analysis rounds and rules, and serves them", async () => {
+    const study = createStudy({ ...base, objective: "synthetic:branin", strategy: "sieve", seed: 9, budget: { kind: "epochs", value: 1500 } });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 60_000, "the sieve study to complete");
+    const { snapshots, rules } = getAnalysis(study.id);
+    expect(snapshots.length).toBeGreaterThan(0);
+    expect(snapshots.map((s) => s.round)).toEqual(snapshots.map((_, i) => i));
+    const last = snapshots.at(-1)!;
+    // Branin's x2 matters strongly; its main effect is among those tested.
+    expect(last.effects.find((e) => e.label === "x2")).toBeDefined();
+    expect(last.bounds).toHaveLength(2);
+    expect(last.volumeShare).toBeGreaterThan(0);
+    for (const rule of rules) expect(["proposed", "active", "rejected", "relaxed"]).toContain(rule.status);
+    const response = await analysisRoute(new Request("http://127.0.0.1"), { params: Promise.resolve({ id: String(study.id) }) });
+    expect((await response.json()).snapshots).toHaveLength(snapshots.length);
   });
 
   it("rejects a space outside the objective's and writes nothing", () => {

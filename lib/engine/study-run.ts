@@ -10,6 +10,8 @@ import {
   getTrialRecords,
   insertTrial,
   recordMeasurement,
+  saveRules,
+  saveSnapshots,
   setStudyStatus,
 } from "../../db/queries";
 import type { StudyStatus } from "../api/schemas";
@@ -44,6 +46,7 @@ export class StudyRun {
   private state: StudyStatus;
   private epochsSpent: number;
   private pumping = false;
+  private snapshotsSaved = 0;
 
   private constructor(
     private readonly record: StudyRecord,
@@ -53,6 +56,16 @@ export class StudyRun {
     this.state = record.status;
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
+    this.saveAnalysis();
+  }
+
+  /** Persists analysis rounds and rule changes the strategy made since the last call. */
+  private saveAnalysis(): void {
+    const snapshots = this.strategy.snapshots();
+    if (snapshots.length === this.snapshotsSaved) return;
+    saveSnapshots(this.record.id, snapshots.slice(this.snapshotsSaved));
+    saveRules(this.record.id, this.strategy.rules());
+    this.snapshotsSaved = snapshots.length;
   }
 
   /** Rebuilds a study's strategy by replaying its event log (DESIGN.md, "Strategy"). */
@@ -110,6 +123,7 @@ export class StudyRun {
 
   private start(job: Job): void {
     if (job.kind === "new") {
+      this.saveAnalysis();
       const trialId = insertTrial(this.record.id, job);
       this.trialIds.set(job.trial, trialId);
       this.launch(job.trial, job.params, 0, job.toEpoch);

@@ -4,7 +4,9 @@
  * asks and tells it received, so replaying a study's event log rebuilds it.
  */
 import { deriveRng } from "./rng";
-import { assertSpace, encode, type Space } from "./space";
+import { buildSubspace, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
+import type { AnalysisSnapshot } from "./samplers/sieve";
+import { assertSpace, decode, encode, type Params, type Space } from "./space";
 import type { Direction, Job, Sampler, Scheduler, StudyView, TrialState, TrialStatus, Verdict } from "./types";
 
 export type StrategyOptions = {
@@ -39,6 +41,8 @@ export class Strategy {
   private readonly sampler: Sampler;
   private readonly scheduler: Scheduler;
   private readonly list: MutableTrial[] = [];
+  private userRules: Rule[] = [];
+  private userSubspace: Subspace | null = null;
 
   constructor(options: StrategyOptions) {
     assertSpace(options.space);
@@ -86,7 +90,7 @@ export class Strategy {
     }
     if (options.allowNew === false) return null;
     const number = this.list.length;
-    const params = this.sampler.sample(this.view(), deriveRng(this.seed, "sample", number), number);
+    const params = this.sampleWithinRules(number);
     this.list.push({
       number,
       params,
@@ -98,6 +102,48 @@ export class Strategy {
       bestEpoch: 0,
     });
     return { kind: "new", trial: number, params, toEpoch };
+  }
+
+  /**
+   * Asks the sampler for a configuration that obeys the user's rules: a
+   * sampler that does not know rules gets a few more tries, then the
+   * configuration is drawn uniformly from the user's subspace. Pins hold exactly.
+   */
+  private sampleWithinRules(number: number): Params {
+    const rng = deriveRng(this.seed, "sample", number);
+    let params = this.sampler.sample(this.view(), rng, number);
+    const sub = this.userSubspace;
+    if (sub) {
+      for (let attempt = 1; attempt < 10 && !contains(sub, encode(this.space, params)); attempt++) {
+        params = this.sampler.sample(this.view(), deriveRng(this.seed, "sample", number, attempt), number);
+      }
+      if (!contains(sub, encode(this.space, params))) {
+        const z = sampleSubspace(sub, deriveRng(this.seed, "subspace", number));
+        if (z) params = decode(this.space, z);
+      }
+      for (const rule of this.userRules) if (rule.kind === "pin" && rule.status === "active") params = { ...params, [rule.param]: rule.value };
+    }
+    return params;
+  }
+
+  /** Replaces the user's rules (pins, ranges, exclusions); they hold for every configuration asked for from now on. */
+  setUserRules(rules: readonly Rule[]): void {
+    const own = rules.filter((r) => r.origin === "user");
+    const sub = buildSubspace(this.space, own);
+    if (isEmptyBox(sub)) throw new RangeError("these rules leave no configuration to try");
+    this.userRules = own;
+    this.userSubspace = own.some((r) => r.status === "active") ? sub : null;
+    this.sampler.setUserRules?.(own);
+  }
+
+  /** The rules in play: the user's, then those the sampler discovered. */
+  rules(): readonly Rule[] {
+    return [...this.userRules, ...(this.sampler.rules?.() ?? [])];
+  }
+
+  /** The sampler's analysis rounds so far (empty for samplers that do not analyse). */
+  snapshots(): readonly AnalysisSnapshot[] {
+    return this.sampler.snapshots?.() ?? [];
   }
 
   /** Takes one epoch's reported value and answers continue, pause or stop. */

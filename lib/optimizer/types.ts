@@ -1,6 +1,8 @@
 /** Shared vocabulary of the optimizer core: trials as the strategy sees them, jobs and decisions. */
 import type { Params, Space } from "./space";
 import type { Rng } from "./rng";
+import type { Rule } from "./rules";
+import type { AnalysisSnapshot } from "./samplers/sieve";
 
 export type Direction = "minimize" | "maximize";
 
@@ -48,6 +50,10 @@ export interface StudyView {
 export interface Sampler {
   readonly name: string;
   sample(view: StudyView, rng: Rng, trialNumber: number): Params;
+  /** Samplers that narrow the space (the sieve) take the user's rules into account and report what they found. */
+  setUserRules?(rules: readonly Rule[]): void;
+  rules?(): readonly Rule[];
+  snapshots?(): readonly AnalysisSnapshot[];
 }
 
 /** Decides how far each trial trains: which to start, continue, pause or stop. */
