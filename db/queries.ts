@@ -43,7 +43,9 @@ export type EventType =
   | "trial_halted"
   | "trial_suspended"
   | "trial_resumed"
-  | "rule_status";
+  | "rule_status"
+  | "user_rules"
+  | "rule_decision";
 
 function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
   getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
@@ -231,7 +233,7 @@ export function getReplayEvents(studyId: number): { type: EventType; payload: Re
   return getDb()
     .select({ type: events.type, payload: events.payload })
     .from(events)
-    .where(and(eq(events.studyId, studyId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted"])))
+    .where(and(eq(events.studyId, studyId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
     .orderBy(asc(events.id))
     .all() as { type: EventType; payload: Record<string, unknown> }[];
 }
@@ -331,6 +333,18 @@ function toTrialRow(t: TrialRecord): TrialRow {
   };
 }
 
+/** Rows of some trials of a study, by number. */
+export function getTrialRows(studyId: number, numbers: readonly number[]): TrialRow[] {
+  if (numbers.length === 0) return [];
+  return getDb()
+    .select()
+    .from(trials)
+    .where(and(eq(trials.studyId, studyId), inArray(trials.number, [...numbers])))
+    .orderBy(asc(trials.number))
+    .all()
+    .map(toTrialRow);
+}
+
 /** A study with all of its trials, or null. */
 export function getStudyDetail(id: number): StudyDetail | null {
   const study = getStudySummary(id);
@@ -362,11 +376,29 @@ export function getCurves(id: number): CurvesResponse {
 }
 
 /** Row counts of every table, for tests that check a rejected request wrote nothing. */
-export function tableCounts(): Record<"studies" | "trials" | "measurements" | "events", number> {
+export function tableCounts(): Record<"studies" | "trials" | "measurements" | "events" | "rules" | "snapshots", number> {
   const db = getDb();
-  const count = (table: typeof studies | typeof trials | typeof measurements | typeof events) =>
+  const count = (table: typeof studies | typeof trials | typeof measurements | typeof events | typeof rules | typeof analysisSnapshots) =>
     Number(db.select({ n: sql<number>`count(*)` }).from(table).get()?.n ?? 0);
-  return { studies: count(studies), trials: count(trials), measurements: count(measurements), events: count(events) };
+  return {
+    studies: count(studies),
+    trials: count(trials),
+    measurements: count(measurements),
+    events: count(events),
+    rules: count(rules),
+    snapshots: count(analysisSnapshots),
+  };
+}
+
+/** How many rule changes a study's log holds. */
+export function ruleEventCount(studyId: number): number {
+  return Number(
+    getDb()
+      .select({ n: sql<number>`count(*)` })
+      .from(events)
+      .where(and(eq(events.studyId, studyId), inArray(events.type, ["user_rules", "rule_decision"])))
+      .get()?.n ?? 0,
+  );
 }
 
 /** Stores analysis rounds not yet stored (a replay after a restart recomputes the same rounds). */
@@ -403,4 +435,9 @@ export function getAnalysis(studyId: number): { snapshots: AnalysisSnapshot[]; r
   const snapshots = db.select({ s: analysisSnapshots.snapshot }).from(analysisSnapshots).where(eq(analysisSnapshots.studyId, studyId)).orderBy(asc(analysisSnapshots.round)).all();
   const current = db.select({ r: rules.rule }).from(rules).where(eq(rules.studyId, studyId)).orderBy(asc(rules.id)).all();
   return { snapshots: snapshots.map((x) => x.s as AnalysisSnapshot), rules: current.map((x) => x.r as Rule) };
+}
+
+/** Logs a change of the user's rules or a decision on a discovered rule; both are replayed into the strategy. */
+export function recordRuleEvent(studyId: number, type: "user_rules" | "rule_decision", payload: Record<string, unknown>): void {
+  appendEvent(studyId, null, type, payload);
 }

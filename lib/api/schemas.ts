@@ -132,3 +132,117 @@ export type CurvesResponse = { curves: Curve[]; maxEpochs: number };
 
 /** The body of every 4xx/5xx: a message naming what is wrong, and each bad field. */
 export type ApiError = { error: string; issues?: { path: string; message: string }[] };
+
+/** A rule the user adds from the dashboard: pin a parameter, restrict its range, or exclude a box. */
+export const userRuleSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pin"), param: paramName, value: z.union([finite, z.string().max(200), z.boolean()]) }).strict(),
+  z.object({ kind: z.literal("range"), param: paramName, low: finite, high: finite }).strict(),
+  z
+    .object({
+      kind: z.literal("exclude"),
+      box: z
+        .array(
+          z.union([
+            z.object({ param: paramName, low: finite, high: finite }).strict(),
+            z.object({ param: paramName, choices: z.array(z.union([finite, z.string().max(200), z.boolean()])).min(1).max(100) }).strict(),
+          ]),
+        )
+        .min(1)
+        .max(64),
+    })
+    .strict(),
+]);
+export type UserRuleInput = z.infer<typeof userRuleSchema>;
+
+/** Accept (activate) or reject a rule; rejecting a user rule withdraws it. */
+export const ruleDecisionSchema = z.object({ status: z.enum(["active", "rejected"]) }).strict();
+
+export const trialsQuerySchema = z.object({
+  sort: z.enum(["number", "bestValue", "epochs", "status"]).default("number"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+  status: trialStatusSchema.optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type TrialsQuery = z.infer<typeof trialsQuerySchema>;
+
+export const curvesQuerySchema = z.object({
+  /** At most this many curves: the best ones, the running ones, then an even sample of the rest. */
+  limit: z.coerce.number().int().min(1).max(2000).default(200),
+  /** At most this many points per curve (downsampled on the server). */
+  points: z.coerce.number().int().min(2).max(10_000).default(200),
+});
+
+export const scatterQuerySchema = z.object({ x: paramName, y: paramName, limit: z.coerce.number().int().min(10).max(20_000).default(2000) });
+
+export const exportQuerySchema = z.object({ format: z.enum(["csv", "json"]).default("csv"), what: z.enum(["trials", "measurements"]).default("trials") });
+
+/** Rule as stored (lib/optimizer/rules.ts Rule), in API terms. */
+export type RuleView = {
+  id: string;
+  origin: "user" | "discovered";
+  status: "proposed" | "active" | "rejected" | "relaxed";
+  kind: "pin" | "range" | "exclude" | "slab";
+  evidence?: { statistic: number; p: number; trials: number; goodOutside?: number; good?: number; summary: string };
+  [key: string]: unknown;
+};
+
+/** One tested group of the sieve's analysis (lib/optimizer/analysis/effects.ts Effect). */
+export type EffectView = {
+  group: number[];
+  label: string;
+  order: number;
+  shape: "monotone" | "interior" | "categorical" | "interaction";
+  sign: 1 | -1;
+  strength: number;
+  interval: [number, number];
+  partialR2: number;
+  p: number;
+  q: number;
+  significant: boolean;
+  vertex?: number;
+  n: number;
+};
+
+export type SnapshotView = {
+  round: number;
+  trials: number;
+  epoch: number;
+  observations: number;
+  effects: EffectView[];
+  rules: RuleView[];
+  bounds: [number, number][];
+  volumeShare: number;
+};
+
+export type AnalysisResponse = { snapshots: SnapshotView[]; rules: RuleView[] };
+
+/** After a rule change: the rule, and the running trials that now lie outside the subspace. */
+export type RuleChangeResponse = { rule: RuleView; outside: TrialRow[] };
+
+export type TrialsPage = { total: number; trials: TrialRow[] };
+
+export type ScatterResponse = {
+  x: string;
+  y: string;
+  /** Each point: trial number, the two params' values, their unit coordinates, and the trial's best value. */
+  points: { trial: number; x: number | string | boolean; y: number | string | boolean; zx: number; zy: number; value: number | null }[];
+  total: number;
+};
+
+export type RaceResponse = {
+  rungs: number[];
+  /** Rank agreement (Spearman) between rung k and rung k+1 over the trials that reached k+1. */
+  agreement: { rung: number; epoch: number; nextEpoch: number; rho: number | null; pairs: number }[];
+  entryRung: number;
+};
+
+export type HistoryResponse = { points: [number, number][] };
+
+export type TrialDetail = {
+  trial: TrialRow;
+  curve: [number, number][];
+  /** Extra metrics per epoch (e.g. val_accuracy), when the objective reports them. */
+  extra: Record<string, [number, number][]>;
+  events: { type: string; payload: unknown; createdAt: string }[];
+};

@@ -2,9 +2,10 @@
  * Study commands shared by route handlers and the CLI: validate against the
  * objective, write, and hand over to the engine.
  */
-import { getStudyRecord, getStudySummary, insertStudy } from "../../db/queries";
+import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../../db/queries";
 import { HttpError } from "../api/http";
-import type { CreateStudyInput, StudyAction, StudySummary } from "../api/schemas";
+import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";
+import { ruleProblems, type Rule } from "../optimizer/rules";
 import { getObjective } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
@@ -94,4 +95,48 @@ export async function applyStudyAction(id: number, action: StudyAction): Promise
   else if (action === "resume") engine.resume(id);
   else await engine.stop(id);
   return getStudySummary(id)!;
+}
+
+function liveRun(id: number) {
+  const record = getStudyRecord(id);
+  if (!record) throw new InputError([{ path: "id", message: `study ${id} does not exist` }], 404);
+  if (record.status !== "running" && record.status !== "paused") {
+    throw new InputError([{ path: "id", message: `study ${id} is ${record.status}; rules and trials can change only while it runs or is paused` }], 409);
+  }
+  return getEngine().run(id);
+}
+
+/** Adds a user rule to a running or paused study; writes nothing when it is invalid or leaves nothing to try. */
+export function addUserRule(id: number, input: UserRuleInput): { rule: Rule; outside: TrialRow[] } {
+  const run = liveRun(id);
+  const rule = { ...input, id: run.nextUserRuleId(), origin: "user", status: "active", evidence: { statistic: 0, p: 0, trials: 0, summary: "set by the user" } } as Rule;
+  const problems = ruleProblems(run.space, rule);
+  if (problems.length > 0) throw new InputError(problems.map((m) => ({ path: m.split(":")[0], message: m })));
+  try {
+    const result = run.addUserRule(rule);
+    return { rule: result.rule, outside: getTrialRows(id, result.outside) };
+  } catch (error) {
+    if (error instanceof RangeError) throw new InputError([{ path: "rule", message: error.message }]);
+    throw error;
+  }
+}
+
+/** Accepts or rejects a rule of a running or paused study. */
+export function decideRule(id: number, ruleId: string, status: "active" | "rejected"): { rule: Rule; outside: TrialRow[] } {
+  const run = liveRun(id);
+  try {
+    const result = run.decideRule(ruleId, status);
+    return { rule: result.rule, outside: getTrialRows(id, result.outside) };
+  } catch (error) {
+    if (error instanceof RangeError) throw new InputError([{ path: "ruleId", message: error.message }], 404);
+    throw error;
+  }
+}
+
+/** Stops one running or paused trial. */
+export async function stopTrial(id: number, number: number): Promise<TrialRow> {
+  const run = liveRun(id);
+  if (!run.stopTrial(number)) throw new InputError([{ path: "number", message: `trial ${number} is not running or paused` }], 409);
+  await run.idleTrial(number);
+  return getTrialRows(id, [number])[0];
 }

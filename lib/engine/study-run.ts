@@ -10,6 +10,7 @@ import {
   getTrialRecords,
   insertTrial,
   recordMeasurement,
+  recordRuleEvent,
   saveRules,
   saveSnapshots,
   setStudyStatus,
@@ -21,6 +22,7 @@ import path from "node:path";
 import { databaseFile } from "../../db/client";
 import { createStrategy } from "../optimizer/registry";
 import { mixSeed } from "../optimizer/rng";
+import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
 import type { Strategy } from "../optimizer/strategy";
 import type { Decision, Job, Verdict } from "../optimizer/types";
@@ -92,6 +94,15 @@ export class StudyRun {
 
   get status(): StudyStatus {
     return this.state;
+  }
+
+  get space(): Space {
+    return this.strategy.space;
+  }
+
+  /** Resolves once the given trial is not training. */
+  async idleTrial(number: number): Promise<void> {
+    await this.active.get(number)?.done;
   }
 
   private budgetSpent(): boolean {
@@ -222,6 +233,59 @@ export class StudyRun {
     this.pump();
   }
 
+  /** Adds a user rule (pin, range, exclusion); it holds for every trial asked for from now on. Returns it and the running trials outside it. */
+  addUserRule(rule: Rule): { rule: Rule; outside: number[] } {
+    const next = [...this.strategy.userRuleList, rule];
+    this.strategy.setUserRules(next);
+    recordRuleEvent(this.record.id, "user_rules", { rules: next });
+    saveRules(this.record.id, this.strategy.rules());
+    return { rule, outside: this.runningOutside() };
+  }
+
+  /** Accepts or rejects a rule: a discovered one through the strategy, a user one by changing its status. */
+  decideRule(ruleId: string, status: "active" | "rejected"): { rule: Rule; outside: number[] } {
+    const user = this.strategy.userRuleList.find((r) => r.id === ruleId);
+    if (!user && !this.strategy.rules().some((r) => r.id === ruleId)) throw new RangeError(`study ${this.record.id} has no rule '${ruleId}'`);
+    if (user) {
+      const next = this.strategy.userRuleList.map((r) => (r.id === ruleId ? { ...r, status } : r));
+      this.strategy.setUserRules(next);
+      recordRuleEvent(this.record.id, "user_rules", { rules: next });
+    } else {
+      this.strategy.decideRule(ruleId, status);
+      recordRuleEvent(this.record.id, "rule_decision", { rule: ruleId, status });
+    }
+    saveRules(this.record.id, this.strategy.rules());
+    const rule = this.strategy.rules().find((r) => r.id === ruleId)!;
+    return { rule, outside: this.runningOutside() };
+  }
+
+  /** The next free id for a user rule. */
+  nextUserRuleId(): string {
+    return `user:${this.strategy.userRuleList.length + 1}`;
+  }
+
+  /** Numbers of the running trials that lie outside the current subspace. */
+  private runningOutside(): number[] {
+    const sub = buildSubspace(this.strategy.space, this.strategy.rules());
+    return this.strategy.trials.filter((t) => t.status === "running" && !contains(sub, t.z)).map((t) => t.number);
+  }
+
+  /** Stops one running or paused trial at the user's request; it keeps what it reported. */
+  stopTrial(number: number, reason = "stopped by the user"): boolean {
+    const active = this.active.get(number);
+    if (active) {
+      this.interrupt(active, "halt", reason);
+      return true;
+    }
+    const state = this.strategy.trials[number];
+    const trialId = this.trialIds.get(number);
+    if (!state || trialId === undefined || state.status !== "paused") return false;
+    this.strategy.halt(number, reason);
+    finishTrial(this.record.id, trialId, number, "pruned", reason, "trial_halted");
+    this.pump();
+    return true;
+  }
+
   /** Takes every running trial off the pool, keeping its progress, and waits until they settle. */
   async pause(): Promise<void> {
     if (this.state !== "running") return;
@@ -290,5 +354,9 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
     strategy.fail(trial, String(payload.reason ?? "failed"));
   } else if (type === "trial_halted") {
     strategy.halt(trial, String(payload.reason ?? "halted"));
+  } else if (type === "user_rules") {
+    strategy.setUserRules(payload.rules as Rule[]);
+  } else if (type === "rule_decision") {
+    strategy.decideRule(String(payload.rule), payload.status as "active" | "rejected");
   }
 }

@@ -94,6 +94,41 @@ function compile(space: Space, rule: Rule): Constraint {
   return { kind: "slab", indices: rule.params.map((n) => indexOf(space, n)), weights: rule.weights, low: rule.low, high: rule.high };
 }
 
+/** Lists what is wrong with a user rule against a space, each naming the parameter; empty when valid. */
+export function ruleProblems(space: Space, rule: Rule): string[] {
+  const find = (name: string) => space.find((p) => p.name === name);
+  const numeric = (name: string, low: number, high: number, where: string): string[] => {
+    const p = find(name);
+    if (!p) return [`${where}: '${name}' is not a parameter of the space`];
+    if (p.type === "categorical") return [`${where}: ${name} is categorical; use choices`];
+    if (!(low <= high)) return [`${where}: ${name} low ${low} exceeds high ${high}`];
+    if (high < p.low || low > p.high) return [`${where}: ${name} [${low}, ${high}] lies outside its range [${p.low}, ${p.high}]`];
+    return [];
+  };
+  if (rule.kind === "pin") {
+    const p = find(rule.param);
+    if (!p) return [`param: '${rule.param}' is not a parameter of the space`];
+    if (p.type === "categorical") return p.choices.includes(rule.value as never) ? [] : [`value: ${JSON.stringify(rule.value)} is not one of ${p.name}'s choices`];
+    const v = rule.value;
+    if (typeof v !== "number" || !Number.isFinite(v)) return [`value: ${p.name} needs a number`];
+    if (v < p.low || v > p.high) return [`value: ${v} is outside ${p.name}'s range [${p.low}, ${p.high}]`];
+    if (p.type === "int" && !Number.isInteger(v)) return [`value: ${p.name} needs an integer`];
+    return [];
+  }
+  if (rule.kind === "range") return numeric(rule.param, rule.low, rule.high, "range");
+  if (rule.kind === "exclude") {
+    return rule.box.flatMap((side, i) => {
+      if (!("choices" in side)) return numeric(side.param, side.low, side.high, `box.${i}`);
+      const p = find(side.param);
+      if (!p) return [`box.${i}: '${side.param}' is not a parameter of the space`];
+      if (p.type !== "categorical") return [`box.${i}: ${side.param} is numeric; use low and high`];
+      const bad = side.choices.filter((c) => !p.choices.includes(c as never));
+      return bad.length ? [`box.${i}: ${JSON.stringify(bad)} are not choices of ${p.name}`] : [];
+    });
+  }
+  return [];
+}
+
 /** Whether a rule constrains sampling now: active rules, and user rules unless rejected. */
 export function isInForce(rule: Rule): boolean {
   return rule.status === "active";

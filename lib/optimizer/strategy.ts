@@ -136,6 +136,17 @@ export class Strategy {
     this.sampler.setUserRules?.(own);
   }
 
+  /** The user's rules, as last set. */
+  get userRuleList(): readonly Rule[] {
+    return this.userRules;
+  }
+
+  /** Accepts or rejects a rule the sampler discovered. */
+  decideRule(id: string, status: "active" | "rejected"): void {
+    if (!this.sampler.decideRule) throw new RangeError(`strategy ${this.name} discovers no rules`);
+    this.sampler.decideRule(id, status);
+  }
+
   /** The rules in play: the user's, then those the sampler discovered. */
   rules(): readonly Rule[] {
     return [...this.userRules, ...(this.sampler.rules?.() ?? [])];

@@ -54,6 +54,7 @@ export interface Sampler {
   setUserRules?(rules: readonly Rule[]): void;
   rules?(): readonly Rule[];
   snapshots?(): readonly AnalysisSnapshot[];
+  decideRule?(id: string, status: "active" | "rejected"): void;
 }
 
 /** Decides how far each trial trains: which to start, continue, pause or stop. */

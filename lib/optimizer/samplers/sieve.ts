@@ -61,6 +61,8 @@ export type SieveSampler = Sampler & {
   origin(trial: number): Origin | undefined;
   /** Sets the user's rules, which always hold. */
   setUserRules(rules: readonly Rule[]): void;
+  /** The user accepts (activates) or rejects a discovered rule; the decision outlives later analysis rounds. */
+  decideRule(id: string, status: "active" | "rejected"): void;
 };
 
 type Direction = { group: number[]; weights: number[] };
@@ -117,6 +119,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   let fillCount = 0;
   let discovered: Rule[] = [];
   let userRules: Rule[] = [];
+  const decisions = new Map<string, "active" | "rejected">();
+  const applyDecisions = (rules: Rule[]): Rule[] => rules.map((r) => (decisions.has(r.id) ? { ...r, status: decisions.get(r.id)! } : r));
   let directions: Direction[] = [];
   const history: AnalysisSnapshot[] = [];
   let lastAnalyzed = 0;
@@ -207,6 +211,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       if (candidate.status === "active" && incumbent && !contains(buildSubspace(space, [candidate]), incumbent.z)) candidate.status = "proposed";
       discovered = [...discovered.filter((r) => r.id !== id), candidate];
     }
+    discovered = applyDecisions(discovered);
     const sub = subspaceOf(space, true);
     history.push({
       round,
@@ -278,6 +283,11 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     origin: (trial) => origins.get(trial),
     setUserRules(rules) {
       userRules = rules.filter((r) => r.origin === "user");
+    },
+    decideRule(id, status) {
+      if (!discovered.some((r) => r.id === id)) throw new RangeError(`no discovered rule '${id}'`);
+      decisions.set(id, status);
+      discovered = applyDecisions(discovered);
     },
   };
 }

@@ -35,6 +35,20 @@ export function rankAgreement(trials: readonly TrialState[], rungs: readonly num
   return { rho: reached.length >= 3 ? spearman(early, late) : NaN, pairs: reached.length };
 }
 
+/**
+ * The first rung whose ranks predict the next rung's (ρ significantly
+ * positive, or too few pairs to tell yet); new trials enter there.
+ */
+export function chooseEntryRung(agreementAt: (k: number) => { rho: number; pairs: number }, rungCount: number, minPairs = 12): number {
+  let k = 0;
+  while (k < rungCount - 2) {
+    const { rho, pairs } = agreementAt(k);
+    if (pairs < minPairs || rho * Math.sqrt(pairs - 1) >= 1.645) break;
+    k++;
+  }
+  return k;
+}
+
 /** The race scheduler. */
 export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRung(view: StudyView): number } {
   const eta = options.eta ?? 3;
@@ -53,13 +67,7 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRun
    */
   function entryRung(view: StudyView): number {
     const rungs = rungEpochs(minEpochs, eta, view.maxEpochs);
-    let k = 0;
-    while (k < rungs.length - 2) {
-      const { rho, pairs } = rankAgreement(view.trials, rungs, k);
-      if (pairs < minPairs || rho * Math.sqrt(pairs - 1) >= 1.645) break;
-      k++;
-    }
-    return k;
+    return chooseEntryRung((k) => rankAgreement(view.trials, rungs, k), rungs.length, minPairs);
   }
 
   function promotion(trials: readonly TrialState[], rungs: readonly number[]): SchedulerJob {

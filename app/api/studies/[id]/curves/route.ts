@@ -1,14 +1,16 @@
-import { getCurves, getStudyRecord } from "@/db/queries";
+import { getCurvesDownsampled } from "@/db/dashboard";
 import { handle } from "@/lib/api/http";
-import { found, studyIdOf } from "@/lib/api/route-params";
+import { existingStudyId, queryOf } from "@/lib/api/route-params";
+import { curvesQuerySchema } from "@/lib/api/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
+/** Learning curves, chosen and downsampled on the server: the best, the running, a sample of the rest. */
+export function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   return handle(async () => {
-    const id = await studyIdOf(context);
-    found(getStudyRecord(id), id);
-    return Response.json(getCurves(id));
+    const id = await existingStudyId(context);
+    const { limit, points } = queryOf(request, curvesQuerySchema);
+    return Response.json(getCurvesDownsampled(id, limit, points));
   });
 }

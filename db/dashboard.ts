@@ -1,0 +1,185 @@
+/**
+ * Queries behind the study dashboard. Aggregation and downsampling happen
+ * here, so the browser never receives every measurement of a large study.
+ */
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
+import { encodeValue, type Space } from "../lib/optimizer/space";
+import { getDb } from "./client";
+import { getStudyRecord, getTrialRows } from "./queries";
+import { events, measurements, studies, trials } from "./schema";
+
+const sortColumns = { number: trials.number, bestValue: trials.bestValue, epochs: trials.lastEpoch, status: trials.status } as const;
+
+/** One page of a study's trials, sorted and filtered on the server. */
+export function getTrialsPage(studyId: number, q: TrialsQuery): TrialsPage {
+  const db = getDb();
+  const where = q.status ? and(eq(trials.studyId, studyId), eq(trials.status, q.status)) : eq(trials.studyId, studyId);
+  const total = Number(db.select({ n: sql<number>`count(*)` }).from(trials).where(where).get()?.n ?? 0);
+  const column = sortColumns[q.sort];
+  // Trials without a value sort last either way.
+  const nullsLast = sql`${column} is null`;
+  const rows = db
+    .select({ number: trials.number })
+    .from(trials)
+    .where(where)
+    .orderBy(nullsLast, q.order === "asc" ? asc(column) : desc(column), asc(trials.number))
+    .limit(q.limit)
+    .offset(q.offset)
+    .all();
+  const byNumber = new Map(getTrialRows(studyId, rows.map((r) => r.number)).map((t) => [t.number, t]));
+  return { total, trials: rows.map((r) => byNumber.get(r.number)!) };
+}
+
+/** One trial with its whole curve, extra metrics and events, or null. */
+export function getTrialDetail(studyId: number, number: number): TrialDetail | null {
+  const trial: TrialRow | undefined = getTrialRows(studyId, [number])[0];
+  if (!trial) return null;
+  const db = getDb();
+  const rows = db.select().from(measurements).where(eq(measurements.trialId, trial.id)).orderBy(asc(measurements.epoch)).all();
+  const curve: [number, number][] = [];
+  const extra: Record<string, [number, number][]> = {};
+  for (const m of rows) {
+    if (m.value !== null) curve.push([m.epoch, m.value]);
+    for (const [key, v] of Object.entries((m.extra as Record<string, unknown> | null) ?? {})) {
+      if (typeof v === "number" && Number.isFinite(v)) (extra[key] ??= []).push([m.epoch, v]);
+    }
+  }
+  const log = db
+    .select({ type: events.type, payload: events.payload, createdAt: events.createdAt })
+    .from(events)
+    .where(and(eq(events.studyId, studyId), eq(events.trialId, trial.id), sql`${events.type} != 'report'`))
+    .orderBy(asc(events.id))
+    .all();
+  return { trial, curve, extra, events: log };
+}
+
+/** Keeps at most `max` points of a curve: the first, the last, the best, and an even stride of the rest. */
+export function downsample(points: [number, number][], max: number, minimize: boolean): [number, number][] {
+  if (points.length <= max) return points;
+  let best = 0;
+  points.forEach(([, v], i) => {
+    if (minimize ? v < points[best][1] : v > points[best][1]) best = i;
+  });
+  const keep = new Set<number>([0, points.length - 1, best]);
+  const stride = (points.length - 1) / (max - 2);
+  for (let k = 0; keep.size < max && k * stride < points.length; k++) keep.add(Math.round(k * stride));
+  return [...keep].sort((a, b) => a - b).map((i) => points[i]);
+}
+
+/**
+ * Learning curves for the charts: the `limit` best trials, every running
+ * one, then an even sample of the rest, each downsampled to `points`.
+ */
+export function getCurvesDownsampled(studyId: number, limit: number, points: number): CurvesResponse & { total: number } {
+  const study = getStudyRecord(studyId);
+  if (!study) return { curves: [], maxEpochs: 0, total: 0 };
+  const db = getDb();
+  const minimize = study.direction === "minimize";
+  const all = db.select({ id: trials.id, number: trials.number, status: trials.status, best: trials.bestValue }).from(trials).where(eq(trials.studyId, studyId)).all();
+  const ranked = [...all].sort((a, b) => (a.best === null ? 1 : b.best === null ? -1 : minimize ? a.best - b.best : b.best - a.best));
+  const chosen = new Set<number>();
+  for (const t of ranked.slice(0, Math.ceil(limit / 2))) chosen.add(t.id);
+  for (const t of all) if (t.status === "running" && chosen.size < limit) chosen.add(t.id);
+  const rest = all.filter((t) => !chosen.has(t.id));
+  const step = rest.length / Math.max(1, limit - chosen.size);
+  for (let k = 0; chosen.size < limit && Math.floor(k * step) < rest.length; k++) chosen.add(rest[Math.floor(k * step)].id);
+  const ids = [...chosen];
+  const rows = ids.length
+    ? db.select({ trialId: measurements.trialId, epoch: measurements.epoch, value: measurements.value }).from(measurements).where(inArray(measurements.trialId, ids)).orderBy(asc(measurements.trialId), asc(measurements.epoch)).all()
+    : [];
+  const byId = new Map(all.map((t) => [t.id, t]));
+  const grouped = new Map<number, [number, number][]>();
+  for (const r of rows) if (r.value !== null) (grouped.get(r.trialId) ?? grouped.set(r.trialId, []).get(r.trialId)!).push([r.epoch, r.value]);
+  const curves = ids
+    .map((id) => ({ trial: byId.get(id)!.number, status: byId.get(id)!.status, points: downsample(grouped.get(id) ?? [], points, minimize) }))
+    .sort((a, b) => a.trial - b.trial);
+  return { curves, maxEpochs: study.maxEpochs, total: all.length };
+}
+
+/** Two parameters of every trial (or the best `limit` and a sample of the rest) with the trial's best value. */
+export function getScatter(studyId: number, x: string, y: string, limit: number): ScatterResponse {
+  const study = getStudyRecord(studyId)!;
+  const space = study.space as Space;
+  const px = space.find((p) => p.name === x)!;
+  const py = space.find((p) => p.name === y)!;
+  const all = getDb().select({ number: trials.number, params: trials.params, best: trials.bestValue }).from(trials).where(eq(trials.studyId, studyId)).all();
+  const minimize = study.direction === "minimize";
+  let rows = all;
+  if (all.length > limit) {
+    const ranked = [...all].sort((a, b) => (a.best === null ? 1 : b.best === null ? -1 : minimize ? a.best - b.best : b.best - a.best));
+    const top = ranked.slice(0, Math.floor(limit / 2));
+    const rest = ranked.slice(top.length);
+    const step = rest.length / (limit - top.length);
+    rows = [...top, ...Array.from({ length: limit - top.length }, (_, k) => rest[Math.floor(k * step)])];
+  }
+  const points = rows.map((t) => {
+    const params = t.params as Record<string, number | string | boolean>;
+    return { trial: t.number, x: params[x], y: params[y], zx: encodeValue(px, params[x]), zy: encodeValue(py, params[y]), value: t.best };
+  });
+  return { x, y, points, total: all.length };
+}
+
+/** Best-so-far value against epochs spent, at every improvement (and the last point). */
+export function getHistory(studyId: number): HistoryResponse {
+  const study = getStudyRecord(studyId);
+  if (!study) return { points: [] };
+  const minimize = study.direction === "minimize";
+  const rows = getDb()
+    .select({ value: measurements.value })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(eq(trials.studyId, studyId))
+    .orderBy(asc(measurements.id))
+    .all();
+  const points: [number, number][] = [];
+  let best: number | null = null;
+  rows.forEach((r, i) => {
+    if (r.value !== null && (best === null || (minimize ? r.value < best : r.value > best))) {
+      best = r.value;
+      points.push([i + 1, r.value]);
+    }
+  });
+  if (best !== null && points[points.length - 1][0] !== rows.length) points.push([rows.length, best]);
+  return { points };
+}
+
+/** Each trial's best value up to an epoch (early stopping keeps the best epoch), for trials that reached it. */
+export function bestUpTo(studyId: number, epoch: number): Map<number, number> {
+  const minimize = getStudyRecord(studyId)?.direction !== "maximize";
+  const rows = getDb()
+    .select({ number: trials.number, best: minimize ? sql<number>`min(${measurements.value})` : sql<number>`max(${measurements.value})`, reached: sql<number>`max(${measurements.epoch})` })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(and(eq(trials.studyId, studyId), lte(measurements.epoch, epoch)))
+    .groupBy(trials.number)
+    .all();
+  return new Map(rows.filter((r) => r.reached >= epoch && r.best !== null).map((r) => [r.number, minimize ? r.best : -r.best]));
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Trials or measurements of a study as CSV text or a JSON array. */
+export function exportStudy(studyId: number, what: "trials" | "measurements", format: "csv" | "json"): string {
+  const db = getDb();
+  const space = (db.select({ space: studies.space }).from(studies).where(eq(studies.id, studyId)).get()?.space ?? []) as Space;
+  if (what === "trials") {
+    const rows = getTrialRows(studyId, db.select({ n: trials.number }).from(trials).where(eq(trials.studyId, studyId)).all().map((r) => r.n));
+    if (format === "json") return JSON.stringify(rows);
+    const head = ["number", "status", ...space.map((p) => p.name), "best_value", "best_epoch", "epochs", "reason"];
+    const lines = rows.map((t) => [t.number, t.status, ...space.map((p) => t.params[p.name]), t.bestValue, t.bestEpoch, t.epochs, t.reason].map(csvCell).join(","));
+    return [head.join(","), ...lines].join("\n") + "\n";
+  }
+  const rows = db
+    .select({ trial: trials.number, epoch: measurements.epoch, value: measurements.value, extra: measurements.extra })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(eq(trials.studyId, studyId))
+    .orderBy(asc(trials.number), asc(measurements.epoch))
+    .all();
+  if (format === "json") return JSON.stringify(rows);
+  return ["trial,epoch,value,extra", ...rows.map((r) => [r.trial, r.epoch, r.value, r.extra].map(csvCell).join(","))].join("\n") + "\n";
+}

@@ -1,0 +1,126 @@
+/**
+ * The stdout side of the command protocol (docs/command-protocol.md): one JSON
+ * object a line, `{"epoch": 3, "value": 0.41, "accuracy": 0.9}`; every other
+ * line is a log line. Pure functions and small buffers, no processes.
+ */
+
+/** One epoch's measurement as a program printed it. */
+export type MeasurementLine = { epoch: number; value: number; extra: Record<string, number> };
+
+/** Why a line is not a measurement: a plain log line, or an object that breaks the protocol. */
+export type LineRejection = "log" | "malformed";
+
+/** At most this many extra metrics per line are kept, so one chatty program cannot bloat the measurements table. */
+export const MAX_EXTRA_METRICS = 32;
+
+/** Longer lines are cut; a measurement line is never near this long. */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.\-/]{0,63}$/;
+
+// Python's json.dumps writes NaN and ±Infinity as bare tokens, which JSON.parse rejects.
+const BARE_NON_FINITE = /([:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g;
+
+function parseObject(line: string): Record<string, unknown> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    try {
+      parsed = JSON.parse(line.replace(BARE_NON_FINITE, '$1"$2"'));
+    } catch {
+      return null;
+    }
+  }
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+}
+
+/** A metric value: a number, null or "NaN" (a diverged run), or "Infinity"/"-Infinity"; undefined when it is none of those. */
+function metricValue(raw: unknown): number | undefined {
+  if (typeof raw === "number") return raw;
+  if (raw === null || raw === "NaN" || raw === "nan") return NaN;
+  if (raw === "Infinity" || raw === "inf") return Infinity;
+  if (raw === "-Infinity" || raw === "-inf") return -Infinity;
+  return undefined;
+}
+
+/**
+ * Reads one stdout line. The measured value is under `metric` when that key
+ * is present, else under "value"; every other numeric key but "epoch" is an
+ * extra metric.
+ */
+export function parseMeasurementLine(line: string, metric: string): MeasurementLine | LineRejection {
+  const text = line.trim();
+  if (!text.startsWith("{")) return "log";
+  const object = parseObject(text);
+  if (!object) return "malformed";
+  const epoch = object.epoch;
+  if (typeof epoch !== "number" || !Number.isSafeInteger(epoch) || epoch < 1) return "malformed";
+  const key = metric in object ? metric : "value";
+  if (!(key in object)) return "malformed";
+  const value = metricValue(object[key]);
+  if (value === undefined) return "malformed";
+  const extra: Record<string, number> = {};
+  let count = 0;
+  for (const [name, raw] of Object.entries(object)) {
+    if (name === "epoch" || name === key || count >= MAX_EXTRA_METRICS || !KEY_PATTERN.test(name)) continue;
+    const v = typeof raw === "number" ? raw : undefined;
+    if (v === undefined || !Number.isFinite(v)) continue;
+    extra[name] = v;
+    count++;
+  }
+  return { epoch, value, extra };
+}
+
+/** Splits a text stream into lines, whatever the chunk boundaries; a line longer than MAX_LINE_CHARS is cut there. */
+export class LineSplitter {
+  private pending = "";
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: string): void {
+    let text = this.pending + chunk;
+    let newline: number;
+    while ((newline = text.indexOf("\n")) >= 0) {
+      this.onLine(text.slice(0, newline).replace(/\r$/, ""));
+      text = text.slice(newline + 1);
+    }
+    while (text.length > MAX_LINE_CHARS) {
+      this.onLine(text.slice(0, MAX_LINE_CHARS));
+      text = text.slice(MAX_LINE_CHARS);
+    }
+    this.pending = text;
+  }
+
+  /** Hands over a last line that had no newline. */
+  end(): void {
+    if (this.pending.length > 0) this.onLine(this.pending.replace(/\r$/, ""));
+    this.pending = "";
+  }
+}
+
+/** The last `size` lines, each cut to `width` characters. */
+export class LineTail {
+  private readonly lines: string[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly width = 500,
+  ) {}
+
+  push(line: string): void {
+    this.lines.push(line.length > this.width ? `${line.slice(0, this.width)}…` : line);
+    if (this.lines.length > this.size) this.lines.shift();
+  }
+
+  /** The newest `n` lines (all by default), oldest first. */
+  last(n = this.size): string[] {
+    return this.lines.slice(-n);
+  }
+}
+
+/** The last lines of a tail joined, keeping at most `maxChars` of its end. */
+export function tailText(lines: string[], maxChars: number): string {
+  const text = lines.join("\n");
+  return text.length > maxChars ? `…${text.slice(text.length - maxChars)}` : text;
+}

@@ -1,0 +1,262 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Decision } from "../optimizer/types";
+import { parseMeasurementLine } from "./command-lines";
+import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
+
+const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-command-"));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+let dirs = 0;
+const freshDir = () => fs.mkdtempSync(path.join(root, `job-${dirs++}-`));
+
+function spec(flags: string[] = [], overrides: Partial<CommandSpec> = {}): CommandSpec {
+  return {
+    argv: [process.execPath, FIXTURE, "--lr", "{lr}", "--epochs", "{epochs}", "--name", "{name}", "--tag=run-{name}", ...flags],
+    cwd: root,
+    direction: "minimize",
+    maxEpochs: 10,
+    space: [
+      { type: "float", name: "lr", low: 0.01, high: 0.5 },
+      { type: "categorical", name: "name", choices: ["a"] },
+    ],
+    ...overrides,
+  };
+}
+
+/** The fixture's curve, computed here independently. */
+function expectedCurve(lr: number, epochs: number): number[] {
+  const values: number[] = [];
+  let x = 1;
+  for (let e = 1; e <= epochs; e++) values.push((x = x * (1 - lr) + 0.05 / e));
+  return values;
+}
+
+type Run = { points: [number, number][]; extras: Record<string, number>[]; error: Error | null; summary: CommandJobSummary; ms: number };
+
+async function run(
+  s: CommandSpec,
+  job: { params?: Record<string, string | number>; fromEpoch?: number; toEpoch?: number; checkpointDir?: string; signal?: AbortSignal },
+  decide: (epoch: number) => Decision = () => "continue",
+): Promise<Run> {
+  let summary: CommandJobSummary | undefined;
+  const objective = createCommandObjective(s, { onJobEnd: (x) => (summary = x) });
+  const points: [number, number][] = [];
+  const extras: Record<string, number>[] = [];
+  const started = Date.now();
+  let error: Error | null = null;
+  try {
+    await objective.train({
+      params: job.params ?? { lr: 0.2, name: "a" },
+      fromEpoch: job.fromEpoch ?? 0,
+      toEpoch: job.toEpoch ?? 5,
+      epochDelayMs: 0,
+      seed: 7,
+      checkpointDir: "checkpointDir" in job ? job.checkpointDir : freshDir(),
+      signal: job.signal ?? new AbortController().signal,
+      report(epoch, value, extra) {
+        points.push([epoch, value]);
+        extras.push(extra ?? {});
+        return decide(epoch);
+      },
+    });
+  } catch (e) {
+    error = e as Error;
+  }
+  return { points, extras, error, summary: summary!, ms: Date.now() - started };
+}
+
+/** Whether a process runs; a zombie (exited, not yet reaped by an init that may never reap it) does not. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]);
+  } catch {
+    return false;
+  }
+}
+
+describe("command objective", () => {
+  it("reads the curve, keeps the extra metrics and passes the params through argv and HYPERSIEVE_PARAMS", async () => {
+    const dir = freshDir();
+    const r = await run(spec(), { params: { lr: 0.2, name: "a" }, toEpoch: 5, checkpointDir: dir });
+    expect(r.error).toBeNull();
+    expect(r.points).toEqual(expectedCurve(0.2, 5).map((v, i) => [i + 1, v]));
+    for (const extra of r.extras) {
+      expect(extra.argv_lr).toBe(0.2);
+      expect(extra.echo_lr).toBe(0.2);
+      expect(extra).not.toHaveProperty("note");
+      expect(extra).not.toHaveProperty("epoch");
+    }
+    const received = JSON.parse(fs.readFileSync(path.join(dir, "received-0.json"), "utf8"));
+    expect(received.env).toMatchObject({
+      HYPERSIEVE_EPOCHS: "5",
+      HYPERSIEVE_FROM_EPOCH: "0",
+      HYPERSIEVE_CHECKPOINT_DIR: dir,
+      HYPERSIEVE_RESUME_FROM: "",
+      HYPERSIEVE_SEED: "7",
+    });
+    expect(r.summary).toMatchObject({ outcome: "completed", exitCode: 0, lastEpoch: 5, ignoredLines: 0 });
+  });
+
+  it("passes shell metacharacters verbatim and never runs a shell", async () => {
+    const dir = freshDir();
+    fs.writeFileSync(path.join(root, "keep"), "");
+    const evil = `$(touch ${root}/pwned); rm -rf ${root}/keep; \`touch ${root}/pwned2\` | tee ${root}/pwned3 && echo "q" 'sq' > ${root}/pwned4 {lr} *`;
+    const s = spec([], { space: [{ type: "float", name: "lr", low: 0.01, high: 0.5 }, { type: "categorical", name: "name", choices: [evil] }] });
+    const r = await run(s, { params: { lr: 0.2, name: evil }, toEpoch: 2, checkpointDir: dir });
+    expect(r.error).toBeNull();
+    const received = JSON.parse(fs.readFileSync(path.join(dir, "received-0.json"), "utf8"));
+    expect(received.argv.slice(4, 7)).toEqual(["--name", evil, `--tag=run-${evil}`]);
+    expect(JSON.parse(received.env.HYPERSIEVE_PARAMS)).toEqual({ lr: 0.2, name: evil });
+    for (const f of ["pwned", "pwned2", "pwned3", "pwned4"]) expect(fs.existsSync(path.join(root, f))).toBe(false);
+    expect(fs.existsSync(path.join(root, "keep"))).toBe(true);
+  });
+
+  it("sends SIGTERM to the whole process group on a stop decision, grandchild included", async () => {
+    const dir = freshDir();
+    const r = await run(spec(["--grandchild", "--delay", "30"]), { toEpoch: 8, checkpointDir: dir }, (e) => (e === 2 ? "stop" : "continue"));
+    expect(r.error).toBeNull();
+    expect(r.points.map(([e]) => e)).toEqual([1, 2]);
+    expect(fs.readFileSync(path.join(dir, "sigterm"), "utf8")).toBe(String(r.extras[0].pid));
+    expect(isRunning(r.extras[0].pid)).toBe(false);
+    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+    expect(r.summary.outcome).toBe("stopped");
+  });
+
+  it("kills with SIGKILL after the grace period a program that ignores SIGTERM, when the signal aborts", async () => {
+    const controller = new AbortController();
+    const r = await run(spec(["--grandchild", "--ignore-term", "--delay", "30"], { graceMs: 300 }), { toEpoch: 50, signal: controller.signal }, (e) => {
+      if (e === 2) controller.abort();
+      return "continue";
+    });
+    expect(r.error).toBeNull();
+    expect(r.points.map(([e]) => e)).toEqual([1, 2]);
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.summary.signal).toBe("SIGKILL");
+    expect(isRunning(r.extras[0].pid)).toBe(false);
+    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+  });
+
+  it("sweeps a grandchild left behind by a program that completes", async () => {
+    const r = await run(spec(["--grandchild"]), { toEpoch: 3 });
+    expect(r.error).toBeNull();
+    expect(r.points).toHaveLength(3);
+    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+  });
+
+  it("fails a crash with its exit code and the tail of stderr", async () => {
+    const r = await run(spec(["--crash-at", "3"]), { toEpoch: 5 });
+    expect(r.points.map(([e]) => e)).toEqual([1, 2]);
+    expect(r.error?.message).toMatch(/exited with code 3 after epoch 2 of 5/);
+    expect(r.error?.message).toContain("RuntimeError: boom at epoch 3");
+    expect(r.error?.message).toContain("trace line 24");
+    expect(r.error?.message).not.toContain("trace line 5\n");
+    expect(r.summary).toMatchObject({ outcome: "failed", exitCode: 3 });
+  });
+
+  it("ignores and counts log lines and broken JSON, never taking them as values", async () => {
+    const r = await run(spec(["--garbage"]), { toEpoch: 4 });
+    expect(r.error).toBeNull();
+    expect(r.points).toEqual(expectedCurve(0.2, 4).map((v, i) => [i + 1, v]));
+    expect(r.summary.ignoredLines).toBe(4 * 9);
+    expect(r.summary.malformedLines).toBe(4 * 6);
+    expect(r.summary.stdoutTail).toContain("loading data...");
+  });
+
+  it("fails a program that goes silent for longer than the timeout, and kills it", async () => {
+    const r = await run(spec(["--grandchild", "--hang-after", "2"], { timeoutMs: 500, graceMs: 500 }), { toEpoch: 5 });
+    expect(r.points.map(([e]) => e)).toEqual([1, 2]);
+    expect(r.error?.message).toMatch(/timed out: no output for 500 ms \(after epoch 2 of 5\)/);
+    expect(isRunning(r.extras[0].pid)).toBe(false);
+    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+  });
+
+  it.each([
+    { flags: ["--exit-early", "2"], message: /exited after epoch 2 of 5/ },
+    { flags: ["--skip", "3"], message: /reported epoch 4 after epoch 2; epoch 3 is missing/ },
+    { flags: [], argv: ["/nonexistent/train"], message: /could not start \/nonexistent\/train: .*ENOENT/ },
+  ])("fails a job that breaks the protocol: $message", async ({ flags, argv, message }) => {
+    const s = spec(flags);
+    const r = await run(argv ? { ...s, argv } : s, { toEpoch: 5 });
+    expect(r.error?.message).toMatch(message);
+  });
+
+  it("stops a program that trains past the last epoch asked for, without failing the job", async () => {
+    const r = await run(spec(["--extra-epochs", "50", "--delay", "20"]), { toEpoch: 3 });
+    expect(r.error).toBeNull();
+    expect(r.points.map(([e]) => e)).toEqual([1, 2, 3]);
+    expect(r.summary.outcome).toBe("stopped");
+  });
+
+  it("resumes after a pause from the program's own checkpoint, so the curve continues exactly", async () => {
+    const dir = freshDir();
+    const first = await run(spec(["--delay", "20"]), { toEpoch: 8, checkpointDir: dir }, (e) => (e === 3 ? "pause" : "continue"));
+    expect(first.points.map(([e]) => e)).toEqual([1, 2, 3]);
+    const second = await run(spec(), { fromEpoch: 3, toEpoch: 8, checkpointDir: dir });
+    expect(second.error).toBeNull();
+    const curve = expectedCurve(0.2, 8);
+    expect([...first.points, ...second.points]).toEqual(curve.map((v, i) => [i + 1, v]));
+    expect(second.extras.every((x) => x.start_epoch === 3)).toBe(true);
+    const received = JSON.parse(fs.readFileSync(path.join(dir, "received-3.json"), "utf8"));
+    expect(received.env).toMatchObject({ HYPERSIEVE_RESUME_FROM: dir, HYPERSIEVE_FROM_EPOCH: "3", HYPERSIEVE_EPOCHS: "8" });
+  });
+
+  it("drops the epochs an earlier job reported when a program without a checkpoint trains again from scratch", async () => {
+    const r = await run(spec(), { fromEpoch: 3, toEpoch: 5, checkpointDir: undefined });
+    expect(r.error).toBeNull();
+    expect(r.points).toEqual(expectedCurve(0.2, 5).map((v, i) => [i + 1, v]).slice(3));
+    expect(r.summary.repeatedEpochs).toBe(3);
+  });
+
+  it.each([
+    { argv: ["python3", "train.py", "--bs", "{batch_size}"], problem: /unknown placeholder \{batch_size\}/ },
+    { argv: ["python3", "-c", '{"a": 1}'], problem: /unknown placeholder \{"a": 1\}.*\{\{ and \}\}/ },
+    { argv: [], problem: /argv must be a non-empty list/ },
+    { argv: ["train"], maxEpochs: 0, problem: /maxEpochs must be a positive integer \(got 0\)/ },
+    { argv: ["train"], space: [{ type: "int" as const, name: "epochs", low: 1, high: 9 }], problem: /param 'epochs' has the name of the built-in placeholder/ },
+  ])("rejects an invalid spec: $problem", ({ problem, ...overrides }) => {
+    expect(() => createCommandObjective(spec([], overrides))).toThrow(problem);
+  });
+
+  it("turns doubled braces into literal ones", async () => {
+    const dir = freshDir();
+    const s = spec(["--json={{\"lr\": {lr}}}"]);
+    expect((await run(s, { toEpoch: 1, checkpointDir: dir })).error).toBeNull();
+    const received = JSON.parse(fs.readFileSync(path.join(dir, "received-0.json"), "utf8"));
+    expect(received.argv.at(-1)).toBe('--json={"lr": 0.2}');
+  });
+});
+
+describe("parseMeasurementLine", () => {
+  it.each([
+    { line: '{"epoch": 3, "value": 0.41}', want: { epoch: 3, value: 0.41, extra: {} } },
+    { line: '  {"epoch": 1, "value": 2, "accuracy": 0.9, "tag": "x", "nested": {"a": 1}}  ', want: { epoch: 1, value: 2, extra: { accuracy: 0.9 } } },
+    { line: '{"epoch": 2, "val_loss": 0.3, "value": 9}', metric: "val_loss", want: { epoch: 2, value: 0.3, extra: { value: 9 } } },
+    { line: '{"epoch": 2, "value": null}', want: { epoch: 2, value: NaN, extra: {} } },
+    { line: '{"epoch": 2, "value": "NaN"}', want: { epoch: 2, value: NaN, extra: {} } },
+    { line: '{"epoch": 2, "value": NaN, "grad": Infinity}', want: { epoch: 2, value: NaN, extra: {} } },
+    { line: '{"epoch": 2, "value": -Infinity}', want: { epoch: 2, value: -Infinity, extra: {} } },
+    { line: "loading data...", want: "log" },
+    { line: "", want: "log" },
+    { line: '{"epoch": 2, "value": 0.5', want: "malformed" },
+    { line: '{"epoch": 0, "value": 0.5}', want: "malformed" },
+    { line: '{"epoch": -1, "value": 0.5}', want: "malformed" },
+    { line: '{"epoch": 1.5, "value": 0.5}', want: "malformed" },
+    { line: '{"epoch": "1", "value": 0.5}', want: "malformed" },
+    { line: '{"epoch": 1}', want: "malformed" },
+    { line: '{"epoch": 1, "value": "0.5"}', want: "malformed" },
+    { line: '{"epoch": 1, "value": true}', want: "malformed" },
+    { line: '{"epoch": 1, "loss": 0.5}', metric: "val_loss", want: "malformed" },
+  ])("reads $line", ({ line, metric, want }) => {
+    expect(parseMeasurementLine(line, metric ?? "value")).toEqual(want);
+  });
+});

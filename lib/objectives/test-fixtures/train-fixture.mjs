@@ -1,0 +1,104 @@
+// A stand-in training program for command.test.ts, speaking the command protocol
+// (docs/command-protocol.md). Its "loss" follows x_e = x_{e-1} (1 - lr) + 0.05 / e
+// from x_0 = 1, so a test can compute the exact curve. Flags choose a misbehaviour:
+//   --crash-at K      print a traceback to stderr and exit 3 instead of epoch K
+//   --exit-early K    exit 0 after epoch K
+//   --hang-after K    go silent after epoch K
+//   --skip K          never print epoch K
+//   --extra-epochs N  train N epochs past --epochs
+//   --garbage         print log lines and broken JSON around every epoch
+//   --grandchild      start a child process (sharing our stdout) and report its pid
+//   --ignore-term     ignore SIGTERM
+//   --delay MS        wait between epochs (default 5)
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+const params = JSON.parse(process.env.HYPERSIEVE_PARAMS ?? "{}");
+const lr = Number(option("lr", params.lr));
+const toEpoch = Number(option("epochs", process.env.HYPERSIEVE_EPOCHS));
+const dir = process.env.HYPERSIEVE_CHECKPOINT_DIR ?? "";
+const resumeFrom = process.env.HYPERSIEVE_RESUME_FROM ?? "";
+const fromEpoch = Number(process.env.HYPERSIEVE_FROM_EPOCH ?? 0);
+const delay = Number(option("delay", 5));
+
+if (dir) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("HYPERSIEVE_")));
+  fs.writeFileSync(path.join(dir, `received-${fromEpoch}.json`), JSON.stringify({ argv: args, env }));
+}
+
+process.on("SIGTERM", () => {
+  if (flag("ignore-term")) return;
+  if (dir) fs.writeFileSync(path.join(dir, "sigterm"), String(process.pid));
+  process.exit(0);
+});
+
+let grandchild = 0;
+if (flag("grandchild")) {
+  const sleeper = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: ["ignore", "inherit", "inherit"] });
+  grandchild = sleeper.pid;
+}
+
+/** The newest checkpoint at or before the epoch the job starts from. */
+function loadCheckpoint() {
+  if (!resumeFrom) return { epoch: 0, x: 1 };
+  const epochs = fs.readdirSync(resumeFrom)
+    .map((f) => /^state-(\d+)\.json$/.exec(f))
+    .filter(Boolean)
+    .map((m) => Number(m[1]))
+    .filter((e) => e <= fromEpoch);
+  if (epochs.length === 0) return { epoch: 0, x: 1 };
+  return JSON.parse(fs.readFileSync(path.join(resumeFrom, `state-${Math.max(...epochs)}.json`), "utf8"));
+}
+
+function saveCheckpoint(state) {
+  if (!dir) return;
+  const file = path.join(dir, `state-${state.epoch}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  fs.renameSync(`${file}.tmp`, file);
+  fs.rmSync(path.join(dir, `state-${state.epoch - 3}.json`), { force: true });
+}
+
+const garbage = [
+  "loading data...",
+  '{"epoch": "2", "value": 0.5}',
+  '{"epoch": 2.5, "value": 0.5}',
+  '{"epoch": 0, "value": 0.5}',
+  '{"value": 0.5}',
+  '{"epoch": 1, "value": "low"}',
+  '{"epoch": 7, "value": 0.5',
+  "[1, 2, 3]",
+  "epoch 3 value 0.5",
+];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let state = loadCheckpoint();
+const startEpoch = state.epoch;
+const lastEpoch = toEpoch + Number(option("extra-epochs", 0));
+
+for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
+  await sleep(delay);
+  if (Number(option("crash-at", 0)) === epoch) {
+    for (let i = 0; i < 25; i++) process.stderr.write(`trace line ${i}\n`);
+    process.stderr.write(`RuntimeError: boom at epoch ${epoch}\n`);
+    process.exit(3);
+  }
+  state = { epoch, x: state.x * (1 - lr) + 0.05 / epoch };
+  saveCheckpoint(state);
+  if (flag("garbage")) for (const line of garbage) process.stdout.write(`${line}\n`);
+  if (Number(option("skip", 0)) !== epoch) {
+    const line = { epoch, value: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, note: "text is not a metric" };
+    if (grandchild) line.grandchild_pid = grandchild;
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  if (Number(option("exit-early", 0)) === epoch) process.exit(0);
+  if (Number(option("hang-after", 0)) === epoch) setInterval(() => {}, 1000), await new Promise(() => {});
+}
+process.exit(0);
