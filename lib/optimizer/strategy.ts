@@ -28,6 +28,7 @@ type MutableTrial = {
   bestLoss: number;
   bestEpoch: number;
   reason?: string;
+  origin?: string;
 };
 
 /** The best point seen so far: which trial, at which epoch, and its loss. */
@@ -100,6 +101,7 @@ export class Strategy {
       targetEpoch: toEpoch,
       bestLoss: Infinity,
       bestEpoch: 0,
+      origin: this.sampler.origin?.(number),
     });
     return { kind: "new", trial: number, params, toEpoch };
   }

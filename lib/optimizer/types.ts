@@ -29,6 +29,8 @@ export interface TrialState {
   readonly bestLoss: number;
   readonly bestEpoch: number;
   readonly reason?: string;
+  /** How the sampler chose the configuration (the sieve marks full-space samples "fill"). */
+  readonly origin?: string;
 }
 
 /** The next piece of work: train a new configuration, or continue a paused trial from its checkpoint. */
@@ -55,6 +57,8 @@ export interface Sampler {
   rules?(): readonly Rule[];
   snapshots?(): readonly AnalysisSnapshot[];
   decideRule?(id: string, status: "active" | "rejected"): void;
+  /** How trial n's configuration was chosen, for samplers that mix ways. */
+  origin?(trial: number): string | undefined;
 }
 
 /** Decides how far each trial trains: which to start, continue, pause or stop. */
