@@ -70,30 +70,18 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRun
     return chooseEntryRung((k) => rankAgreement(view.trials, rungs, k), rungs.length, minPairs);
   }
 
-  /**
-   * From the highest rung down, the fastest paused learner that clears its
-   * rung's cut. The cut is the top 1/η of the rung — measured, when the
-   * sampler marks full-space samples, on those alone: a sampler that
-   * concentrates on good regions fills the rung with good trials, and
-   * ranking them only against each other would promote fewer of them the
-   * better it samples.
-   */
+  /** From the highest rung down, the fastest paused learner in the top 1/η of its rung (ASHA's rule, slope breaking ties). */
   function promotion(trials: readonly TrialState[], rungs: readonly number[]): SchedulerJob {
     for (let k = rungs.length - 2; k >= 0; k--) {
       const epoch = rungs[k];
       const members = trials.filter((t) => t.losses.length >= epoch);
+      const quota = Math.floor(members.length / eta);
+      if (quota === 0) continue;
       const ranked = members
         .map((t) => ({ t, loss: rungLoss(t, epoch), slope: slope(t, epoch) }))
         .sort((a, b) => a.loss - b.loss || a.slope - b.slope || a.t.number - b.t.number);
-      const reference = ranked.filter((r) => r.t.origin === "fill");
-      let eligible: typeof ranked;
-      if (reference.length >= 3 * eta) {
-        const cut = reference[Math.floor(reference.length / eta) - 1].loss;
-        eligible = ranked.filter((r) => r.loss <= cut);
-      } else {
-        eligible = ranked.slice(0, Math.floor(members.length / eta));
-      }
-      for (const { t } of eligible) {
+      for (let r = 0; r < quota; r++) {
+        const { t } = ranked[r];
         if (t.status === "paused" && t.losses.length === epoch) return { kind: "continue", trial: t.number, toEpoch: rungs[k + 1] };
       }
     }
