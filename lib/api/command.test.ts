@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCommandObjective } from "../objectives/command";
 import { commandSpecSchema } from "./command";
@@ -35,5 +37,12 @@ describe("commandSpecSchema", () => {
     const issue = result.error!.issues.find((i) => i.path.join(".") === path);
     expect(issue, JSON.stringify(result.error!.issues)).toBeDefined();
     if (message) expect(issue!.message).toMatch(message);
+  });
+});
+
+describe("the example commands", () => {
+  it.each(["examples/node/command.json", "examples/pytorch/command.json"])("%s is a valid command spec", (file) => {
+    const result = commandSpecSchema.safeParse(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", file), "utf8")));
+    expect(result.error?.issues ?? []).toEqual([]);
   });
 });

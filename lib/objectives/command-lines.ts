@@ -72,6 +72,27 @@ export function parseMeasurementLine(line: string, metric: string): MeasurementL
   return { epoch, value, extra };
 }
 
+/** What to do with a measurement of `epoch`: record it, drop it, end the job normally, or fail it. */
+export type EpochVerdict = "report" | "repeat" | "past-end" | { fail: string };
+
+/**
+ * The epoch-order rule of a job that goes from `fromEpoch` to `toEpoch` and
+ * has reported up to `last` (fromEpoch when nothing yet): the next epoch is
+ * recorded, the last one again is a repeat, and so is any earlier one until
+ * the job reports, since a resumed program may train again from an older
+ * checkpoint; a gap or, once reporting, a step back fails the job.
+ */
+export function judgeEpoch(epoch: number, job: { fromEpoch: number; toEpoch: number; last: number }): EpochVerdict {
+  const { fromEpoch, toEpoch, last } = job;
+  if (epoch === last || (epoch < last && last === fromEpoch)) return "repeat";
+  if (epoch < last) return { fail: `reported epoch ${epoch} after epoch ${last}; epochs must increase one at a time` };
+  if (epoch > last + 1) {
+    const after = last === fromEpoch ? "first" : `after epoch ${last}`;
+    return { fail: `reported epoch ${epoch} ${after}; epoch ${last + 1} is missing` };
+  }
+  return epoch > toEpoch ? "past-end" : "report";
+}
+
 /** Splits a text stream into lines, whatever the chunk boundaries; a line longer than MAX_LINE_CHARS is cut there. */
 export class LineSplitter {
   private pending = "";

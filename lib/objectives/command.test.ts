@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Decision } from "../optimizer/types";
-import { parseMeasurementLine } from "./command-lines";
+import { judgeEpoch, parseMeasurementLine } from "./command-lines";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
 
 const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
@@ -173,9 +173,9 @@ describe("command objective", () => {
   });
 
   it("fails a program that goes silent for longer than the timeout, and kills it", async () => {
-    const r = await run(spec(["--grandchild", "--hang-after", "2"], { timeoutMs: 500, graceMs: 500 }), { toEpoch: 5 });
+    const r = await run(spec(["--grandchild", "--hang-after", "2"], { timeoutMs: 1500, graceMs: 500 }), { toEpoch: 5 });
     expect(r.points.map(([e]) => e)).toEqual([1, 2]);
-    expect(r.error?.message).toMatch(/timed out: no output for 500 ms \(after epoch 2 of 5\)/);
+    expect(r.error?.message).toMatch(/timed out: no output for 1500 ms \(after epoch 2 of 5\)/);
     expect(isRunning(r.extras[0].pid)).toBe(false);
     expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
   });
@@ -258,5 +258,22 @@ describe("parseMeasurementLine", () => {
     { line: '{"epoch": 1, "loss": 0.5}', metric: "val_loss", want: "malformed" },
   ])("reads $line", ({ line, metric, want }) => {
     expect(parseMeasurementLine(line, metric ?? "value")).toEqual(want);
+  });
+});
+
+describe("judgeEpoch", () => {
+  it.each([
+    { epoch: 4, fromEpoch: 3, last: 3, want: "report" },
+    { epoch: 3, fromEpoch: 3, last: 3, want: "repeat" },
+    { epoch: 1, fromEpoch: 3, last: 3, want: "repeat" },
+    { epoch: 5, fromEpoch: 3, last: 5, want: "repeat" },
+    { epoch: 4, fromEpoch: 3, last: 5, want: { fail: "reported epoch 4 after epoch 5; epochs must increase one at a time" } },
+    { epoch: 2, fromEpoch: 3, last: 5, want: { fail: "reported epoch 2 after epoch 5; epochs must increase one at a time" } },
+    { epoch: 7, fromEpoch: 3, last: 5, want: { fail: "reported epoch 7 after epoch 5; epoch 6 is missing" } },
+    { epoch: 9, fromEpoch: 3, last: 8, want: "past-end" },
+    { epoch: 6, fromEpoch: 3, last: 3, want: { fail: "reported epoch 6 first; epoch 4 is missing" } },
+    { epoch: 2, fromEpoch: 0, last: 0, want: { fail: "reported epoch 2 first; epoch 1 is missing" } },
+  ])("judges epoch $epoch after $last (job from $fromEpoch to 8)", ({ epoch, fromEpoch, last, want }) => {
+    expect(judgeEpoch(epoch, { fromEpoch, toEpoch: 8, last })).toEqual(want);
   });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
 import { assertSpace, type ParamValue, type Params, type Space } from "../optimizer/space";
-import { LineSplitter, LineTail, parseMeasurementLine, tailText } from "./command-lines";
+import { judgeEpoch, LineSplitter, LineTail, parseMeasurementLine, tailText } from "./command-lines";
 import { paramsSeed } from "./mlp/objective";
 import { groupAlive, terminateGroup, trackGroup, untrackGroup } from "./process-group";
 import type { Objective, TrainRequest } from "./types";
@@ -69,7 +69,9 @@ export class CommandError extends Error {
   }
 }
 
+/** Between SIGTERM and SIGKILL, when the spec sets none. */
 export const DEFAULT_GRACE_MS = 5000;
+/** How long a job may print nothing, when the spec sets none: a slow epoch of a real model can take minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 const LOG_TAIL_LINES = 50;
@@ -100,21 +102,19 @@ function assertSpec(spec: CommandSpec): void {
   if (problems.length > 0) throw new Error(`invalid command: ${problems.join("; ")}`);
 }
 
-/** The program's argv and environment for one job. */
+/** The program's argv (placeholders filled) and environment for one job. */
 export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir">) {
   const seed = String(request.seed ?? paramsSeed(request.params));
   const checkpointDir = request.checkpointDir ?? "";
   const resumeFrom = request.fromEpoch > 0 ? checkpointDir : "";
-  const values = new Map<string, string>([
+  const values = new Map<string, string>(Object.entries(request.params).map(([name, value]) => [name, formatValue(value)]));
+  for (const [name, value] of [
     ["epochs", String(request.toEpoch)],
     ["from_epoch", String(request.fromEpoch)],
     ["checkpoint_dir", checkpointDir],
     ["resume_from", resumeFrom],
     ["seed", seed],
-  ]);
-  for (const p of spec.space) {
-    if (p.name in request.params) values.set(p.name, formatValue(request.params[p.name]));
-  }
+  ]) values.set(name, value);
   const missing = spec.argv.flatMap(placeholdersOf).filter((name) => !values.has(name));
   if (missing.length > 0) throw new Error(`the trial's params lack ${[...new Set(missing)].join(", ")}, which the command uses`);
   const env: NodeJS.ProcessEnv = {
@@ -172,7 +172,6 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
   const stdoutTail = new LineTail(LOG_TAIL_LINES);
   const stderrTail = new LineTail(LOG_TAIL_LINES);
   let last = fromEpoch;
-  let reportedAny = false;
   let ignoredLines = 0;
   let malformedLines = 0;
   let repeatedEpochs = 0;
@@ -212,16 +211,14 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
       }
       if (ending) return;
       const { epoch, value, extra } = parsed;
-      if (epoch === last || (epoch < last && !reportedAny)) {
-        // A resumed program may train again from an older checkpoint: epochs that earlier jobs reported are dropped.
+      const verdict = judgeEpoch(epoch, { fromEpoch, toEpoch, last });
+      if (verdict === "repeat") {
         repeatedEpochs++;
         return;
       }
-      if (epoch < last) return end({ kind: "fail", message: `reported epoch ${epoch} after epoch ${last}; epochs must increase one at a time` });
-      if (epoch > last + 1) return end({ kind: "fail", message: `reported epoch ${epoch} after epoch ${last}; epoch ${last + 1} is missing` });
-      if (epoch > toEpoch || signal.aborted) return end({ kind: "stop" });
+      if (typeof verdict === "object") return end({ kind: "fail", message: verdict.fail });
+      if (verdict === "past-end" || signal.aborted) return end({ kind: "stop" });
       last = epoch;
-      reportedAny = true;
       let decision;
       try {
         decision = request.report(epoch, value, Object.keys(extra).length > 0 ? extra : undefined);
@@ -260,7 +257,11 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
       await killing;
       const failure = failureOf();
       const result = summary(failure ? "failed" : ending ? "stopped" : "completed", failure);
-      hooks.onJobEnd?.(result);
+      try {
+        hooks.onJobEnd?.(result);
+      } catch (error) {
+        console.error("[hypersieve] a command job's onJobEnd hook failed:", error);
+      }
       if (failure) reject(new CommandError(withTail(failure, result), result));
       else resolve();
     };

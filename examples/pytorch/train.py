@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A training program for a Hypersieve command study, in PyTorch.
+
+An MLP on scikit-learn's handwritten digits (8x8 images, 10 classes) that
+follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (flags
+override), one JSON line per epoch on stdout, a checkpoint per epoch in
+HYPERSIEVE_CHECKPOINT_DIR (torch.save), resume from HYPERSIEVE_RESUME_FROM,
+and a clean exit on SIGTERM.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import sys
+
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+DEFAULTS = {"lr": 0.01, "width": 64, "depth": 1, "dropout": 0.1, "weight_decay": 1e-4,
+            "batch_size": 32, "optimizer": "adam", "epochs": 20, "seed": 0}
+
+stopping = False
+
+
+def on_sigterm(signum, frame):
+    # Finish the current mini-batch, then leave the loop: a checkpoint is never half written.
+    global stopping
+    stopping = True
+
+
+def configuration():
+    config = dict(DEFAULTS)
+    config.update(json.loads(os.environ.get("HYPERSIEVE_PARAMS") or "{}"))
+    if os.environ.get("HYPERSIEVE_EPOCHS"):
+        config["epochs"] = int(os.environ["HYPERSIEVE_EPOCHS"])
+    if os.environ.get("HYPERSIEVE_SEED"):
+        config["seed"] = int(os.environ["HYPERSIEVE_SEED"])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for key, default in DEFAULTS.items():
+        parser.add_argument("--" + key.replace("_", "-"), dest=key, type=type(default), default=None)
+    for key, value in vars(parser.parse_args()).items():
+        if value is not None:
+            config[key] = value
+    config["width"] = int(config["width"])
+    config["depth"] = int(config["depth"])
+    config["batch_size"] = int(config["batch_size"])
+    config["checkpoint_dir"] = os.environ.get("HYPERSIEVE_CHECKPOINT_DIR", "")
+    config["resume_from"] = os.environ.get("HYPERSIEVE_RESUME_FROM", "")
+    config["from_epoch"] = int(os.environ.get("HYPERSIEVE_FROM_EPOCH") or 0)
+    return config
+
+
+def load_data():
+    digits = load_digits()
+    x = torch.tensor(digits.data / 16.0, dtype=torch.float32)
+    y = torch.tensor(digits.target, dtype=torch.long)
+    # The split is the same for every trial, whatever its seed.
+    train, val = train_test_split(range(len(y)), test_size=0.3, stratify=digits.target, random_state=0)
+    return x[train], y[train], x[val], y[val]
+
+
+def build_model(config):
+    layers, width_in = [], 64
+    for _ in range(config["depth"]):
+        layers += [torch.nn.Linear(width_in, config["width"]), torch.nn.ReLU(), torch.nn.Dropout(config["dropout"])]
+        width_in = config["width"]
+    layers.append(torch.nn.Linear(width_in, 10))
+    return torch.nn.Sequential(*layers)
+
+
+def build_optimizer(config, model):
+    if config["optimizer"] == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=config["lr"], momentum=0.9, weight_decay=config["weight_decay"])
+    if config["optimizer"] == "adam":
+        return torch.optim.Adam(model.parameters(), lr=config["lr"], weight_decay=config["weight_decay"])
+    raise SystemExit(f"optimizer must be sgd or adam (got {config['optimizer']!r})")
+
+
+def save_checkpoint(directory, epoch, model, optimizer):
+    path = os.path.join(directory, f"epoch-{epoch}.pt")
+    state = {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state()}
+    torch.save(state, path + ".tmp")
+    os.replace(path + ".tmp", path)  # a kill mid-write never leaves a torn checkpoint
+    # Keep a few: after a stop, the job that resumes may need one older than the newest.
+    old = os.path.join(directory, f"epoch-{epoch - 3}.pt")
+    if os.path.exists(old):
+        os.remove(old)
+
+
+def load_checkpoint(directory, from_epoch):
+    """The newest checkpoint at or before the epoch this job starts from, or None."""
+    if not directory or not os.path.isdir(directory):
+        return None
+    epochs = [int(m.group(1)) for f in os.listdir(directory) if (m := re.fullmatch(r"epoch-(\d+)\.pt", f))]
+    epochs = [e for e in epochs if e <= from_epoch]
+    if not epochs:
+        return None
+    # The trial's own file, written by save_checkpoint; torch 1.13's weights-only loader cannot read optimizer floats.
+    return torch.load(os.path.join(directory, f"epoch-{max(epochs)}.pt"), weights_only=False)
+
+
+def evaluate(model, x, y):
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+        loss = torch.nn.functional.cross_entropy(logits, y).item()
+        accuracy = (logits.argmax(dim=1) == y).float().mean().item()
+    model.train()
+    return loss, accuracy
+
+
+def finite(v):
+    return v if math.isfinite(v) else None  # null is read as NaN: a diverged run
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_sigterm)
+    config = configuration()
+    torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
+    torch.manual_seed(config["seed"])
+    x_train, y_train, x_val, y_val = load_data()
+    model = build_model(config)
+    optimizer = build_optimizer(config, model)
+
+    start = 0
+    checkpoint = load_checkpoint(config["resume_from"], config["from_epoch"])
+    if checkpoint is not None:
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        torch.set_rng_state(checkpoint["rng"])
+        start = checkpoint["epoch"]
+        print(f"resumed from epoch {start}", file=sys.stderr)
+    if config["checkpoint_dir"]:
+        os.makedirs(config["checkpoint_dir"], exist_ok=True)
+
+    for epoch in range(start + 1, config["epochs"] + 1):
+        # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
+        order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
+        train_loss = 0.0
+        for b in range(0, len(order), config["batch_size"]):
+            if stopping:
+                print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
+                return
+            batch = order[b:b + config["batch_size"]]
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
+            loss.backward()
+            optimizer.step()
+            train_loss += loss.item() * len(batch)
+        val_loss, accuracy = evaluate(model, x_val, y_val)
+        if config["checkpoint_dir"]:
+            save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
+        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss / len(order))}
+        print(json.dumps(line), flush=True)
+        if stopping:
+            print(f"stopping after epoch {epoch} (SIGTERM)", file=sys.stderr)
+            return
+
+
+if __name__ == "__main__":
+    main()
