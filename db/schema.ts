@@ -20,6 +20,8 @@ export const studies = sqliteTable("studies", {
   seed: integer("seed").notNull(),
   patience: integer("patience"),
   epochDelayMs: integer("epoch_delay_ms").notNull().default(0),
+  /** Per-study objective settings, such as the command spec of a "command" study. */
+  objectiveConfig: text("objective_config", { mode: "json" }),
   status: text("status", { enum: ["running", "paused", "stopped", "completed", "failed"] }).notNull(),
   bestValue: real("best_value"),
   bestTrialId: integer("best_trial_id"),
