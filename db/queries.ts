@@ -30,6 +30,7 @@ export type NewStudy = {
   seed: number;
   patience: number | null;
   epochDelayMs: number;
+  objectiveConfig?: unknown;
 };
 
 /** Event types of the study log; "job", "report", "trial_failed" and "trial_halted" are replayed into the strategy. */
@@ -72,6 +73,7 @@ export function insertStudy(input: NewStudy): StudyRecord {
         seed: input.seed,
         patience: input.patience,
         epochDelayMs: input.epochDelayMs,
+        objectiveConfig: input.objectiveConfig ?? null,
         status: "running",
         createdAt: t,
         updatedAt: t,

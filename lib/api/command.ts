@@ -3,7 +3,7 @@
  * what createCommandObjective in lib/objectives/command.ts takes.
  */
 import { z } from "zod";
-import { spaceSchema } from "./schemas";
+import { spaceSchema } from "./space-schema";
 
 /** The placeholders every template may use besides the params. */
 export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "seed"] as const;

@@ -3,32 +3,10 @@
  * response. Shared by route handlers, the browser, the CLI and agents.
  */
 import { z } from "zod";
+import { commandSpecSchema } from "./command";
+import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
 
-const finite = z.number().refine(Number.isFinite, "must be a finite number");
-const paramName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "must be 1–64 letters, digits, '_', '.' or '-', starting with a letter or '_'")
-  .refine((n) => n !== "__proto__" && n !== "constructor" && n !== "prototype", "must not be a reserved name");
-
-export const paramSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("float"), name: paramName, low: finite, high: finite, log: z.boolean().optional(), grid: z.array(finite).min(1).max(1000).optional() }),
-  z.object({
-    type: z.literal("int"),
-    name: paramName,
-    low: z.number().int(),
-    high: z.number().int(),
-    log: z.boolean().optional(),
-    step: z.number().int().positive().optional(),
-    grid: z.array(z.number().int()).min(1).max(1000).optional(),
-  }),
-  z.object({
-    type: z.literal("categorical"),
-    name: paramName,
-    choices: z.array(z.union([z.string().max(200), finite, z.boolean()])).min(1).max(100),
-  }),
-]);
-export const spaceSchema = z.array(paramSchema).min(1, "must have at least one parameter").max(64);
-
+export { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
 export const studyStatusSchema = z.enum(["running", "paused", "stopped", "completed", "failed"]);
 export type StudyStatus = z.infer<typeof studyStatusSchema>;
 
@@ -54,8 +32,11 @@ export const createStudySchema = z
     patience: z.number().int().min(1).max(10_000).optional(),
     /** Delay added to every epoch of a replayed or synthetic objective, so a person can watch. */
     epochDelayMs: z.number().int().min(0).max(60_000).default(0),
+    /** For objective "command": the program to run per trial (docs/command-protocol.md). */
+    command: commandSpecSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.objective !== "command" || s.command !== undefined, { path: ["command"], message: "is required when the objective is 'command'" });
 export type CreateStudyInput = z.infer<typeof createStudySchema>;
 
 export const studyActionSchema = z.object({ action: z.enum(["pause", "resume", "stop"]) }).strict();

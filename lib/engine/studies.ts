@@ -6,7 +6,8 @@ import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../.
 import { HttpError } from "../api/http";
 import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";
 import { ruleProblems, type Rule } from "../optimizer/rules";
-import { getObjective } from "../objectives/registry";
+import { commandTemplateProblems } from "../api/command";
+import { commandsAllowed, objectiveForStudy } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
 import { getEngine } from "./engine";
@@ -45,7 +46,16 @@ function spaceAgainstObjective(space: Space, base: Space): { path: string; messa
 
 /** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
 export function createStudy(input: CreateStudyInput): StudySummary {
-  const objective = getObjective(input.objective);
+  if (input.objective === "command") {
+    if (!commandsAllowed()) {
+      throw new InputError([{ path: "objective", message: "this server does not run training commands (set HYPERSIEVE_ALLOW_COMMANDS=1 to allow them off loopback)" }], 403);
+    }
+    const spec = input.command!;
+    const names = (input.space ?? spec.space).map((p) => p.name);
+    const bad = commandTemplateProblems(spec.argv, names);
+    if (bad.length > 0) throw new InputError(bad.map((b) => ({ path: `command.argv.${b.index}`, message: b.message })));
+  }
+  const objective = objectiveForStudy(input.objective, input.command);
   if (!objective) throw new InputError([{ path: "objective", message: `unknown objective '${input.objective}'` }]);
   const space = (input.space ?? objective.info.space) as Space;
   const problems = spaceProblems(space);
@@ -77,6 +87,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     seed: input.seed,
     patience: input.patience ?? null,
     epochDelayMs: input.epochDelayMs,
+    objectiveConfig: input.command ?? null,
   });
   getEngine().launch(record.id);
   return getStudySummary(record.id)!;

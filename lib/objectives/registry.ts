@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ObjectiveInfo } from "../api/schemas";
 import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
+import { createCommandObjective, type CommandSpec } from "./command";
 import { DATASET_IDS } from "./mlp/dataset";
 import { createMlpObjective } from "./mlp/objective";
 import { SYNTHETIC_FUNCTIONS, type SyntheticFunction } from "./synthetic";
@@ -109,4 +110,18 @@ export function objectiveTitle(id: string): string {
   const [kind, name] = id.split(":");
   if (kind === "lc-table" && name in tableTitles) return tableTitles[name as keyof typeof tableTitles];
   return allObjectives().get(id)?.info.title ?? id;
+}
+
+/** The objective a study trains: a registered one, or its own command (objective "command", spec in its settings). */
+export function objectiveForStudy(id: string, config: unknown): Objective | undefined {
+  if (id === "command") return config ? createCommandObjective(config as CommandSpec) : undefined;
+  return getObjective(id);
+}
+
+/** Whether this server runs users' own training commands: on a loopback address, or when HYPERSIEVE_ALLOW_COMMANDS=1. */
+export function commandsAllowed(): boolean {
+  if (process.env.HYPERSIEVE_ALLOW_COMMANDS === "1") return true;
+  if (process.env.HYPERSIEVE_ALLOW_COMMANDS === "0") return false;
+  const host = process.env.HOST ?? "127.0.0.1";
+  return host === "127.0.0.1" || host === "localhost" || host === "::1";
 }
