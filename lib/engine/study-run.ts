@@ -16,7 +16,7 @@ import {
   setStudyStatus,
 } from "../../db/queries";
 import type { StudyStatus } from "../api/schemas";
-import { getObjective } from "../objectives/registry";
+import { objectiveForStudy } from "../objectives/registry";
 import type { Objective } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -74,7 +74,7 @@ export class StudyRun {
   static load(studyId: number): StudyRun {
     const record = getStudyRecord(studyId);
     if (!record) throw new Error(`study ${studyId} does not exist`);
-    const objective = getObjective(record.objective);
+    const objective = objectiveForStudy(record.objective, record.objectiveConfig);
     if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
     const strategy = createStrategy({
       name: record.strategy,
