@@ -1,0 +1,47 @@
+/**
+ * Checks every request must pass before any route runs: the Host header
+ * names this server (no DNS rebinding), and a state-changing request from a
+ * browser comes from this server's own origin (no cross-site requests).
+ */
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** Host names this server answers to: loopback, plus HYPERSIEVE_ALLOWED_HOSTS (comma-separated). */
+export function allowedHostnames(env: Record<string, string | undefined> = process.env): Set<string> {
+  const extra = (env.HYPERSIEVE_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const host = env.HOST?.toLowerCase();
+  return new Set([...LOOPBACK, ...extra, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])]);
+}
+
+function hostnameOf(host: string): string {
+  const h = host.toLowerCase();
+  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
+  return h.split(":")[0];
+}
+
+/** Why a request is refused, or null when it may proceed. */
+export function guardRequest(
+  request: { method: string; headers: { get(name: string): string | null } },
+  env: Record<string, string | undefined> = process.env,
+): { status: number; error: string } | null {
+  const host = request.headers.get("host");
+  const allowed = allowedHostnames(env);
+  if (!host || !allowed.has(hostnameOf(host))) {
+    return { status: 421, error: `the Host header ${JSON.stringify(host)} is not one this server answers to (set HYPERSIEVE_ALLOWED_HOSTS to add one)` };
+  }
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
+  const origin = request.headers.get("origin");
+  if (origin === "null") return { status: 403, error: "state-changing requests need a same-origin Origin; got 'null'" };
+  if (origin !== null) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      return { status: 403, error: `the Origin header ${JSON.stringify(origin)} is not a URL` };
+    }
+    if (originHost !== host.toLowerCase()) return { status: 403, error: `cross-site request refused: Origin ${origin} is not this server (${host})` };
+  } else if (request.headers.get("sec-fetch-site") === "cross-site") {
+    return { status: 403, error: "cross-site request refused" };
+  }
+  return null;
+}
