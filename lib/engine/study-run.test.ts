@@ -48,6 +48,16 @@ describe("study runner", () => {
     expect(detail.study.epochsSpent).toBe(240);
   });
 
+  it.each(["random+asha", "sieve", "random+hyperband"])("runs %s with promotions racing pauses: no trial fails, every curve is whole", async (strategy) => {
+    const study = createStudy({ ...base, objective: "synthetic:branin", strategy, seed: 12, parallelism: 4, budget: { kind: "epochs", value: 600 } });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "the study to complete");
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.trials.filter((t) => t.status === "failed")).toEqual([]);
+    expect(detail.trials.some((t) => t.epochs > 1)).toBe(true);
+    expect(detail.study.epochsSpent).toBe(600);
+    for (const curve of getCurves(study.id).curves) curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
+  });
+
   it("never runs more trials at once than its parallelism", async () => {
     const study = createStudy({ ...base, seed: 5, parallelism: 3, epochDelayMs: 5, budget: { kind: "trials", value: 8 } });
     let most = 0;

@@ -17,7 +17,7 @@ import {
 } from "../../db/queries";
 import type { StudyStatus } from "../api/schemas";
 import { objectiveForStudy } from "../objectives/registry";
-import type { Objective } from "../objectives/types";
+import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
 import { createStrategy } from "../optimizer/registry";
@@ -49,6 +49,8 @@ export class StudyRun {
   private epochsSpent: number;
   private pumping = false;
   private snapshotsSaved = 0;
+  /** Continue jobs waiting for their trial's previous job to settle. */
+  private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
 
   private constructor(
     private readonly record: StudyRecord,
@@ -83,6 +85,8 @@ export class StudyRun {
       maxEpochs: record.maxEpochs,
       seed: record.seed,
       settings: { patience: record.patience ?? undefined },
+      allowBranch: objective.info.warmStart ?? false,
+      branchKeeps: objective.info.warmStartKeeps,
     });
     for (const event of getReplayEvents(studyId)) replay(strategy, event.type, event.payload);
     return new StudyRun(record, strategy, objective);
@@ -140,23 +144,46 @@ export class StudyRun {
       this.launch(job.trial, job.params, 0, job.toEpoch);
       return;
     }
+    if (job.kind === "branch") {
+      this.saveAnalysis();
+      const parentTrialId = this.trialIds.get(job.parent);
+      if (parentTrialId === undefined) throw new Error(`strategy branched unknown trial ${job.parent}`);
+      const trialId = insertTrial(this.record.id, job, { parent: job.parent, parentTrialId, fromEpoch: job.fromEpoch, shrinkPerturb: job.shrinkPerturb });
+      this.trialIds.set(job.trial, trialId);
+      this.launch(job.trial, job.params, job.fromEpoch, job.toEpoch, this.warmStartOf(job.trial));
+      return;
+    }
     const trialId = this.trialIds.get(job.trial);
     if (trialId === undefined) throw new Error(`strategy continued unknown trial ${job.trial}`);
     continueTrial(this.record.id, trialId, job);
     const state = this.strategy.trials[job.trial];
-    this.launch(job.trial, state.params, state.losses.length, job.toEpoch);
+    // The strategy may continue a trial whose last job is still winding down (it paused it a moment ago):
+    // the new job starts when that one has settled, so one trial never trains in two places at once.
+    const next = { params: state.params, fromEpoch: state.losses.length, toEpoch: job.toEpoch };
+    if (this.active.has(job.trial)) this.deferred.set(job.trial, next);
+    else this.launch(job.trial, next.params, next.fromEpoch, next.toEpoch);
   }
 
   /** Trials cut short by a pause are still running for the strategy: they go on from their last epoch. */
   private relaunchSuspended(): void {
     for (const t of getTrialRecords(this.record.id, "paused")) {
-      if (t.lastEpoch >= t.targetEpoch || this.active.has(t.number)) continue;
+      // A branch has trained nothing of its own until past its start epoch.
+      const from = Math.max(t.lastEpoch, t.startEpoch);
+      if (from >= t.targetEpoch || this.active.has(t.number)) continue;
       continueTrial(this.record.id, t.id, { trial: t.number, toEpoch: t.targetEpoch }, false);
-      this.launch(t.number, t.params as Params, t.lastEpoch, t.targetEpoch);
+      this.launch(t.number, t.params as Params, from, t.targetEpoch, from === t.startEpoch ? this.warmStartOf(t.number) : undefined);
     }
   }
 
-  private launch(number: number, params: Params, fromEpoch: number, toEpoch: number): void {
+  /** Where a branch starts: its parent's folder at its start epoch, as its schedule's last segment says (undefined for a trial from scratch). */
+  private warmStartOf(number: number): TrainRequest["warmStart"] {
+    const state = this.strategy.trials[number];
+    const segment = state?.schedule?.[state.schedule.length - 1];
+    if (!state || state.parent === undefined || !segment) return undefined;
+    return { checkpointDir: checkpointDir(this.record.id, state.parent), epoch: segment.fromEpoch, shrinkPerturb: segment.shrinkPerturb === true };
+  }
+
+  private launch(number: number, params: Params, fromEpoch: number, toEpoch: number, warmStart?: TrainRequest["warmStart"]): void {
     const trialId = this.trialIds.get(number)!;
     const controller = new AbortController();
     const active: Active = { trialId, number, controller, done: Promise.resolve() };
@@ -169,6 +196,7 @@ export class StudyRun {
         epochDelayMs: this.record.epochDelayMs,
         seed: mixSeed(this.record.seed, number),
         checkpointDir: checkpointDir(this.record.id, number),
+        ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,
         report: (epoch, value, extra) => this.report(active, epoch, value, extra),
       })
@@ -210,10 +238,17 @@ export class StudyRun {
 
   /** Records how a job ended, frees its slot and asks for more work. */
   private settle(active: Active, error: unknown): void {
-    this.active.delete(active.number);
+    if (this.active.get(active.number) === active) this.active.delete(active.number);
     const studyId = this.record.id;
+    const deferred = this.deferred.get(active.number);
+    this.deferred.delete(active.number);
     try {
-      if (active.verdict) {
+      if (active.verdict && deferred && active.verdict.decision === "pause") {
+        // Already continued: the trial's row says running, to the new target. If the study was paused or
+        // stopped meanwhile, the trial waits as a suspended one (paused short of its target).
+        if (this.state === "running") this.launch(active.number, deferred.params, deferred.fromEpoch, deferred.toEpoch);
+        else finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
+      } else if (active.verdict) {
         const status = active.verdict.status ?? (active.verdict.decision === "pause" ? "paused" : "pruned");
         finishTrial(studyId, active.trialId, active.number, status, active.verdict.reason ?? null);
       } else if (active.interruption === "suspend") {
@@ -345,7 +380,8 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
   const trial = payload.trial as number;
   if (type === "job") {
     const job = strategy.ask({ allowNew: true });
-    if (!job || job.kind !== payload.kind || job.trial !== trial || job.toEpoch !== payload.toEpoch) {
+    const sameBranch = job?.kind !== "branch" || (job.parent === payload.parent && job.fromEpoch === payload.fromEpoch);
+    if (!job || job.kind !== payload.kind || job.trial !== trial || job.toEpoch !== payload.toEpoch || !sameBranch) {
       throw new Error(`replay diverged at trial ${trial}: the log has ${JSON.stringify(payload)}, the strategy asked ${JSON.stringify(job)}`);
     }
   } else if (type === "report") {
