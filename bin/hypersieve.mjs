@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The hypersieve command: runs lib/cli/entry.ts under tsx (the sources are TypeScript).
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(root, "lib", "cli", "entry.ts"), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, HYPERSIEVE_ROOT: root },
+});
+// Ctrl-C reaches the child through the terminal; a SIGTERM sent to this process is passed on.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => child.kill("SIGTERM"));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,24 @@
+/**
+ * Process entry of the hypersieve command (bin/hypersieve.mjs starts it under tsx).
+ * Paths the user gave are resolved against their folder; then the process works
+ * from the package root, where the tables, datasets and migrations are, before
+ * any module that reads them is loaded.
+ */
+import path from "node:path";
+
+const args = process.argv.slice(2);
+if (args[0] === "run" && args[1]) args[1] = path.resolve(args[1]);
+process.env.HYPERSIEVE_DB = path.resolve(process.env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db"));
+process.chdir(process.env.HYPERSIEVE_ROOT ?? process.cwd());
+
+import("./main").then(
+  async ({ main, shutdown }) => {
+    const code = await main(args);
+    await shutdown();
+    process.exit(code);
+  },
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

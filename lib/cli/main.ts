@@ -1,0 +1,113 @@
+/**
+ * The command line: `hypersieve run FILE`, `export STUDY`, `bench ...`.
+ * Runs the same engine and database as the server, headless.
+ */
+import fs from "node:fs";
+import { getStudyDetail, getStudySummary } from "../../db/queries";
+import { exportStudy } from "../../db/dashboard";
+import { main as benchMain } from "../../bench/command";
+import { HttpError } from "../api/http";
+import { getEngine } from "../engine/engine";
+import { createStudy } from "../engine/studies";
+import { getObjective } from "../objectives/registry";
+import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
+
+const USAGE = `usage:
+  hypersieve run FILE            run the study a YAML or JSON file defines, headless, and print its best trial
+  hypersieve export STUDY [--format csv|json] [--what trials|measurements]
+  hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
+
+environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too.`;
+
+function flag(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+}
+
+function progressLine(id: number): string {
+  const s = getStudySummary(id)!;
+  const width = 30;
+  const filled = Math.round(s.progress * width);
+  const best = s.bestValue === null ? "–" : s.bestValue.toPrecision(5);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(s.progress * 100).toFixed(0).padStart(3)}%  ${s.epochsSpent} epochs · ${s.trialCount} trials · ${s.runningCount} running · best ${s.metric} ${best}`;
+}
+
+async function run(file: string): Promise<number> {
+  const text = fs.readFileSync(file, "utf8");
+  const { input, lineOf } = parseStudyFile(text, file, (objective) => getObjective(objective)?.info.space);
+  let id: number;
+  try {
+    id = createStudy(input).id;
+  } catch (error) {
+    if (error instanceof HttpError && error.issues) {
+      throw new StudyFileError(
+        file,
+        error.issues.map((i) => {
+          const field = fileFieldOf(i.path, input);
+          return { line: lineOf(field), field: field.join("."), message: i.message };
+        }),
+      );
+    }
+    throw error;
+  }
+  process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${input.budget.value} ${input.budget.kind})\n`);
+  let interrupted = false;
+  process.once("SIGINT", () => {
+    interrupted = true;
+    process.stderr.write("\nstopping: running trials keep what they reported…\n");
+    void getEngine().stop(id);
+  });
+  const tty = process.stderr.isTTY;
+  let lastShown = -1;
+  while (!["completed", "stopped", "failed"].includes(getStudySummary(id)!.status)) {
+    const pct = Math.floor(getStudySummary(id)!.progress * 20);
+    if (tty) process.stderr.write(`\r${progressLine(id)}`);
+    else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
+    lastShown = pct;
+    await new Promise((r) => setTimeout(r, tty ? 200 : 1000));
+  }
+  process.stderr.write(`${tty ? "\r" : ""}${progressLine(id)}\n`);
+  const detail = getStudyDetail(id)!;
+  const s = detail.study;
+  if (s.status === "failed") {
+    console.error(`study ${id} failed: ${s.error}`);
+    return 1;
+  }
+  const best = detail.trials.find((t) => t.number === s.bestTrial);
+  if (!best) {
+    console.log(`study ${id} ${s.status} with no measurement`);
+    return 1;
+  }
+  console.log(`best trial #${best.number}: ${s.metric} = ${s.bestValue} at epoch ${s.bestEpoch}`);
+  console.log(JSON.stringify(best.params));
+  return interrupted ? 130 : 0;
+}
+
+/** Runs one command; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === "run" && args[0]) return await run(args[0]);
+    if (command === "export" && args[0]) {
+      const id = Number(args[0]);
+      if (!Number.isInteger(id) || id < 1 || !getStudySummary(id)) throw new Error(`study ${args[0]} does not exist`);
+      const format = flag(args, "format", "csv");
+      const what = flag(args, "what", "trials");
+      if (format !== "csv" && format !== "json") throw new Error(`--format must be csv or json, not ${format}`);
+      if (what !== "trials" && what !== "measurements") throw new Error(`--what must be trials or measurements, not ${what}`);
+      process.stdout.write(exportStudy(id, what, format));
+      return 0;
+    }
+    if (command === "bench") return benchMain(args);
+    console.error(USAGE);
+    return command === "help" || command === "--help" ? 0 : 2;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return error instanceof StudyFileError ? 2 : 1;
+  }
+}
+
+/** Lets running trials settle before the process exits. */
+export async function shutdown(): Promise<void> {
+  await getEngine().reset().catch(() => undefined);
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { parseStudyFile, StudyFileError } from "./study-file";
+
+const parse = (text: string) => parseStudyFile(text, "study.yaml").input;
+
+function problemsOf(text: string): string[] {
+  try {
+    parse(text);
+  } catch (error) {
+    if (error instanceof StudyFileError) return error.message.split("\n");
+    throw error;
+  }
+  return [];
+}
+
+describe("study files", () => {
+  it("reads a sweep-style YAML file into a study request", () => {
+    const input = parse(`
+name: digits sieve
+objective: lc-table:digits-mlp
+metric: {name: val_loss, goal: minimize}
+method: random
+parameters:
+  lr: {min: 0.001, max: 1, distribution: log_uniform_values}
+  momentum: {min: 0, max: 0.99}
+  batch_size: {values: [16, 64, 256]}
+  depth: {min: 1, max: 2, distribution: int_uniform}
+  dropout: {min: 0, max: 0.4, q: 0.2, distribution: q_uniform}
+  activation: {values: [relu, tanh]}
+early_terminate: {patience: 5}
+budget: {epochs: 2000}
+parallelism: 2
+seed: 7
+`);
+    expect(input).toMatchObject({ name: "digits sieve", objective: "lc-table:digits-mlp", strategy: "random+fifo", budget: { kind: "epochs", value: 2000 }, parallelism: 2, seed: 7, patience: 5 });
+    expect(input.space).toEqual([
+      { type: "float", name: "lr", low: 0.001, high: 1, log: true },
+      { type: "float", name: "momentum", low: 0, high: 0.99, log: false },
+      { type: "int", name: "batch_size", low: 16, high: 256, log: true, grid: [16, 64, 256] },
+      { type: "int", name: "depth", low: 1, high: 2 },
+      { type: "float", name: "dropout", low: 0, high: 0.4, log: false, grid: [0, 0.2, 0.4] },
+      { type: "categorical", name: "activation", choices: ["relu", "tanh"] },
+    ]);
+  });
+
+  it("reads JSON too, and a command study with its argv, metric and folder", () => {
+    const input = parse(JSON.stringify({ name: "mine", command: ["python3", "train.py", "--lr", "{lr}"], metric: { name: "loss", goal: "minimize" }, max_epochs: 20, parameters: { lr: { min: 0.0001, max: 0.1, distribution: "log_uniform_values" } }, run_cap: 30 }));
+    expect(input.objective).toBe("command");
+    expect(input.strategy).toBe("sieve");
+    expect(input.budget).toEqual({ kind: "trials", value: 30 });
+    expect(input.command).toMatchObject({ argv: ["python3", "train.py", "--lr", "{lr}"], metric: "loss", direction: "minimize", maxEpochs: 20 });
+  });
+
+  it.each([
+    ["a missing name", "objective: synthetic:branin\nbudget: {trials: 3}\n", /study\.yaml:1: name: is required/],
+    ["min above max", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 5, max: -5}\nbudget: {trials: 3}\n", /study\.yaml:4: parameters\.x1\.min: min 5 exceeds max -5/],
+    ["an unknown distribution", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 0, max: 1, distribution: normal}\nbudget: {trials: 3}\n", /:4: parameters\.x1\.distribution: must be one of/],
+    ["a command given as one string", "name: x\ncommand: python train.py --lr {lr}\nbudget: {trials: 3}\n", /:2: command: must be a list of arguments/],
+    ["a budget in hours", "name: x\nobjective: synthetic:branin\nbudget: {hours: 3}\n", /:3: budget: must be \{epochs: N\} or \{trials: N\}/],
+    ["an unknown field", "name: x\nobjective: synthetic:branin\nbudget: {trials: 3}\ncolour: red\n", /:4: colour: unknown field/],
+    ["a YAML syntax error", "name: [x\n", /study\.yaml:\d+: \(syntax\)/],
+  ])("rejects %s with the line and the field", (_label, text, message) => {
+    expect(problemsOf(text).join("\n")).toMatch(message);
+  });
+});
