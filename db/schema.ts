@@ -124,3 +124,40 @@ export const analysisSnapshots = sqliteTable(
   },
   (t) => [uniqueIndex("snapshots_study_round").on(t.studyId, t.round)],
 );
+
+/**
+ * Jobs handed to remote agents. A job is a lease: an agent claims a queued
+ * job in one atomic statement, renews it while it trains, and loses it when
+ * the lease expires.
+ */
+export const agentJobs = sqliteTable(
+  "agent_jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    studyId: integer("study_id")
+      .notNull()
+      .references(() => studies.id, { onDelete: "cascade" }),
+    trialNumber: integer("trial_number").notNull(),
+    params: text("params", { mode: "json" }).notNull(),
+    fromEpoch: integer("from_epoch").notNull(),
+    toEpoch: integer("to_epoch").notNull(),
+    seed: integer("seed").notNull(),
+    status: text("status", { enum: ["queued", "leased", "done"] }).notNull(),
+    agent: text("agent"),
+    /** Milliseconds since the epoch; a leased job whose lease passed is stale. */
+    leaseExpiresAt: integer("lease_expires_at"),
+    lastEpoch: integer("last_epoch").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("agent_jobs_study_status").on(t.studyId, t.status)],
+);
+
+/** Each study's agent token, stored only as its SHA-256 hash. */
+export const agentTokens = sqliteTable("agent_tokens", {
+  studyId: integer("study_id")
+    .primaryKey()
+    .references(() => studies.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull(),
+  createdAt: text("created_at").notNull(),
+});
