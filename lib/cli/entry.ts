@@ -8,6 +8,9 @@ import path from "node:path";
 
 const args = process.argv.slice(2);
 if (args[0] === "run" && args[1]) args[1] = path.resolve(args[1]);
+// The agent runs the user's program from the folder it was started in.
+process.env.HYPERSIEVE_AGENT_CWD ??= process.cwd();
+process.env.HYPERSIEVE_AGENT_CHECKPOINTS = path.resolve(process.env.HYPERSIEVE_AGENT_CHECKPOINTS ?? path.join(".hypersieve", "checkpoints"));
 process.env.HYPERSIEVE_DB = path.resolve(process.env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db"));
 process.chdir(process.env.HYPERSIEVE_ROOT ?? process.cwd());
 

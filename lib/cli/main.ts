@@ -10,11 +10,14 @@ import { HttpError } from "../api/http";
 import { getEngine } from "../engine/engine";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
+import { AgentClient, agentDefaults, runAgent } from "./agent";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
   hypersieve run FILE            run the study a YAML or JSON file defines, headless, and print its best trial
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
+  hypersieve agent --server URL --study ID [--name NAME] [--token-file FILE] -- PROGRAM ARGS...
+                                 train jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file
   hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
 
 environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too.`;
@@ -83,6 +86,27 @@ async function run(file: string): Promise<number> {
   return interrupted ? 130 : 0;
 }
 
+async function agent(args: string[]): Promise<number> {
+  const split = args.indexOf("--");
+  const argv = split >= 0 ? args.slice(split + 1) : [];
+  const opts = split >= 0 ? args.slice(0, split) : args;
+  const server = flag(opts, "server", "");
+  const study = Number(flag(opts, "study", ""));
+  if (!server || !Number.isInteger(study) || study < 1 || argv.length === 0) throw new Error(USAGE);
+  const tokenFile = flag(opts, "token-file", "");
+  const token = (tokenFile ? fs.readFileSync(tokenFile, "utf8") : process.env.HYPERSIEVE_TOKEN ?? "").trim();
+  if (!token) throw new Error("no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line)");
+  const defaults = agentDefaults();
+  const name = flag(opts, "name", defaults.name);
+  const client = new AgentClient(server, token, study, name);
+  let stopping = false;
+  process.once("SIGTERM", () => (stopping = true));
+  console.error(`agent ${name}: study ${study} at ${server}`);
+  await runAgent({ client, argv, cwd: process.env.HYPERSIEVE_AGENT_CWD ?? process.cwd(), checkpointRoot: defaults.checkpointRoot, log: (l) => console.error(l) });
+  console.error(stopping ? "agent stopped" : `study ${study} is over; agent ${name} exits`);
+  return 0;
+}
+
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -99,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "bench") return benchMain(args);
+    if (command === "agent") return await agent(args);
     console.error(USAGE);
     return command === "help" || command === "--help" ? 0 : 2;
   } catch (error) {

@@ -3,6 +3,7 @@
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
 import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
+import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";
 
 export class Engine {
@@ -17,6 +18,7 @@ export class Engine {
     if (this.started) return;
     this.started = true;
     const interrupted = markRunningTrialsInterrupted();
+    getAgentBoard().start();
     if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
     for (const id of getStudyIdsByStatus("running")) {
       try {
@@ -60,7 +62,8 @@ export class Engine {
 
   /** Forgets every loaded run (tests that reopen a database). */
   async reset(): Promise<void> {
-    await Promise.all([...this.runs.values()].map((r) => r.idle()));
+    // Trials waiting for remote agents never settle on their own: give local ones a moment, then let go.
+    await Promise.all([...this.runs.values()].map((r) => Promise.race([r.idle(), new Promise((resolve) => setTimeout(resolve, 1000))])));
     this.runs.clear();
     this.started = false;
   }

@@ -10,6 +10,7 @@ import { commandTemplateProblems } from "../api/command";
 import { commandsAllowed, objectiveForStudy } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
+import { getAgentBoard, issueAgentToken } from "./agent-board";
 import { getEngine } from "./engine";
 
 /** A request that is well-formed but not acceptable; each issue's `path` names the field. */
@@ -55,7 +56,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     const bad = commandTemplateProblems(spec.argv, names);
     if (bad.length > 0) throw new InputError(bad.map((b) => ({ path: `command.argv.${b.index}`, message: b.message })));
   }
-  const objective = objectiveForStudy(input.objective, input.command);
+  const objective = input.objective === "agent" ? getAgentBoard().objective(input.agent!) : objectiveForStudy(input.objective, input.command);
   if (!objective) throw new InputError([{ path: "objective", message: `unknown objective '${input.objective}'` }]);
   const space = (input.space ?? objective.info.space) as Space;
   const problems = spaceProblems(space);
@@ -87,10 +88,12 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     seed: input.seed,
     patience: input.patience ?? null,
     epochDelayMs: input.epochDelayMs,
-    objectiveConfig: input.command ?? null,
+    objectiveConfig: input.command ?? input.agent ?? null,
   });
+  // An agent study's token is issued before its first job is queued, and shown only in this answer.
+  const agentToken = input.objective === "agent" ? issueAgentToken(record.id) : undefined;
   getEngine().launch(record.id);
-  return getStudySummary(record.id)!;
+  return { ...getStudySummary(record.id)!, ...(agentToken ? { agentToken } : {}) };
 }
 
 /** Pauses, resumes or stops a study; a transition that does not apply is a 409. */

@@ -14,6 +14,15 @@ export type TrainRequest = {
   seed?: number;
   /** The trial's own folder for checkpoints; objectives that checkpoint resume from it, and retrain when absent. */
   checkpointDir?: string;
+  /**
+   * For the first job of a branch: start from the parent's checkpoint folder
+   * at `epoch` (= fromEpoch) instead of the trial's own, shrinking and
+   * perturbing the weights when `shrinkPerturb`. Only objectives whose info
+   * says `warmStart` receive one.
+   */
+  warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean };
+  /** Which study and trial the job belongs to (remote agents need to know). */
+  trial?: { studyId: number; number: number };
   /** Aborted when the study is paused or stopped. */
   signal: AbortSignal;
   /** Called once per epoch, in order; training goes on only while it answers "continue". */

@@ -1,0 +1,34 @@
+/** Shapes of the agent protocol: an agent study's spec and the bodies agents send. */
+import { z } from "zod";
+import { finite, paramName, spaceSchema } from "./space-schema";
+
+export const agentSpecSchema = z
+  .object({
+    metric: z.string().min(1).max(100).default("value"),
+    direction: z.enum(["minimize", "maximize"]).default("minimize"),
+    maxEpochs: z.number().int().min(1).max(100_000),
+    space: spaceSchema,
+    leaseSeconds: z.number().int().min(2).max(86_400).default(60),
+    requeue: z.boolean().default(false),
+    title: z.string().max(200).optional(),
+  })
+  .strict();
+export type AgentSpecInput = z.infer<typeof agentSpecSchema>;
+
+const agentName = z.string().regex(/^[A-Za-z0-9_.:@-]{1,100}$/, "must be 1–100 letters, digits or _ . : @ -");
+
+export const claimSchema = z.object({ study: z.number().int().positive(), agent: agentName }).strict();
+export const agentReportSchema = z
+  .object({
+    study: z.number().int().positive(),
+    agent: agentName,
+    epoch: z.number().int().positive(),
+    /** null stands for a non-finite value (a diverged run). */
+    value: z.union([finite, z.null()]),
+    extra: z.record(paramName, finite).optional(),
+  })
+  .strict();
+export const agentRenewSchema = z.object({ study: z.number().int().positive(), agent: agentName }).strict();
+export const agentFinishSchema = z
+  .object({ study: z.number().int().positive(), agent: agentName, status: z.enum(["exited", "failed"]), message: z.string().max(4000).optional() })
+  .strict();
