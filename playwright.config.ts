@@ -33,7 +33,8 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium" }],
-  webServer: {
+  // E2E_NO_SERVER=1 runs tests that start their own servers (crash, load) without the shared one.
+  webServer: process.env.E2E_NO_SERVER ? undefined : {
     // A fresh database every run, so counts and ids are predictable.
     command: `rm -rf .e2e && mkdir -p .e2e && npm run build && npx next start -H 127.0.0.1 -p ${port}`,
     url: `http://127.0.0.1:${port}/api/objectives`,
@@ -41,6 +42,6 @@ export default defineConfig({
     timeout: 240_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: ".next-e2e" },
   },
 });

@@ -12,7 +12,8 @@ const FADED = "#cbd5e1"; // slate-300
 
 type Row = { epoch: number } & Record<string, number>;
 
-function keyOf(trial: number): string {
+/** The data key of a trial's column in the chart rows. */
+export function keyOf(trial: number): string {
   return `t${trial}`;
 }
 
@@ -26,7 +27,7 @@ function quantile(sorted: number[], q: number): number {
  * The chart's rows (one per epoch, a column per trial) and y-axes that ignore
  * the few diverging curves, which would otherwise squash the rest.
  */
-function prepare(curves: Curve[], direction: "minimize" | "maximize") {
+export function prepareCurves(curves: Curve[], direction: "minimize" | "maximize") {
   const rows = new Map<number, Row>();
   const values: number[] = [];
   let points = 0;
@@ -106,7 +107,7 @@ export function LearningCurvesChart({
   bestTrial: number | null;
 }) {
   const [logScale, setLogScale] = useState(false);
-  const { data, points, linear, log } = useMemo(() => prepare(curves, direction), [curves, direction]);
+  const { data, points, linear, log } = useMemo(() => prepareCurves(curves, direction), [curves, direction]);
   const positive = log !== null;
   const yAxis = logScale && log ? log : linear;
   const useLog = logScale && positive;

@@ -6,7 +6,17 @@ import { ApiRequestError } from "@/lib/client/api";
 import { useCreateStudy } from "@/lib/client/queries";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
 
-const STRATEGIES = ["random+fifo"];
+/** The strategies offered, the sieve first; the value is what the API takes. */
+const STRATEGIES: { value: string; label: string }[] = [
+  { value: "sieve", label: "sieve — correlation sieve + learning-curve race" },
+  { value: "random+fifo", label: "random+fifo" },
+  { value: "sobol+fifo", label: "sobol+fifo" },
+  { value: "tpe+fifo", label: "tpe+fifo" },
+  { value: "random+asha", label: "random+asha" },
+  { value: "tpe+asha", label: "tpe+asha" },
+  { value: "random+hyperband", label: "random+hyperband" },
+  { value: "random+iepoch", label: "random+iepoch" },
+];
 
 type FormState = {
   objective: string;
@@ -34,7 +44,7 @@ function defaultsFor(objective: ObjectiveInfo | undefined): FormState {
     name: objective ? `${shortName(objective.id)} study` : "",
     nameEdited: false,
     rows: rowsFromSpace(objective?.space ?? []),
-    strategy: STRATEGIES[0],
+    strategy: STRATEGIES[0].value,
     // 50 full trainings' worth of epochs, or 100 evaluations of a one-shot objective.
     budgetKind: multiEpoch ? "epochs" : "trials",
     budgetValue: String(multiEpoch ? 50 * (objective?.maxEpochs ?? 1) : 100),
@@ -185,19 +195,20 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
 
       <Section title="Budget and execution" description="How much training the search may spend, and how it runs.">
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          <Field label="Strategy" path="strategy" errors={errors} hint="sampler + scheduler">
-            <input
+          <Field label="Strategy" path="strategy" errors={errors} hint="sampler + scheduler" className="sm:col-span-2">
+            <select
               className={inputClass}
-              list="strategies"
               value={form.strategy}
               onChange={(e) => set("strategy", e.target.value)}
-              aria-invalid={!!errors["strategy"]} data-testid="field-strategy"
-            />
-            <datalist id="strategies">
+              aria-invalid={!!errors["strategy"]}
+              data-testid="field-strategy"
+            >
               {STRATEGIES.map((s) => (
-                <option key={s} value={s} />
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
               ))}
-            </datalist>
+            </select>
           </Field>
           <Field label="Budget" path="budget.value" errors={errors} extraPaths={["budget", "budget.kind"]}>
             <div className="flex gap-2">
@@ -269,6 +280,7 @@ function Field({
   errors,
   hint,
   extraPaths = [],
+  className = "",
   children,
 }: {
   label: string;
@@ -276,11 +288,12 @@ function Field({
   errors: Record<string, string[]>;
   hint?: string;
   extraPaths?: string[];
+  className?: string;
   children: ReactNode;
 }) {
   const messages = [path, ...extraPaths].flatMap((p) => (errors[p] ?? []).map((message) => ({ p, message })));
   return (
-    <label className="block">
+    <label className={`block ${className}`}>
       <span className="flex items-baseline justify-between gap-2 text-sm font-medium text-slate-700">
         {label}
         {hint && <span className="text-xs font-normal text-slate-400">{hint}</span>}

@@ -1,17 +1,41 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { CurvesResponse, StudyDetail } from "@/lib/api/schemas";
 import { formatBudget, formatParam, formatTime, formatValue, isLive } from "@/lib/client/format";
 import { queryKeys, useStudy, useStudyCurves } from "@/lib/client/queries";
+import { STUDY_TABS, type StudyTab } from "@/lib/client/study-tabs";
+import { Card } from "./card";
+import { CorrelationsPanel } from "./correlations-panel";
+import { ExportLinks } from "./export-links";
+import { HistoryChart } from "./history-chart";
 import { LearningCurvesChart } from "./learning-curves-chart";
 import { ProgressBar } from "./progress-bar";
+import { RacePanel } from "./race-chart";
 import { StatusBadge } from "./status-badge";
 import { StudyActions } from "./study-actions";
+import { SubspaceView } from "./subspace-view";
 import { TrialsTable } from "./trials-table";
 
-/** A study's live page: header and actions, progress, best so far, learning curves and trials. */
-export function StudyView({ initialDetail, initialCurves }: { initialDetail: StudyDetail; initialCurves: CurvesResponse }) {
+
+const TAB_LABELS: Record<StudyTab, string> = {
+  overview: "Overview",
+  correlations: "Correlations",
+  subspace: "Subspace",
+  race: "Race",
+  trials: "Trials",
+};
+
+/** A study's live page: header and actions, then tabs for the overview, correlations, subspace, race and trials. */
+export function StudyView({
+  initialDetail,
+  initialCurves,
+  initialTab = "overview",
+}: {
+  initialDetail: StudyDetail;
+  initialCurves: CurvesResponse;
+  initialTab?: StudyTab;
+}) {
   const id = initialDetail.study.id;
   const queryClient = useQueryClient();
   const studyQuery = useStudy(id, initialDetail);
@@ -21,12 +45,22 @@ export function StudyView({ initialDetail, initialCurves }: { initialDetail: Stu
   const curvesQuery = useStudyCurves(id, live, initialCurves);
   const curves = curvesQuery.data ?? initialCurves;
 
-  // Polling stops when the study finishes; fetch the curves once more so the last epochs show.
+  // Polling stops when the study finishes; fetch everything once more so the last epochs show.
   const wasLive = useRef(live);
   useEffect(() => {
-    if (wasLive.current && !live) void queryClient.invalidateQueries({ queryKey: queryKeys.curves(id) });
+    if (wasLive.current && !live) void queryClient.invalidateQueries({ queryKey: queryKeys.study(id) });
     wasLive.current = live;
   }, [live, id, queryClient]);
+
+  const [tab, setTab] = useState<StudyTab>(initialTab);
+  const selectTab = (next: StudyTab) => {
+    setTab(next);
+    // The tab lives in the URL so a reload or a shared link opens it; no server round trip.
+    const url = new URL(window.location.href);
+    if (next === "overview") url.searchParams.delete("tab");
+    else url.searchParams.set("tab", next);
+    window.history.replaceState(window.history.state, "", url);
+  };
 
   const refreshError = studyQuery.error ?? curvesQuery.error;
   const bestRow = trials.find((t) => t.number === study.bestTrial);
@@ -55,7 +89,10 @@ export function StudyView({ initialDetail, initialCurves }: { initialDetail: Stu
             <span>created {formatTime(study.createdAt)}</span>
           </p>
         </div>
-        <StudyActions study={study} />
+        <div className="flex flex-col items-end gap-2">
+          <StudyActions study={study} />
+          <ExportLinks studyId={id} />
+        </div>
       </div>
 
       {study.error && (
@@ -69,83 +106,118 @@ export function StudyView({ initialDetail, initialCurves }: { initialDetail: Stu
         </div>
       )}
 
-      <div className="grid gap-4 md:grid-cols-3">
-        <Card title="Progress">
-          <div data-testid="study-progress" data-progress={study.progress} data-epochs-spent={study.epochsSpent}>
-            <div className="flex items-baseline justify-between">
-              <span className="text-2xl font-semibold tabular-nums">{Math.round(study.progress * 100)}%</span>
-              <span className="text-sm tabular-nums text-slate-500">{formatBudget(study)}</span>
+      <nav className="flex gap-1 border-b border-slate-200" role="tablist" aria-label="Study views">
+        {STUDY_TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => selectTab(t)}
+            className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${
+              tab === t ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"
+            }`}
+            data-testid={`tab-${t}`}
+          >
+            {TAB_LABELS[t]}
+          </button>
+        ))}
+      </nav>
+
+      {tab === "overview" && (
+        <div className="space-y-6" role="tabpanel">
+        <div className="grid gap-4 md:grid-cols-3">
+          <Card title="Progress">
+            <div data-testid="study-progress" data-progress={study.progress} data-epochs-spent={study.epochsSpent}>
+              <div className="flex items-baseline justify-between">
+                <span className="text-2xl font-semibold tabular-nums">{Math.round(study.progress * 100)}%</span>
+                <span className="text-sm tabular-nums text-slate-500">{formatBudget(study)}</span>
+              </div>
+              <ProgressBar value={study.progress} className="mt-3" label="budget spent" />
+              <p className="mt-3 text-sm tabular-nums text-slate-600">
+                <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running · {study.epochsSpent.toLocaleString("en-US")} epochs
+              </p>
             </div>
-            <ProgressBar value={study.progress} className="mt-3" label="budget spent" />
-            <p className="mt-3 text-sm tabular-nums text-slate-600">
-              <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running · {study.epochsSpent.toLocaleString("en-US")} epochs
+          </Card>
+          <Card title={`Best ${study.metric} so far`}>
+            <div className="text-2xl font-semibold tabular-nums text-indigo-700" data-testid="study-best-value" data-value={study.bestValue ?? ""}>
+              {formatValue(study.bestValue)}
+            </div>
+            <p className="mt-3 text-sm text-slate-600">
+              {study.bestTrial !== null ? (
+                <>
+                  trial <span className="font-medium tabular-nums">#{study.bestTrial}</span>, epoch{" "}
+                  <span className="font-medium tabular-nums">{study.bestEpoch ?? "—"}</span>
+                </>
+              ) : (
+                "no measurement yet"
+              )}
             </p>
-          </div>
-        </Card>
-        <Card title={`Best ${study.metric} so far`}>
-          <div className="text-2xl font-semibold tabular-nums text-indigo-700" data-testid="study-best-value" data-value={study.bestValue ?? ""}>
-            {formatValue(study.bestValue)}
-          </div>
-          <p className="mt-3 text-sm text-slate-600">
-            {study.bestTrial !== null ? (
-              <>
-                trial <span className="font-medium tabular-nums">#{study.bestTrial}</span>, epoch{" "}
-                <span className="font-medium tabular-nums">{study.bestEpoch ?? "—"}</span>
-              </>
-            ) : (
-              "no measurement yet"
+            {bestRow && (
+              <div className="mt-2 flex flex-wrap gap-x-3 gap-y-0.5 font-mono text-xs text-slate-500">
+                {Object.entries(bestRow.params).map(([k, v]) => (
+                  <span key={k} className="whitespace-nowrap">
+                    <span className="text-slate-400">{k}=</span>
+                    {formatParam(v)}
+                  </span>
+                ))}
+              </div>
             )}
-          </p>
-          {bestRow && (
-            <div className="mt-2 flex flex-wrap gap-x-3 gap-y-0.5 font-mono text-xs text-slate-500">
-              {Object.entries(bestRow.params).map(([k, v]) => (
-                <span key={k} className="whitespace-nowrap">
-                  <span className="text-slate-400">{k}=</span>
-                  {formatParam(v)}
-                </span>
-              ))}
-            </div>
-          )}
-        </Card>
-        <Card title="Execution">
-          <dl className="grid grid-cols-2 gap-y-1.5 text-sm">
-            <dt className="text-slate-500">parallelism</dt>
-            <dd className="text-right tabular-nums">{study.parallelism}</dd>
-            <dt className="text-slate-500">epochs per trial</dt>
-            <dd className="text-right tabular-nums">≤ {study.maxEpochs}</dd>
-            <dt className="text-slate-500">patience</dt>
-            <dd className="text-right tabular-nums">{study.patience ?? "off"}</dd>
-            <dt className="text-slate-500">{study.finishedAt ? "finished" : "updated"}</dt>
-            <dd className="text-right text-xs leading-5 tabular-nums">{formatTime(study.finishedAt ?? study.updatedAt)}</dd>
-          </dl>
-        </Card>
-      </div>
+          </Card>
+          <Card title="Execution">
+            <dl className="grid grid-cols-2 gap-y-1.5 text-sm">
+              <dt className="text-slate-500">parallelism</dt>
+              <dd className="text-right tabular-nums">{study.parallelism}</dd>
+              <dt className="text-slate-500">epochs per trial</dt>
+              <dd className="text-right tabular-nums">≤ {study.maxEpochs}</dd>
+              <dt className="text-slate-500">patience</dt>
+              <dd className="text-right tabular-nums">{study.patience ?? "off"}</dd>
+              <dt className="text-slate-500">{study.finishedAt ? "finished" : "updated"}</dt>
+              <dd className="text-right text-xs leading-5 tabular-nums">{formatTime(study.finishedAt ?? study.updatedAt)}</dd>
+            </dl>
+          </Card>
+        </div>
 
-      <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
-        <LearningCurvesChart
-          curves={curves.curves}
-          maxEpochs={curves.maxEpochs || study.maxEpochs}
-          metric={study.metric}
-          direction={study.direction}
-          bestTrial={study.bestTrial}
-        />
-      </Card>
+          <Card title="Best-so-far history" subtitle={`best ${study.metric} against the epochs spent`}>
+            <HistoryChart studyId={id} live={live} metric={study.metric} direction={study.direction} budget={study.budget.kind === "epochs" ? study.budget.value : null} epochsSpent={study.epochsSpent} />
+          </Card>
+          <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
+            <LearningCurvesChart
+              curves={curves.curves}
+              maxEpochs={curves.maxEpochs || study.maxEpochs}
+              metric={study.metric}
+              direction={study.direction}
+              bestTrial={study.bestTrial}
+            />
+          </Card>
+        </div>
+      )}
 
-      <Card title="Trials" subtitle={`${trials.length} trials; click a column to sort`} flush>
-        <TrialsTable trials={trials} bestTrial={study.bestTrial} direction={study.direction} metric={study.metric} />
-      </Card>
+      {tab === "correlations" && (
+        <div role="tabpanel">
+          <CorrelationsPanel study={study} live={live} />
+        </div>
+      )}
+
+      {tab === "subspace" && (
+        <div role="tabpanel">
+          <SubspaceView study={study} live={live} />
+        </div>
+      )}
+
+      {tab === "race" && (
+        <div role="tabpanel">
+          <RacePanel study={study} curves={curves} trials={trials} live={live} />
+        </div>
+      )}
+
+      {tab === "trials" && (
+        <div role="tabpanel">
+          <Card title="Trials" subtitle="click a column to sort; a row opens the trial" flush>
+            <TrialsTable studyId={id} live={live} bestTrial={study.bestTrial} direction={study.direction} metric={study.metric} />
+          </Card>
+        </div>
+      )}
     </div>
-  );
-}
-
-function Card({ title, subtitle, flush = false, children }: { title: string; subtitle?: string; flush?: boolean; children: ReactNode }) {
-  return (
-    <section className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <header className={`flex items-baseline justify-between gap-3 ${flush ? "border-b border-slate-200 px-5 py-3" : "px-5 pt-4"}`}>
-        <h2 className="text-sm font-medium text-slate-500">{title}</h2>
-        {subtitle && <span className="text-xs text-slate-400">{subtitle}</span>}
-      </header>
-      <div className={flush ? "" : "px-5 pt-3 pb-5"}>{children}</div>
-    </section>
   );
 }

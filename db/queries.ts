@@ -109,17 +109,37 @@ export function setStudyStatus(id: number, status: StudyStatus, error: string | 
   });
 }
 
-/** Records a new trial for a "new" job, with the job event; returns the trial's row id. */
-export function insertTrial(studyId: number, job: { trial: number; params: Params; toEpoch: number }): number {
+/** A "branch" job's lineage: the parent's number and row id, the epoch it starts from, and whether the weights were shrunk and perturbed. */
+export type BranchOf = { parent: number; parentTrialId: number; fromEpoch: number; shrinkPerturb: boolean };
+
+/**
+ * Records a new trial for a "new" or "branch" job, with the job event;
+ * returns the trial's row id. A branch stores its parent and start epoch;
+ * its schedule follows from the lineage (see toTrialRow), and the job event
+ * records the whole branch, shrink-and-perturb included.
+ */
+export function insertTrial(studyId: number, job: { trial: number; params: Params; toEpoch: number }, branch?: BranchOf): number {
   const db = getDb();
   return db.transaction(() => {
     const t = now();
     const row = db
       .insert(trials)
-      .values({ studyId, number: job.trial, params: job.params, status: "running", targetEpoch: job.toEpoch, createdAt: t, updatedAt: t })
+      .values({
+        studyId,
+        number: job.trial,
+        params: job.params,
+        status: "running",
+        targetEpoch: job.toEpoch,
+        ...(branch ? { parentTrialId: branch.parentTrialId, startEpoch: branch.fromEpoch } : {}),
+        createdAt: t,
+        updatedAt: t,
+      })
       .returning({ id: trials.id })
       .get();
-    appendEvent(studyId, row.id, "job", { kind: "new", trial: job.trial, params: job.params, toEpoch: job.toEpoch });
+    const payload = branch
+      ? { kind: "branch", trial: job.trial, parent: branch.parent, fromEpoch: branch.fromEpoch, params: job.params, toEpoch: job.toEpoch, shrinkPerturb: branch.shrinkPerturb }
+      : { kind: "new", trial: job.trial, params: job.params, toEpoch: job.toEpoch };
+    appendEvent(studyId, row.id, "job", payload);
     return row.id;
   });
 }
@@ -320,7 +340,40 @@ export function getStudySummary(id: number): StudySummary | null {
   return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? null : best.get(s.bestTrialId) ?? null, objectiveTitle(s.objective));
 }
 
-function toTrialRow(t: TrialRecord): TrialRow {
+type Lineage = Map<number, Pick<TrialRecord, "id" | "number" | "params" | "parentTrialId" | "startEpoch">>;
+
+/** The records and every ancestor of the branched ones, by row id (one query per generation). */
+function lineageOf(records: readonly TrialRecord[]): Lineage {
+  const known: Lineage = new Map(records.map((r) => [r.id, r]));
+  let missing = [...new Set(records.map((r) => r.parentTrialId).filter((id): id is number => id !== null && !known.has(id)))];
+  while (missing.length > 0) {
+    const rows = getDb()
+      .select({ id: trials.id, number: trials.number, params: trials.params, parentTrialId: trials.parentTrialId, startEpoch: trials.startEpoch })
+      .from(trials)
+      .where(inArray(trials.id, missing))
+      .all();
+    for (const r of rows) known.set(r.id, r);
+    missing = [...new Set(rows.map((r) => r.parentTrialId).filter((id): id is number => id !== null && !known.has(id)))];
+  }
+  return known;
+}
+
+/** A trial's schedule from its lineage: the parent's segments before the trial's start epoch, then its own params. */
+function scheduleOf(id: number, lineage: Lineage): NonNullable<TrialRow["schedule"]> {
+  const t = lineage.get(id);
+  if (!t) return [];
+  const own = { fromEpoch: t.startEpoch, params: t.params as TrialRow["params"] };
+  if (t.parentTrialId === null) return [{ fromEpoch: 0, params: own.params }];
+  return [...scheduleOf(t.parentTrialId, lineage).filter((s) => s.fromEpoch < t.startEpoch), own];
+}
+
+function toTrialRows(records: readonly TrialRecord[]): TrialRow[] {
+  const lineage = records.some((r) => r.parentTrialId !== null) ? lineageOf(records) : new Map() as Lineage;
+  return records.map((t) => toTrialRow(t, lineage));
+}
+
+function toTrialRow(t: TrialRecord, lineage: Lineage): TrialRow {
+  const parent = t.parentTrialId === null ? undefined : lineage.get(t.parentTrialId);
   return {
     id: t.id,
     number: t.number,
@@ -332,26 +385,29 @@ function toTrialRow(t: TrialRecord): TrialRow {
     reason: t.reason,
     createdAt: t.createdAt,
     finishedAt: t.finishedAt,
+    parent: parent?.number ?? null,
+    startEpoch: t.startEpoch,
+    ...(parent ? { schedule: scheduleOf(t.id, lineage) } : {}),
   };
 }
 
 /** Rows of some trials of a study, by number. */
 export function getTrialRows(studyId: number, numbers: readonly number[]): TrialRow[] {
   if (numbers.length === 0) return [];
-  return getDb()
+  const rows = getDb()
     .select()
     .from(trials)
     .where(and(eq(trials.studyId, studyId), inArray(trials.number, [...numbers])))
     .orderBy(asc(trials.number))
-    .all()
-    .map(toTrialRow);
+    .all();
+  return toTrialRows(rows);
 }
 
 /** A study with all of its trials, or null. */
 export function getStudyDetail(id: number): StudyDetail | null {
   const study = getStudySummary(id);
   if (!study) return null;
-  return { study, trials: getTrialRecords(id).map(toTrialRow) };
+  return { study, trials: toTrialRows(getTrialRecords(id)) };
 }
 
 /** Every trial's learning curve; non-finite reports are left out of the points. */

@@ -4,7 +4,7 @@
  */
 import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import path from "node:path";
-import type { CurvesResponse, StudySummary } from "../lib/api/schemas";
+import type { AnalysisResponse, CurvesResponse, RuleView, StudySummary, TrialRow, TrialsPage } from "../lib/api/schemas";
 
 export const SCREENSHOT_DIR = path.join(__dirname, "..", "test-results", "screenshots");
 
@@ -177,6 +177,83 @@ export class StudyPage {
   button(action: "pause" | "resume" | "stop"): Locator {
     return this.page.getByTestId(`btn-${action}`);
   }
+
+  /** Opens one of the study page's tabs. */
+  async openTab(tab: "overview" | "correlations" | "subspace" | "race" | "trials"): Promise<void> {
+    await this.page.getByTestId(`tab-${tab}`).click();
+    await expect(this.page.getByTestId(`tab-${tab}`)).toHaveAttribute("aria-selected", "true");
+  }
+
+  // The subspace tab.
+
+  rangeBar(param: string): Locator {
+    return this.page.getByTestId(`range-bar-${param}`);
+  }
+
+  /** Drags across a parameter's range bar from one share of its width to another. */
+  async dragRangeBar(param: string, from: number, to: number): Promise<void> {
+    await dragWithin(this.page, this.rangeBar(param), [from, 0.5], [to, 0.5]);
+  }
+
+  async pin(param: string, value: string): Promise<void> {
+    const field = this.page.getByTestId(`pin-value-${param}`);
+    if ((await field.evaluate((el) => el.tagName)) === "SELECT") await field.selectOption(value);
+    else await field.fill(value);
+    await this.page.getByTestId(`btn-pin-${param}`).click();
+  }
+
+  /** The notice shown after a rule change; resolves to the changed rule's id. */
+  async ruleChanged(): Promise<string> {
+    const notice = this.page.getByTestId("rule-change-notice");
+    await expect(notice).toBeVisible();
+    return (await notice.getAttribute("data-rule-id")) ?? "";
+  }
+
+  ruleRow(ruleId: string): Locator {
+    return this.page.locator(`[data-testid="rule-row"][data-rule-id="${ruleId}"]`);
+  }
+
+  // The correlations tab.
+
+  heatmap(): Locator {
+    return this.page.getByTestId("heatmap");
+  }
+
+  heatmapCell(row: string, col: string): Locator {
+    return this.page.locator(`[data-testid="heatmap-cell"][data-row="${row}"][data-col="${col}"]`);
+  }
+
+  scatter(): Locator {
+    return this.page.getByTestId("pair-scatter");
+  }
+
+  /** Drags a rectangle on the pair scatter, corners given as shares of the plot area (0,0 bottom left). */
+  async dragScatter(from: [number, number], to: [number, number]): Promise<void> {
+    const area = this.page.getByTestId("pair-scatter-drag");
+    await dragWithin(this.page, area, [from[0], 1 - from[1]], [to[0], 1 - to[1]]);
+  }
+
+  // The race tab.
+
+  race(): Locator {
+    return this.page.getByTestId("race-chart");
+  }
+
+  async racePoints(): Promise<number> {
+    return Number(await this.race().getAttribute("data-point-count"));
+  }
+}
+
+/** Presses the mouse at one point of an element and releases it at another, both as shares of its box, in small steps. */
+async function dragWithin(page: Page, target: Locator, from: [number, number], to: [number, number]): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  if (!box) throw new Error("drag target has no box");
+  const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.mouse.move(...at(from));
+  await page.mouse.down();
+  await page.mouse.move(...at(to), { steps: 8 });
+  await page.mouse.up();
 }
 
 /** Thin wrappers over the HTTP API, to check what the UI shows against the server. */
@@ -190,6 +267,44 @@ export const api = {
     const response = await request.get(`/api/studies/${id}/curves`);
     expect(response.ok()).toBeTruthy();
     return (await response.json()) as CurvesResponse;
+  },
+  async trials(request: APIRequestContext, id: number, query: Record<string, string> = {}): Promise<TrialsPage> {
+    const response = await request.get(`/api/studies/${id}/trials?${new URLSearchParams({ limit: "500", ...query })}`);
+    expect(response.ok(), await response.text()).toBeTruthy();
+    return (await response.json()) as TrialsPage;
+  },
+  /** Every trial of a study, however many pages. */
+  async allTrials(request: APIRequestContext, id: number): Promise<TrialRow[]> {
+    const all: TrialRow[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await api.trials(request, id, { offset: String(offset) });
+      all.push(...page.trials);
+      if (all.length >= page.total || page.trials.length === 0) return all;
+    }
+  },
+  async analysis(request: APIRequestContext, id: number): Promise<AnalysisResponse> {
+    const response = await request.get(`/api/studies/${id}/analysis`);
+    expect(response.ok()).toBeTruthy();
+    return (await response.json()) as AnalysisResponse;
+  },
+  async rule(request: APIRequestContext, id: number, ruleId: string): Promise<RuleView> {
+    const rule = (await api.analysis(request, id)).rules.find((r) => r.id === ruleId);
+    expect(rule, `rule ${ruleId} of study ${id}`).toBeTruthy();
+    return rule!;
+  },
+  async study(request: APIRequestContext, id: number): Promise<StudySummary> {
+    const response = await request.get(`/api/studies/${id}`);
+    expect(response.ok()).toBeTruthy();
+    return ((await response.json()) as { study: StudySummary }).study;
+  },
+  async action(request: APIRequestContext, id: number, action: "pause" | "resume" | "stop"): Promise<void> {
+    const response = await request.post(`/api/studies/${id}/actions`, { data: { action } });
+    expect(response.ok(), await response.text()).toBeTruthy();
+  },
+  /** Stops a study unless it has finished already, so it stops using the CPU. */
+  async stopIfRunning(request: APIRequestContext, id: number): Promise<void> {
+    const study = await api.study(request, id);
+    if (study.status === "running" || study.status === "paused") await api.action(request, id, "stop");
   },
   async createStudy(request: APIRequestContext, body: Record<string, unknown>): Promise<StudySummary> {
     const response = await request.post("/api/studies", { data: body });

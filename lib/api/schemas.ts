@@ -3,6 +3,7 @@
  * response. Shared by route handlers, the browser, the CLI and agents.
  */
 import { z } from "zod";
+import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
 
@@ -34,9 +35,12 @@ export const createStudySchema = z
     epochDelayMs: z.number().int().min(0).max(60_000).default(0),
     /** For objective "command": the program to run per trial (docs/command-protocol.md). */
     command: commandSpecSchema.optional(),
+    /** For objective "agent": what the remote agents' program trains (docs/agents.md). */
+    agent: agentSpecSchema.optional(),
   })
   .strict()
-  .refine((s) => s.objective !== "command" || s.command !== undefined, { path: ["command"], message: "is required when the objective is 'command'" });
+  .refine((s) => s.objective !== "command" || s.command !== undefined, { path: ["command"], message: "is required when the objective is 'command'" })
+  .refine((s) => s.objective !== "agent" || s.agent !== undefined, { path: ["agent"], message: "is required when the objective is 'agent'" });
 export type CreateStudyInput = z.infer<typeof createStudySchema>;
 
 export const studyActionSchema = z.object({ action: z.enum(["pause", "resume", "stop"]) }).strict();
@@ -59,6 +63,10 @@ export type ObjectiveInfo = {
   defaultEpochDelayMs: number;
   /** The best value reachable, when known (synthetic functions, tables). */
   optimum: number | null;
+  /** Whether a trial can start from another trial's checkpoint (branches, warm starts, PBT); absent means it cannot, as for tables. */
+  warmStart?: boolean;
+  /** Params a warm start must keep from the parent, because its checkpoint cannot carry over a change of them (the network's shape). */
+  warmStartKeeps?: string[];
 };
 
 export type StudySummary = {
@@ -89,6 +97,8 @@ export type StudySummary = {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** Only in the answer to creating an agent study: the token its agents authenticate with, shown once. */
+  agentToken?: string;
 };
 
 export type TrialRow = {
@@ -102,6 +112,12 @@ export type TrialRow = {
   reason: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The trial it branched from (warm start, schedule, PBT), or null. */
+  parent: number | null;
+  /** The epoch it started from: 0 from scratch; epochs up to it are the parent's. */
+  startEpoch: number;
+  /** For a branch, its params as (from epoch, params) segments, the ancestors' first; absent for a trial trained from scratch. */
+  schedule?: { fromEpoch: number; params: Record<string, number | string | boolean>; shrinkPerturb?: boolean }[];
 };
 
 export type StudyDetail = { study: StudySummary; trials: TrialRow[] };

@@ -21,6 +21,9 @@ export class AgentClient {
     readonly name: string,
   ) {}
 
+  /** Called after each acknowledged report (tests use it to check that nothing acknowledged is lost). */
+  onAcknowledged?: (ack: { trial: number; job: number; epoch: number; value: number | null }) => void;
+
   private async post(pathname: string, body: Record<string, unknown>): Promise<Response> {
     return fetch(new URL(pathname, this.server), {
       method: "POST",
@@ -38,9 +41,14 @@ export class AgentClient {
     throw new Error(`${response.status}: ${message}`);
   }
 
-  /** A job, null when none waits right now, or "done" once the study is over. */
+  /** A job, null when none waits right now (or the server is unreachable), or "done" once the study is over. */
   async claim(): Promise<ClaimedJob | null | "done"> {
-    const response = await this.post("/api/agent/claim", {});
+    let response: Response;
+    try {
+      response = await this.post("/api/agent/claim", {});
+    } catch {
+      return null;
+    }
     if (response.status === 204) return null;
     if (response.status === 410) return "done";
     if (!response.ok) return this.fail(response);
@@ -48,24 +56,41 @@ export class AgentClient {
   }
 
   /** Reports one epoch; "lost" when the lease is gone (409) and the program must stop. */
-  async report(job: number, epoch: number, value: number, extra?: Record<string, number>): Promise<Decision | "lost"> {
-    const response = await this.post(`/api/agent/jobs/${job}/report`, { epoch, value: Number.isFinite(value) ? value : null, ...(extra ? { extra } : {}) });
-    if (response.status === 409 || response.status === 410) return "lost";
+  async report(job: number, epoch: number, value: number, extra?: Record<string, number>, trial = -1): Promise<Decision | "lost"> {
+    const stored = Number.isFinite(value) ? value : null;
+    let response: Response;
+    try {
+      response = await this.post(`/api/agent/jobs/${job}/report`, { epoch, value: stored, ...(extra ? { extra } : {}) });
+    } catch {
+      // The server is gone: after it restarts, this job's trial is interrupted anyway.
+      return "lost";
+    }
+    if (response.status === 409 || response.status === 410 || response.status === 404) return "lost";
     if (!response.ok) return this.fail(response);
-    return ((await response.json()) as { decision: Decision }).decision;
+    const { decision } = (await response.json()) as { decision: Decision };
+    this.onAcknowledged?.({ trial, job, epoch, value: stored });
+    return decision;
   }
 
   /** Renews the lease; false when it is gone. */
   async renew(job: number): Promise<boolean> {
-    const response = await this.post(`/api/agent/jobs/${job}/renew`, {});
-    if (response.status === 409 || response.status === 410) return false;
+    let response: Response;
+    try {
+      response = await this.post(`/api/agent/jobs/${job}/renew`, {});
+    } catch {
+      return false;
+    }
+    if (response.status === 409 || response.status === 410 || response.status === 404) return false;
     if (!response.ok) return this.fail(response);
     return true;
   }
 
   async finish(job: number, status: "exited" | "failed", message?: string): Promise<void> {
-    const response = await this.post(`/api/agent/jobs/${job}/finish`, { status, ...(message ? { message: message.slice(-4000) } : {}) });
-    if (!response.ok && response.status !== 409 && response.status !== 410) await this.fail(response);
+    try {
+      await this.post(`/api/agent/jobs/${job}/finish`, { status, ...(message ? { message: message.slice(-4000) } : {}) });
+    } catch {
+      // Unreachable server: the lease expires or the restart interrupts the trial.
+    }
   }
 }
 
@@ -98,7 +123,7 @@ export async function runJob(options: AgentOptions, job: ClaimedJob): Promise<nu
   const report = (epoch: number, value: number, extra?: Record<string, number>): Decision => {
     chain = chain.then(async () => {
       if (verdict) return;
-      const answer = await client.report(job.job, epoch, value, extra);
+      const answer = await client.report(job.job, epoch, value, extra, job.trial);
       if (answer !== "lost") acknowledged++;
       if (answer !== "continue") {
         verdict = answer;

@@ -99,6 +99,8 @@ async function agent(args: string[]): Promise<number> {
   const defaults = agentDefaults();
   const name = flag(opts, "name", defaults.name);
   const client = new AgentClient(server, token, study, name);
+  const ackLog = process.env.HYPERSIEVE_AGENT_ACK_LOG;
+  if (ackLog) client.onAcknowledged = (ack) => fs.appendFileSync(ackLog, `${JSON.stringify({ study, ...ack })}\n`);
   let stopping = false;
   process.once("SIGTERM", () => (stopping = true));
   console.error(`agent ${name}: study ${study} at ${server}`);

@@ -49,14 +49,37 @@ export function formatUnit(p: ParamDef, z: number): string {
   return formatParam(p.type === "int" ? Math.round(v) : Number(v.toPrecision(3)));
 }
 
-/** Axis ticks of a parameter in unit coordinates, labelled in its own units. */
-export function unitTicks(p: ParamDef): { z: number; label: string }[] {
+/** Axis ticks of a parameter in unit coordinates, labelled in its own units; ticks closer than `minGap` are thinned, the ends kept. */
+export function unitTicks(p: ParamDef, minGap = 0.05): { z: number; label: string }[] {
   if (p.type === "categorical") return p.choices.map((c, i) => ({ z: (i + 0.5) / p.choices.length, label: String(c) }));
   if (p.low === p.high) return [{ z: 0.5, label: formatParam(p.low) }];
   const values = p.grid && p.grid.length <= 8 ? p.grid : (p.log ? logAxis(p.low, p.high) : linearAxis(p.low, p.high)).ticks;
-  return values
+  const ticks = values
     .filter((v) => v >= p.low - 1e-12 && v <= p.high + 1e-12 && (p.type !== "int" || Number.isInteger(v)))
     .map((v) => ({ z: valueToUnit(p, v), label: formatParam(v) }));
+  const kept: typeof ticks = [];
+  for (const t of ticks) {
+    const last = kept[kept.length - 1];
+    if (!last || t.z - last.z >= minGap) kept.push(t);
+    else if (t === ticks[ticks.length - 1] && kept.length > 1) kept[kept.length - 1] = t;
+  }
+  return kept;
+}
+
+/** Half the smallest gap between a numeric grid's values in unit coordinates (how far points on it may be spread), or 0. */
+export function gridSpread(p: ParamDef): number {
+  if (p.type === "categorical" || !p.grid || p.grid.length < 2) return 0;
+  const zs = p.grid.map((v) => valueToUnit(p, v));
+  let gap = Infinity;
+  for (let i = 1; i < zs.length; i++) gap = Math.min(gap, zs[i] - zs[i - 1]);
+  return Math.min(0.06, gap / 2);
+}
+
+/** A share of the space as a percentage with two significant digits ("35%", "0.42%"). */
+export function formatShare(share: number): string {
+  if (!Number.isFinite(share)) return "—";
+  const pct = share * 100;
+  return `${pct >= 10 ? Math.round(pct) : Number(pct.toPrecision(2))}%`;
 }
 
 /** Whether a parameter is drawn on a log scale. */

@@ -4,9 +4,9 @@ import { createStrategy } from "../optimizer/registry";
 import { replay } from "./study-run";
 
 /** Drives a strategy with up to 3 jobs in flight, interleaving their reports, and logs every event as the engine does. */
-function drive(name: string, seed: number, steps: number) {
+function drive(name: string, seed: number, steps: number, allowBranch = false) {
   const f = syntheticFunction("synthetic:hartmann6")!;
-  const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4 } };
+  const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4 }, allowBranch };
   const strategy = createStrategy(setup);
   const log: { type: string; payload: Record<string, unknown> }[] = [];
   const running: { trial: number; params: Record<string, number | string | boolean>; toEpoch: number }[] = [];
@@ -38,5 +38,24 @@ describe("replay of the event log", () => {
     expect(rebuilt.rules()).toEqual(strategy.rules());
     expect(rebuilt.snapshots()).toEqual(strategy.snapshots());
     expect(rebuilt.ask()).toEqual(strategy.ask());
+  });
+
+  it.each(["random+pbt", "sieve"])("rebuilds %s with branches exactly: same parents, inherited losses and schedules", (name) => {
+    const { strategy, log, setup } = drive(name, 7, 1500, true);
+    const branches = strategy.trials.filter((t) => t.parent !== undefined);
+    expect(branches.length).toBeGreaterThan(2);
+    expect(log.some((e) => e.type === "job" && e.payload.kind === "branch")).toBe(true);
+    const rebuilt = createStrategy(setup);
+    for (const event of log) replay(rebuilt, event.type, event.payload);
+    expect(rebuilt.trials).toEqual(strategy.trials);
+    expect(rebuilt.ask()).toEqual(strategy.ask());
+  });
+
+  it("throws when a logged branch differs from what the strategy asks", () => {
+    const { log, setup } = drive("random+pbt", 7, 1500, true);
+    const at = log.findIndex((e) => e.type === "job" && e.payload.kind === "branch");
+    const tampered = log.map((e, i) => (i === at ? { ...e, payload: { ...e.payload, fromEpoch: (e.payload.fromEpoch as number) + 1 } } : e));
+    const rebuilt = createStrategy(setup);
+    expect(() => tampered.forEach((event) => replay(rebuilt, event.type, event.payload))).toThrow(/replay diverged/);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from "../../db/queries";
 import type { StudyStatus } from "../api/schemas";
 import { objectiveForStudy } from "../objectives/registry";
+import { getAgentBoard, type AgentSpec } from "./agent-board";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -76,7 +77,8 @@ export class StudyRun {
   static load(studyId: number): StudyRun {
     const record = getStudyRecord(studyId);
     if (!record) throw new Error(`study ${studyId} does not exist`);
-    const objective = objectiveForStudy(record.objective, record.objectiveConfig);
+    const objective =
+      record.objective === "agent" ? getAgentBoard().objective(record.objectiveConfig as AgentSpec) : objectiveForStudy(record.objective, record.objectiveConfig);
     if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
     const strategy = createStrategy({
       name: record.strategy,
@@ -195,6 +197,7 @@ export class StudyRun {
         toEpoch,
         epochDelayMs: this.record.epochDelayMs,
         seed: mixSeed(this.record.seed, number),
+        trial: { studyId: this.record.id, number },
         checkpointDir: checkpointDir(this.record.id, number),
         ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,

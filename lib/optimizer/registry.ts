@@ -10,12 +10,17 @@ import { ashaScheduler } from "./schedulers/asha";
 import { fifoScheduler } from "./schedulers/fifo";
 import { hyperbandScheduler } from "./schedulers/hyperband";
 import { iEpochScheduler } from "./schedulers/iepoch";
+import { pbtScheduler } from "./schedulers/pbt";
 import { raceScheduler } from "./schedulers/race";
 import { Strategy } from "./strategy";
 import type { Space } from "./space";
 import type { Direction, Sampler, Scheduler } from "./types";
 
-/** Settings shared by every scheduler; each reads the ones it knows (asha and hyperband: eta, minEpochs; iepoch: epochs, batchSize, keep). */
+/**
+ * Settings shared by every scheduler; each reads the ones it knows (asha and
+ * hyperband: eta, minEpochs; iepoch: epochs, batchSize, keep; race: warmStart,
+ * schedules, shrinkPerturb; pbt: population, ready). The seed is the study's.
+ */
 export type SchedulerSettings = {
   patience?: number;
   eta?: number;
@@ -23,6 +28,15 @@ export type SchedulerSettings = {
   epochs?: number;
   batchSize?: number;
   keep?: number;
+  /** race: start a share of new neighbours from a leader's checkpoint (default true; only where the objective can warm start). */
+  warmStart?: boolean;
+  /** race: branch a flattened leader into the next segment of a schedule (default true; same condition). */
+  schedules?: boolean;
+  /** race: shrink and perturb the weights a warm-started neighbour copies (default true). */
+  shrinkPerturb?: boolean;
+  population?: number;
+  ready?: number;
+  seed?: number;
 };
 
 /** What a sampler factory may use: the study's seed (for sequences fixed once per study) and sampler options. */
@@ -48,7 +62,9 @@ export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Schedul
   fifo: (s) => fifoScheduler({ patience: s.patience }),
   asha: (s) => ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
   hyperband: (s) => hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
-  race: (s) => raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
+  race: (s) =>
+    raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb }),
+  pbt: (s) => pbtScheduler({ population: s.population, ready: s.ready, patience: s.patience, seed: s.seed }),
   iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
 };
 
@@ -70,8 +86,12 @@ export type StrategySetup = {
   direction: Direction;
   maxEpochs: number;
   seed: number;
-  settings?: SchedulerSettings;
+  settings?: Omit<SchedulerSettings, "seed">;
   samplerSettings?: Omit<SamplerSettings, "seed">;
+  /** Whether the objective can warm start (ObjectiveInfo.warmStart); without it no strategy branches. */
+  allowBranch?: boolean;
+  /** Params a branch keeps from its parent (ObjectiveInfo.warmStartKeeps). */
+  branchKeeps?: readonly string[];
 };
 
 /** Builds a strategy from its name and settings; throws an error naming the bad part. */
@@ -84,6 +104,8 @@ export function createStrategy(setup: StrategySetup): Strategy {
     maxEpochs: setup.maxEpochs,
     seed: setup.seed,
     sampler: SAMPLERS[parsed.sampler]({ ...setup.samplerSettings, seed: setup.seed }),
-    scheduler: SCHEDULERS[parsed.scheduler](setup.settings ?? {}),
+    scheduler: SCHEDULERS[parsed.scheduler]({ ...setup.settings, seed: setup.seed }),
+    allowBranch: setup.allowBranch,
+    branchKeeps: setup.branchKeeps,
   });
 }

@@ -3,11 +3,12 @@
  * A strategy's state is a pure function of its seed and the sequence of
  * asks and tells it received, so replaying a study's event log rebuilds it.
  */
+import { branchable, branchSchedule, gaussianNeighbour } from "./branching";
 import { deriveRng } from "./rng";
-import { buildSubspace, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
+import { buildSubspace, clampToBox, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
 import type { AnalysisSnapshot } from "./samplers/sieve";
 import { assertSpace, decode, encode, type Params, type Space } from "./space";
-import type { Direction, Job, Sampler, Scheduler, StudyView, TrialState, TrialStatus, Verdict } from "./types";
+import type { Direction, Job, Sampler, Scheduler, SchedulerJob, Segment, StudyView, TrialState, TrialStatus, Verdict } from "./types";
 
 export type StrategyOptions = {
   space: Space;
@@ -16,6 +17,10 @@ export type StrategyOptions = {
   seed: number;
   sampler: Sampler;
   scheduler: Scheduler;
+  /** Whether the objective can warm start from another trial's checkpoint; without it the strategy never branches. */
+  allowBranch?: boolean;
+  /** Params a branch keeps from its parent, because a checkpoint cannot carry over a change of them (the network's shape). */
+  branchKeeps?: readonly string[];
 };
 
 type MutableTrial = {
@@ -29,6 +34,9 @@ type MutableTrial = {
   bestEpoch: number;
   reason?: string;
   origin?: string;
+  parent?: number;
+  startEpoch: number;
+  schedule: Segment[];
 };
 
 /** The best point seen so far: which trial, at which epoch, and its loss. */
@@ -41,6 +49,8 @@ export class Strategy {
   readonly seed: number;
   private readonly sampler: Sampler;
   private readonly scheduler: Scheduler;
+  private readonly allowBranch: boolean;
+  private readonly branchKeeps: readonly string[];
   private readonly list: MutableTrial[] = [];
   private userRules: Rule[] = [];
   private userSubspace: Subspace | null = null;
@@ -56,6 +66,8 @@ export class Strategy {
     this.seed = options.seed;
     this.sampler = options.sampler;
     this.scheduler = options.scheduler;
+    this.allowBranch = options.allowBranch ?? false;
+    this.branchKeeps = options.branchKeeps ?? [];
   }
 
   /** A short name such as "random+fifo(patience=5)". */
@@ -69,7 +81,7 @@ export class Strategy {
   }
 
   private view(): StudyView {
-    return { space: this.space, maxEpochs: this.maxEpochs, trials: this.list };
+    return { space: this.space, maxEpochs: this.maxEpochs, trials: this.list, allowBranch: this.allowBranch, branchKeeps: this.branchKeeps };
   }
 
   /**
@@ -90,6 +102,7 @@ export class Strategy {
       return { kind: "continue", trial: trial.number, toEpoch };
     }
     if (options.allowNew === false) return null;
+    if (want.kind === "branch") return this.branch(want, toEpoch);
     const number = this.list.length;
     const params = this.sampleWithinRules(number);
     this.list.push({
@@ -102,8 +115,67 @@ export class Strategy {
       bestLoss: Infinity,
       bestEpoch: 0,
       origin: this.sampler.origin?.(number),
+      startEpoch: 0,
+      schedule: [{ fromEpoch: 0, params }],
     });
     return { kind: "new", trial: number, params, toEpoch };
+  }
+
+  /**
+   * Starts a new trial from the parent's checkpoint at `fromEpoch`: it
+   * inherits the parent's losses up to there (not paid for), so rungs count
+   * absolute epochs. Its params are the scheduler's, or a neighbour of the
+   * parent from the sampler; either way they obey the user's rules and keep
+   * the parent's values of `branchKeeps`.
+   */
+  private branch(want: Extract<SchedulerJob, { kind: "branch" }>, toEpoch: number): Job {
+    if (!this.allowBranch) throw new Error(`scheduler asked to branch trial ${want.parent}, but this objective cannot warm start`);
+    const parent = this.list[want.parent];
+    if (!parent || !branchable(parent, want.fromEpoch)) {
+      throw new Error(`scheduler asked to branch trial ${want.parent} at epoch ${want.fromEpoch}, which has no checkpoint to branch from`);
+    }
+    if (toEpoch <= want.fromEpoch) throw new Error(`scheduler asked to branch trial ${want.parent} at epoch ${want.fromEpoch} up to epoch ${toEpoch}`);
+    const number = this.list.length;
+    const rng = deriveRng(this.seed, "branch", number);
+    let params = want.params ?? this.sampler.neighbour?.(this.view(), rng, number, parent) ?? gaussianNeighbour(this.space, parent.z, rng);
+    params = this.withinUserRules(params);
+    for (const name of this.branchKeeps) if (Object.hasOwn(parent.params, name)) params = { ...params, [name]: parent.params[name] };
+    const shrinkPerturb = want.shrinkPerturb ?? false;
+    const losses = parent.losses.slice(0, want.fromEpoch);
+    let bestLoss = Infinity;
+    let bestEpoch = 0;
+    losses.forEach((loss, i) => {
+      if (loss < bestLoss) [bestLoss, bestEpoch] = [loss, i + 1];
+    });
+    this.list.push({
+      number,
+      params,
+      z: encode(this.space, params),
+      status: "running",
+      losses,
+      targetEpoch: toEpoch,
+      bestLoss,
+      bestEpoch,
+      origin: want.origin,
+      parent: parent.number,
+      startEpoch: want.fromEpoch,
+      schedule: branchSchedule(parent, want.fromEpoch, params, shrinkPerturb),
+    });
+    return { kind: "branch", trial: number, parent: parent.number, fromEpoch: want.fromEpoch, params, toEpoch, shrinkPerturb };
+  }
+
+  /** Moves params chosen outside the sampler into the user's subspace (the nearest point of its box) and applies the pins. */
+  private withinUserRules(params: Params): Params {
+    const sub = this.userSubspace;
+    if (!sub) return params;
+    let next = params;
+    const z = encode(this.space, params);
+    if (!contains(sub, z)) {
+      const clamped = clampToBox(sub, z);
+      next = contains(sub, clamped) ? decode(this.space, clamped) : decode(this.space, sampleSubspace(sub, deriveRng(this.seed, "subspace", this.list.length)) ?? clamped);
+    }
+    for (const rule of this.userRules) if (rule.kind === "pin" && rule.status === "active") next = { ...next, [rule.param]: rule.value };
+    return next;
   }
 
   /**

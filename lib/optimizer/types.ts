@@ -29,23 +29,53 @@ export interface TrialState {
   readonly bestLoss: number;
   readonly bestEpoch: number;
   readonly reason?: string;
-  /** How the sampler chose the configuration (the sieve marks full-space samples "fill"). */
+  /** How the sampler chose the configuration (the sieve marks full-space samples "fill"; branches are "warm", "schedule" or "exploit"). */
   readonly origin?: string;
+  /** The trial whose checkpoint this one started from, for a branch. */
+  readonly parent?: number;
+  /** The epoch it started from: 0 from scratch; for a branch, losses up to it are the parent's, inherited and not paid for. */
+  readonly startEpoch?: number;
+  /** Its params as (from epoch, params) segments, the parent's first; one segment for a trial trained from scratch. */
+  readonly schedule?: readonly Segment[];
 }
 
-/** The next piece of work: train a new configuration, or continue a paused trial from its checkpoint. */
+/** One piece of a schedule: the params trained from `fromEpoch` on; `shrinkPerturb` when the weights were shrunk and perturbed there. */
+export type Segment = { readonly fromEpoch: number; readonly params: Params; readonly shrinkPerturb?: boolean };
+
+/**
+ * The next piece of work: train a new configuration, continue a paused trial
+ * from its checkpoint, or branch: start a new trial from the parent's
+ * checkpoint at `fromEpoch` with its own params (a warm start or the next
+ * segment of a schedule), shrinking and perturbing the weights when asked.
+ */
 export type Job =
   | { kind: "new"; trial: number; params: Params; toEpoch: number }
-  | { kind: "continue"; trial: number; toEpoch: number };
+  | { kind: "continue"; trial: number; toEpoch: number }
+  | { kind: "branch"; trial: number; parent: number; fromEpoch: number; params: Params; toEpoch: number; shrinkPerturb: boolean };
 
-/** What a scheduler wants next: a new configuration trained to an epoch, a continuation, or nothing now. */
-export type SchedulerJob = { kind: "new"; toEpoch: number } | { kind: "continue"; trial: number; toEpoch: number } | null;
+/** Why a branch is made: a warm-started neighbour, a schedule's next segment, or PBT's exploit step. */
+export type BranchOrigin = "warm" | "schedule" | "exploit";
+
+/**
+ * What a scheduler wants next: a new configuration trained to an epoch, a
+ * continuation, a branch (params absent: the sampler proposes a neighbour of
+ * the parent), or nothing now.
+ */
+export type SchedulerJob =
+  | { kind: "new"; toEpoch: number }
+  | { kind: "continue"; trial: number; toEpoch: number }
+  | { kind: "branch"; parent: number; fromEpoch: number; params?: Params; toEpoch: number; origin: BranchOrigin; shrinkPerturb?: boolean }
+  | null;
 
 /** Read-only view of the study that samplers and schedulers decide from. */
 export interface StudyView {
   readonly space: Space;
   readonly maxEpochs: number;
   readonly trials: readonly TrialState[];
+  /** Whether the objective can warm start, so a scheduler may ask for branches. */
+  readonly allowBranch?: boolean;
+  /** Params a branch keeps from its parent (the network's shape). */
+  readonly branchKeeps?: readonly string[];
 }
 
 /** Proposes configurations. A sampler never sees storage, only the study view and its own Rng. */
@@ -59,6 +89,8 @@ export interface Sampler {
   decideRule?(id: string, status: "active" | "rejected"): void;
   /** How trial n's configuration was chosen, for samplers that mix ways. */
   origin?(trial: number): string | undefined;
+  /** A configuration near `of`, for a warm-started branch of it; samplers without one fall back to a Gaussian step in unit coordinates. */
+  neighbour?(view: StudyView, rng: Rng, trialNumber: number, of: TrialState): Params;
 }
 
 /** Decides how far each trial trains: which to start, continue, pause or stop. */

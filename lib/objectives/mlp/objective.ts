@@ -9,7 +9,8 @@ import { labelId, mixSeed } from "../../optimizer/rng";
 import type { Params } from "../../optimizer/space";
 import { sleep, type Objective, type TrainRequest } from "../types";
 import { loadDataset, type DatasetId } from "./dataset";
-import { trainJob, type EpochMetrics } from "./trainer";
+import { mlpConfig, trainJob, type EpochMetrics } from "./trainer";
+import { prepareWarmStart } from "./warm-start";
 import { acquireWorker, runJobOnWorker } from "./worker-pool";
 import type { WorkerJob } from "./worker";
 
@@ -80,15 +81,24 @@ export function createMlpObjective(datasetId: DatasetId): Objective {
     space: MLP_SPACE,
     defaultEpochDelayMs: 0,
     optimum: null,
+    warmStart: true,
+    // A checkpoint's weights fit only a network of the same shape.
+    warmStartKeeps: ["width", "depth"],
   };
   return {
     info,
     async train(request: TrainRequest) {
       if (request.signal.aborted) return;
+      const seed = request.seed ?? paramsSeed(request.params);
+      // Prepared before the first await: the parent is not training now, but may be as soon as this tick ends, and its pruning could remove the checkpoint.
+      if (request.warmStart) {
+        if (!request.checkpointDir) throw new Error("a warm start needs the trial's checkpoint folder");
+        prepareWarmStart(request.warmStart, request.checkpointDir, mlpConfig(request.params), request.params, seed);
+      }
       const job: WorkerJob = {
         datasetId,
         params: request.params,
-        seed: request.seed ?? paramsSeed(request.params),
+        seed,
         fromEpoch: request.fromEpoch,
         toEpoch: request.toEpoch,
         checkpointDir: request.checkpointDir,

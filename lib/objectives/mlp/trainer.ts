@@ -9,6 +9,7 @@ import type { Dataset } from "./dataset";
 import { createModel, evaluate, trainEpochSteps, type Model } from "./epoch";
 import { assertSpec, type Activation, type NetworkSpec } from "./network";
 import { createOptimizerState, type OptimizerSettings } from "./optimizer";
+import { prepareWarmStart, type WarmStart } from "./warm-start";
 
 /** A trial's hyperparameters, checked and typed. */
 export type MlpConfig = {
@@ -76,6 +77,8 @@ export type TrainJobOptions = {
   toEpoch: number;
   /** The trial's checkpoint folder; without one, resuming retrains the first fromEpoch epochs silently. */
   checkpointDir?: string;
+  /** For a branch: the parent's checkpoint to start from (epoch = fromEpoch), prepared into checkpointDir first. */
+  warmStart?: WarmStart;
   /** Called after each epoch with its metrics; training goes on only while it answers true. */
   onEpoch: (epoch: number, metrics: EpochMetrics) => boolean | Promise<boolean>;
   /** Checked between mini-batches: once aborted, the job ends without reporting the unfinished epoch. */
@@ -164,8 +167,12 @@ export async function trainJob(options: TrainJobOptions): Promise<TrainJobResult
     dropout: config.dropout,
   };
   assertSpec(spec);
+  if (options.warmStart) {
+    if (!options.checkpointDir || options.warmStart.epoch !== fromEpoch) throw new RangeError(`a warm start needs a checkpoint folder and its epoch equal to fromEpoch (${fromEpoch})`);
+    prepareWarmStart(options.warmStart, options.checkpointDir, config, options.params, options.seed);
+  }
   const state = startingState(spec, config, options);
-  state.meta = { params: options.params, seed: options.seed, dataset: dataset.id };
+  state.meta = { ...state.meta, params: options.params, seed: options.seed, dataset: dataset.id };
   // Catch up without reporting: the engine has these epochs already, and training is deterministic.
   for (let epoch = state.epoch + 1; epoch <= fromEpoch; epoch++) {
     const metrics = await runEpoch(state, config, options, epoch);

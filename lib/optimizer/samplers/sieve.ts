@@ -278,6 +278,14 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       }
       throw new Error("unreachable");
     },
+    neighbour(view, rng, _trialNumber, of) {
+      // The same neighbourhood as a leader's neighbour in insidePoint, kept inside the current subspace.
+      const sub = subspaceOf(view.space, true);
+      const scale = [0.05, 0.1, 0.2][rng.int(3)];
+      let z = of.z.map((x, i) => (view.space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
+      z = clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x))));
+      return decode(view.space, z);
+    },
     rules: () => discovered,
     snapshots: () => history,
     origin: (trial) => origins.get(trial),

@@ -1,7 +1,7 @@
 /** Test helper: drives a strategy one job at a time with scripted losses, recording every job. */
 import type { Strategy } from "../strategy";
 
-export type JobRecord = [kind: "new" | "continue", trial: number, toEpoch: number];
+export type JobRecord = [kind: "new" | "continue" | "branch", trial: number, toEpoch: number];
 
 /** Runs `jobs` asks; the loss of trial t after epoch e is `loss(t, e)`. */
 export function drive(strategy: Strategy, jobs: number, loss: (trial: number, epoch: number) => number): JobRecord[] {

@@ -1,0 +1,41 @@
+/** Starts and kills real `next start` servers on the end-to-end build, for crash and load tests. */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const serveScript = path.join(__dirname, "serve.mjs");
+
+export type Server = { url: string; process: ChildProcess };
+
+export async function startServer(port: number, dbFile: string): Promise<Server> {
+  const child = spawn(process.execPath, [serveScript, String(port)], {
+    cwd: path.join(__dirname, ".."),
+    env: { ...process.env, HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  const start = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/objectives`)).ok) return { url, process: child };
+    } catch {}
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() - start > 60_000) throw new Error(`server on ${port} did not start: ${stderr.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGKILL to the server (one process, and its group): no shutdown code runs. */
+export async function killServer(server: Server): Promise<void> {
+  try {
+    process.kill(-server.process.pid!, "SIGKILL");
+  } catch {}
+  if (server.process.exitCode === null && server.process.signalCode === null) await new Promise((r) => server.process.once("exit", r));
+}
+
+export async function api<T>(url: string, pathname: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${pathname}`, body === undefined ? undefined : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
