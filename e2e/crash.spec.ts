@@ -35,7 +35,7 @@ test("survives 20 SIGKILLs of the server with in-process trials and agents", asy
       spawn(process.execPath, [path.join(root, "bin", "hypersieve.mjs"), "agent", "--server", server.url, "--study", String(remote.id), "--name", `agent-${a}`, "--", process.execPath, path.join(__dirname, "fixtures", "agent-train.mjs")], {
         cwd: dir,
         env: { ...process.env, HYPERSIEVE_TOKEN: remote.agentToken, HYPERSIEVE_AGENT_ACK_LOG: path.join(dir, `acks-${a}.jsonl`), HYPERSIEVE_AGENT_CHECKPOINTS: path.join(dir, "ckpt") },
-        stdio: "ignore",
+        stdio: ["ignore", "ignore", fs.openSync(path.join(dir, `agent-${a}.log`), "w")],
       }),
     );
   }
@@ -49,7 +49,9 @@ test("survives 20 SIGKILLs of the server with in-process trials and agents", asy
   }
   const summary = async (id: number) => api<{ status: string; epochsSpent: number }>(server.url, `/api/studies/${id}`, undefined).then((d: unknown) => (d as { study: { status: string; epochsSpent: number } }).study);
   await expect.poll(async () => (await summary(local.id)).status, { timeout: 240_000, intervals: [1000] }).toBe("completed");
-  await expect.poll(async () => (await summary(remote.id)).status, { timeout: 240_000, intervals: [1000] }).toBe("completed");
+  await expect
+    .poll(async () => (await summary(remote.id)).status, { timeout: 240_000, intervals: [1000], message: `agent logs in ${dir}` })
+    .toBe("completed");
   await Promise.all(agents.map((a) => (a.exitCode !== null ? Promise.resolve() : new Promise((r) => a.once("exit", r)))));
   await killServer(server);
 

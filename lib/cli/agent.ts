@@ -51,8 +51,15 @@ export class AgentClient {
     }
     if (response.status === 204) return null;
     if (response.status === 410) return "done";
-    if (!response.ok) return this.fail(response);
-    return (await response.json()) as ClaimedJob;
+    // A bad token or a wrong study will not fix itself; anything else (a server starting up) may.
+    if (response.status === 401 || response.status === 403 || response.status === 404) return this.fail(response);
+    if (!response.ok) return null;
+    try {
+      return (await response.json()) as ClaimedJob;
+    } catch {
+      // The server died while answering; if it had leased the job, the restart interrupts its trial.
+      return null;
+    }
   }
 
   /** Reports one epoch; "lost" when the lease is gone (409) and the program must stop. */
@@ -65,9 +72,15 @@ export class AgentClient {
       // The server is gone: after it restarts, this job's trial is interrupted anyway.
       return "lost";
     }
-    if (response.status === 409 || response.status === 410 || response.status === 404) return "lost";
-    if (!response.ok) return this.fail(response);
-    const { decision } = (await response.json()) as { decision: Decision };
+    // Refused (lease gone, study over) or the server failed: either way this job is over for this agent.
+    if (!response.ok) return "lost";
+    let decision: Decision;
+    try {
+      decision = ((await response.json()) as { decision: Decision }).decision;
+    } catch {
+      // No complete answer, so no acknowledgement: the report may or may not be stored.
+      return "lost";
+    }
     this.onAcknowledged?.({ trial, job, epoch, value: stored });
     return decision;
   }
@@ -80,9 +93,7 @@ export class AgentClient {
     } catch {
       return false;
     }
-    if (response.status === 409 || response.status === 410 || response.status === 404) return false;
-    if (!response.ok) return this.fail(response);
-    return true;
+    return response.ok;
   }
 
   async finish(job: number, status: "exited" | "failed", message?: string): Promise<void> {
