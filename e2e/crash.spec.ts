@@ -17,11 +17,20 @@ const PORT = Number(process.env.CRASH_PORT ?? 3131);
 const KILLS = 20;
 const root = path.join(__dirname, "..");
 
+let running: Server | null = null;
+const agents: ChildProcess[] = [];
+test.afterEach(async () => {
+  for (const a of agents) if (a.exitCode === null) a.kill("SIGTERM");
+  if (running) await killServer(running);
+  running = null;
+});
+
 test("survives 20 SIGKILLs of the server with in-process trials and agents", async () => {
   test.setTimeout(600_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-crash-"));
   const dbFile = path.join(dir, "crash.db");
   let server: Server = await startServer(PORT, dbFile);
+  running = server;
   const local = await api<{ id: number }>(server.url, "/api/studies", {
     name: "crash: local", objective: "synthetic:hartmann6", strategy: "random+asha", budget: { kind: "epochs", value: 2500 }, parallelism: 3, seed: 4, epochDelayMs: 20,
   });
@@ -29,7 +38,6 @@ test("survives 20 SIGKILLs of the server with in-process trials and agents", asy
     name: "crash: agents", objective: "agent", strategy: "random+fifo", budget: { kind: "epochs", value: 500 }, parallelism: 3, seed: 5, epochDelayMs: 0,
     agent: { metric: "loss", maxEpochs: 6, space: [{ type: "float", name: "x", low: 0, high: 1 }], leaseSeconds: 3 },
   });
-  const agents: ChildProcess[] = [];
   for (let a = 0; a < 3; a++) {
     agents.push(
       spawn(process.execPath, [path.join(root, "bin", "hypersieve.mjs"), "agent", "--server", server.url, "--study", String(remote.id), "--name", `agent-${a}`, "--", process.execPath, path.join(__dirname, "fixtures", "agent-train.mjs")], {
@@ -46,6 +54,7 @@ test("survives 20 SIGKILLs of the server with in-process trials and agents", asy
     await new Promise((r) => setTimeout(r, nextPause()));
     await killServer(server);
     server = await startServer(PORT, dbFile);
+    running = server;
   }
   const summary = async (id: number) => api<{ status: string; epochsSpent: number }>(server.url, `/api/studies/${id}`, undefined).then((d: unknown) => (d as { study: { status: string; epochsSpent: number } }).study);
   await expect.poll(async () => (await summary(local.id)).status, { timeout: 240_000, intervals: [1000] }).toBe("completed");

@@ -9,17 +9,24 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { AgentClient } from "../lib/cli/agent";
-import { api, killServer, startServer } from "./server";
+import { api, killServer, startServer, type Server } from "./server";
 
 const PORT = Number(process.env.LOAD_PORT ?? 3132);
 const AGENTS = 16;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 15);
+
+let running: Server | null = null;
+test.afterEach(async () => {
+  if (running) await killServer(running);
+  running = null;
+});
 
 test(`${AGENTS} agents against one server`, async () => {
   test.setTimeout(180_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-load-"));
   const dbFile = path.join(dir, "load.db");
   const server = await startServer(PORT, dbFile);
+  running = server;
   const study = await api<{ id: number; agentToken: string }>(server.url, "/api/studies", {
     name: "load", objective: "agent", strategy: "random+fifo", budget: { kind: "epochs", value: 10_000_000 }, parallelism: AGENTS, seed: 1, epochDelayMs: 0,
     agent: { metric: "loss", maxEpochs: 50, space: [{ type: "float", name: "x", low: 0, high: 1 }], leaseSeconds: 30 },

@@ -7,6 +7,9 @@ const serveScript = path.join(__dirname, "serve.mjs");
 export type Server = { url: string; process: ChildProcess };
 
 export async function startServer(port: number, dbFile: string): Promise<Server> {
+  // A server left over on the port would answer for ours, with another database.
+  const busy = await fetch(`http://127.0.0.1:${port}/api/objectives`).then(() => true, () => false);
+  if (busy) throw new Error(`port ${port} is already in use; stop what listens there`);
   const child = spawn(process.execPath, [serveScript, String(port)], {
     cwd: path.join(__dirname, ".."),
     env: { ...process.env, HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },

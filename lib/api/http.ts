@@ -8,8 +8,14 @@ import type { ApiError } from "./schemas";
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+const BRAND = Symbol.for("hypersieve.http-error");
+
 /** A failure that already knows its HTTP status and message. */
 export class HttpError extends Error {
+  // Next bundles instrumentation and each route separately, so an engine object made in one bundle throws
+  // another bundle's HttpError class; a registered symbol recognises it across bundles.
+  readonly [BRAND] = true;
+
   constructor(
     readonly status: number,
     message: string,
@@ -18,6 +24,11 @@ export class HttpError extends Error {
     super(message);
     this.name = "HttpError";
   }
+}
+
+/** Whether a thrown value is an HttpError, from whichever bundle. */
+export function isHttpError(error: unknown): error is HttpError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /** A JSON error response. */
@@ -60,7 +71,7 @@ export async function handle(run: () => Promise<Response> | Response): Promise<R
   try {
     return await run();
   } catch (error) {
-    if (error instanceof HttpError) return errorResponse(error.status, error.message, error.issues);
+    if (isHttpError(error)) return errorResponse(error.status, error.message, error.issues);
     console.error("[hypersieve] request failed:", error);
     return errorResponse(500, "internal error: " + (error instanceof Error ? error.message : String(error)));
   }

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { getStudyDetail, getStudySummary } from "../../db/queries";
 import { exportStudy } from "../../db/dashboard";
 import { main as benchMain } from "../../bench/command";
-import { HttpError } from "../api/http";
+import { isHttpError } from "../api/http";
 import { getEngine } from "../engine/engine";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
@@ -42,7 +42,7 @@ async function run(file: string): Promise<number> {
   try {
     id = createStudy(input).id;
   } catch (error) {
-    if (error instanceof HttpError && error.issues) {
+    if (isHttpError(error) && error.issues) {
       throw new StudyFileError(
         file,
         error.issues.map((i) => {

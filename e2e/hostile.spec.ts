@@ -1,0 +1,121 @@
+/**
+ * Hostile input against every route of a real server: wrong types, missing
+ * fields, NaN and Infinity, huge bodies, traversal in paths, shell
+ * metacharacters in values, bad or missing tokens, a cross-site Origin, a
+ * foreign Host. Each gets a 4xx with a message, and no table changes.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, test } from "@playwright/test";
+import { api, killServer, startServer, type Server } from "./server";
+
+const PORT = Number(process.env.HOSTILE_PORT ?? 3133);
+
+type Probe = { name: string; method: string; path: string; body?: string | object; headers?: Record<string, string>; status?: number };
+
+let running: Server | null = null;
+test.afterEach(async () => {
+  if (running) await killServer(running);
+  running = null;
+});
+
+test("every route refuses hostile input with a 4xx and writes nothing", async () => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-hostile-"));
+  const dbFile = path.join(dir, "hostile.db");
+  const server = await startServer(PORT, dbFile);
+  running = server;
+  const local = await api<{ id: number }>(server.url, "/api/studies", { name: "target", objective: "synthetic:hartmann6", strategy: "sieve", budget: { kind: "epochs", value: 100000 }, parallelism: 2, seed: 1, epochDelayMs: 50 });
+  const remote = await api<{ id: number; agentToken: string }>(server.url, "/api/studies", {
+    name: "agents", objective: "agent", strategy: "random+fifo", budget: { kind: "epochs", value: 100 }, parallelism: 1, seed: 1, epochDelayMs: 0,
+    agent: { maxEpochs: 3, space: [{ type: "float", name: "x", low: 0, high: 1 }] },
+  });
+  await api(server.url, `/api/studies/${local.id}/actions`, { action: "pause" });
+  const db = new Database(dbFile);
+  const tables = ["studies", "trials", "measurements", "events", "rules", "analysis_snapshots", "agent_jobs", "agent_tokens"];
+  const snapshot = () => Object.fromEntries(tables.map((t) => [t, db.prepare(`select count(*) as n, coalesce(max(rowid), 0) as m from ${t}`).get()]));
+  const before = snapshot();
+  const studyBody = { name: "x", objective: "synthetic:branin", budget: { kind: "epochs", value: 10 } };
+  const L = local.id;
+  const R = remote.id;
+  const bearer = { authorization: `Bearer ${remote.agentToken}` };
+  const probes: Probe[] = [
+    { name: "study: wrong types", method: "POST", path: "/api/studies", body: { ...studyBody, parallelism: "4", seed: true } },
+    { name: "study: missing fields", method: "POST", path: "/api/studies", body: { name: "x" } },
+    { name: "study: NaN in JSON", method: "POST", path: "/api/studies", body: '{"name":"x","objective":"synthetic:branin","budget":{"kind":"epochs","value":NaN}}' },
+    { name: "study: Infinity bound", method: "POST", path: "/api/studies", body: '{"name":"x","objective":"synthetic:branin","budget":{"kind":"epochs","value":10},"space":[{"type":"float","name":"x1","low":-Infinity,"high":1}]}' },
+    { name: "study: 1e999 bound", method: "POST", path: "/api/studies", body: '{"name":"x","objective":"synthetic:branin","budget":{"kind":"epochs","value":10},"space":[{"type":"float","name":"x1","low":-5,"high":1e999}]}' },
+    { name: "study: huge body", method: "POST", path: "/api/studies", body: { ...studyBody, name: "x".repeat(2_000_000) }, status: 413 },
+    { name: "study: not JSON", method: "POST", path: "/api/studies", body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415 },
+    { name: "study: shell metacharacters as the objective", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "$(touch /tmp/pwned); rm -rf ~" } },
+    { name: "study: traversal as the objective", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "lc-table:../../../etc/passwd" } },
+    { name: "study: prototype pollution", method: "POST", path: "/api/studies", body: '{"name":"x","objective":"synthetic:branin","budget":{"kind":"epochs","value":10},"__proto__":{"admin":true}}' },
+    { name: "study: a command off the allow-list of fields", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "command", command: { argv: ["sh", "-c", "{x1}"], cwd: "/", maxEpochs: 1, space: [] } } },
+    { name: "study: cross-site origin", method: "POST", path: "/api/studies", body: studyBody, headers: { origin: "http://evil.example" }, status: 403 },
+    { name: "study: Origin null", method: "POST", path: "/api/studies", body: studyBody, headers: { origin: "null" }, status: 403 },
+    { name: "study id: letters", method: "GET", path: "/api/studies/abc" },
+    { name: "study id: traversal", method: "GET", path: "/api/studies/..%2F..%2Fetc%2Fpasswd" },
+    { name: "study id: encoded dots", method: "GET", path: "/api/studies/%2e%2e/curves", status: 404 },
+    { name: "study id: huge", method: "GET", path: "/api/studies/99999999999999999999999" },
+    { name: "curves: negative limit", method: "GET", path: `/api/studies/${L}/curves?limit=-5` },
+    { name: "trials: bad sort", method: "GET", path: `/api/studies/${L}/trials?sort=drop%20table` },
+    { name: "trial number: traversal", method: "GET", path: `/api/studies/${L}/trials/..%2F1` },
+    { name: "scatter: unknown parameter", method: "GET", path: `/api/studies/${L}/scatter?x=__proto__&y=x1` },
+    { name: "export: bad format", method: "GET", path: `/api/studies/${L}/export?format=exe` },
+    { name: "action: unknown", method: "POST", path: `/api/studies/${L}/actions`, body: { action: "rm -rf" } },
+    { name: "action: cross-site", method: "POST", path: `/api/studies/${L}/actions`, body: { action: "stop" }, headers: { origin: "http://evil.example" }, status: 403 },
+    { name: "rule: shell metacharacters as a value", method: "POST", path: `/api/studies/${L}/rules`, body: { kind: "pin", param: "x1", value: "$(touch /tmp/pwned)" } },
+    { name: "rule: NaN bound", method: "POST", path: `/api/studies/${L}/rules`, body: '{"kind":"range","param":"x1","low":NaN,"high":1}' },
+    { name: "rule: unknown parameter", method: "POST", path: `/api/studies/${L}/rules`, body: { kind: "pin", param: "x9", value: 0.5 } },
+    { name: "rule: missing fields", method: "POST", path: `/api/studies/${L}/rules`, body: { kind: "range", param: "x1" } },
+    { name: "rule decision: unknown rule", method: "PATCH", path: `/api/studies/${L}/rules/..%2F..%2Fslab`, body: { status: "active" }, status: 404 },
+    { name: "rule decision: bad status", method: "PATCH", path: `/api/studies/${L}/rules/user%3A1`, body: { status: "maybe" } },
+    { name: "stop trial: not a number", method: "POST", path: `/api/studies/${L}/trials/x/stop` },
+    { name: "stop trial: none such", method: "POST", path: `/api/studies/${L}/trials/99999/stop`, status: 409 },
+    { name: "agent token: not an agent study", method: "POST", path: `/api/studies/${L}/agent-token`, status: 409 },
+    { name: "claim: no token", method: "POST", path: "/api/agent/claim", body: { study: R, agent: "a" }, status: 401 },
+    { name: "claim: bad token", method: "POST", path: "/api/agent/claim", body: { study: R, agent: "a" }, headers: { authorization: "Bearer hs_forged" }, status: 401 },
+    { name: "claim: token in the URL", method: "POST", path: `/api/agent/claim?token=${remote.agentToken}`, body: { study: R, agent: "a" }, status: 401 },
+    { name: "claim: another study's token", method: "POST", path: "/api/agent/claim", body: { study: L, agent: "a" }, headers: bearer, status: 401 },
+    { name: "claim: shell metacharacters as the agent name", method: "POST", path: "/api/agent/claim", body: { study: R, agent: "a; rm -rf /" }, headers: bearer },
+    { name: "report: unknown job", method: "POST", path: "/api/agent/jobs/999999/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: bearer, status: 404 },
+    { name: "report: Infinity", method: "POST", path: "/api/agent/jobs/1/report", body: '{"study":' + R + ',"agent":"a","epoch":1,"value":1e999}', headers: bearer },
+    { name: "report: traversal job id", method: "POST", path: "/api/agent/jobs/..%2F1/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: bearer },
+    { name: "renew: no token", method: "POST", path: "/api/agent/jobs/1/renew", body: { study: R, agent: "a" }, status: 401 },
+    { name: "finish: bad status", method: "POST", path: "/api/agent/jobs/1/finish", body: { study: R, agent: "a", status: "won" }, headers: bearer },
+    { name: "foreign Host header", method: "GET", path: "/api/studies", headers: { host: "evil.example" }, status: 421 },
+  ];
+  const failures: string[] = [];
+  for (const probe of probes) {
+    const body = probe.body === undefined ? undefined : typeof probe.body === "string" ? probe.body : JSON.stringify(probe.body);
+    // node:http rather than fetch, which would not send a forged Host header.
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: "127.0.0.1", port: PORT, path: probe.path, method: probe.method, headers: { host: `127.0.0.1:${PORT}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...probe.headers } },
+        (res) => {
+          let data = "";
+          res.on("data", (d) => (data += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: data }));
+        },
+      );
+      req.on("error", reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+    let message = "";
+    try {
+      message = JSON.parse(text).error ?? "";
+    } catch {}
+    const expected = probe.status ?? 400;
+    if (status !== expected || message.length < 8) failures.push(`${probe.name}: ${status} ${text.slice(0, 160)}`);
+  }
+  expect(failures).toEqual([]);
+  expect(snapshot()).toEqual(before);
+  expect(fs.existsSync("/tmp/pwned")).toBe(false);
+  db.close();
+  await killServer(server);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
