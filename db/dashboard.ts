@@ -76,7 +76,11 @@ export function getCurvesDownsampled(studyId: number, limit: number, points: num
   if (!study) return { curves: [], maxEpochs: 0, total: 0 };
   const db = getDb();
   const minimize = study.direction === "minimize";
-  const all = db.select({ id: trials.id, number: trials.number, status: trials.status, best: trials.bestValue }).from(trials).where(eq(trials.studyId, studyId)).all();
+  const all = db
+    .select({ id: trials.id, number: trials.number, status: trials.status, best: trials.bestValue, reason: trials.reason })
+    .from(trials)
+    .where(eq(trials.studyId, studyId))
+    .all();
   const ranked = [...all].sort((a, b) => (a.best === null ? 1 : b.best === null ? -1 : minimize ? a.best - b.best : b.best - a.best));
   const chosen = new Set<number>();
   for (const t of ranked.slice(0, Math.ceil(limit / 2))) chosen.add(t.id);
@@ -92,7 +96,7 @@ export function getCurvesDownsampled(studyId: number, limit: number, points: num
   const grouped = new Map<number, [number, number][]>();
   for (const r of rows) if (r.value !== null) (grouped.get(r.trialId) ?? grouped.set(r.trialId, []).get(r.trialId)!).push([r.epoch, r.value]);
   const curves = ids
-    .map((id) => ({ trial: byId.get(id)!.number, status: byId.get(id)!.status, points: downsample(grouped.get(id) ?? [], points, minimize) }))
+    .map((id) => ({ trial: byId.get(id)!.number, status: byId.get(id)!.status, reason: byId.get(id)!.reason, points: downsample(grouped.get(id) ?? [], points, minimize) }))
     .sort((a, b) => a.trial - b.trial);
   return { curves, maxEpochs: study.maxEpochs, total: all.length };
 }

@@ -404,10 +404,25 @@ export function getTrialRows(studyId: number, numbers: readonly number[]): Trial
 }
 
 /** A study with all of its trials, or null. */
-export function getStudyDetail(id: number): StudyDetail | null {
+/** How many trials a live study page receives with the study; the rest are paged. */
+export const STUDY_TRIALS_LIMIT = 200;
+
+/** A study with its trials: all of them, or a bounded selection of `limit` (best, running, newest). */
+export function getStudyDetail(id: number, limit?: number): StudyDetail | null {
   const study = getStudySummary(id);
   if (!study) return null;
-  return { study, trials: toTrialRows(getTrialRecords(id)) };
+  if (limit === undefined || study.trialCount <= limit) return { study, trials: toTrialRows(getTrialRecords(id)) };
+  // A bounded selection for live pages: the best trials, the running ones and the newest; /trials pages through all.
+  const db = getDb();
+  const minimize = study.direction === "minimize";
+  const pick = (order: ReturnType<typeof asc>, n: number) =>
+    db.select({ n: trials.number }).from(trials).where(and(eq(trials.studyId, id), sql`${trials.bestValue} is not null`)).orderBy(order).limit(n).all().map((r) => r.n);
+  const numbers = new Set<number>([
+    ...pick(minimize ? asc(trials.bestValue) : sql`${trials.bestValue} desc`, Math.floor(limit / 2)),
+    ...db.select({ n: trials.number }).from(trials).where(and(eq(trials.studyId, id), eq(trials.status, "running"))).all().map((r) => r.n),
+    ...db.select({ n: trials.number }).from(trials).where(eq(trials.studyId, id)).orderBy(sql`${trials.number} desc`).limit(Math.floor(limit / 2)).all().map((r) => r.n),
+  ]);
+  return { study, trials: getTrialRows(id, [...numbers]) };
 }
 
 /** Every trial's learning curve; non-finite reports are left out of the points. */

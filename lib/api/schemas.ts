@@ -123,7 +123,7 @@ export type TrialRow = {
 export type StudyDetail = { study: StudySummary; trials: TrialRow[] };
 
 /** One trial's learning curve: [epoch, value] points in increasing epoch. */
-export type Curve = { trial: number; status: TrialStatusName; points: [number, number][] };
+export type Curve = { trial: number; status: TrialStatusName; points: [number, number][]; reason?: string | null };
 
 export type CurvesResponse = { curves: Curve[]; maxEpochs: number };
 

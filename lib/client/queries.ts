@@ -39,8 +39,8 @@ export const queryKeys = {
   history: (id: number) => ["study", id, "history"] as const,
 };
 
-/** How many curves the race asks for, and how many points per curve. */
-export const RACE_CURVES = { limit: 200, points: 200 };
+import { RACE_CURVES } from "./race-curves";
+export { RACE_CURVES };
 
 const STUDY_POLL_MS = 1000;
 const STUDIES_POLL_MS = 2000;
@@ -79,7 +79,7 @@ export function useStudy(id: number, initialData?: StudyDetail) {
 export function useStudyCurves(id: number, live: boolean, initialData?: CurvesResponse) {
   return useQuery({
     queryKey: queryKeys.curves(id),
-    queryFn: () => apiFetch<CurvesResponse>(`/api/studies/${id}/curves`),
+    queryFn: () => apiFetch<CurvesResponse>(`/api/studies/${id}/curves?limit=${RACE_CURVES.limit}&points=${RACE_CURVES.points}`),
     initialData,
     refetchInterval: live ? STUDY_POLL_MS : false,
   });

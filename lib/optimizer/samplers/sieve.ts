@@ -89,8 +89,10 @@ export function leaders(trials: readonly TrialState[], rungs: readonly number[],
 function describeSlab(space: Space, group: number[], weights: number[], low: number, high: number): string {
   if (group.length === 1) {
     const p = space[group[0]];
+    // The bound itself, not the grid value it would snap to: a slab can end between grid values.
+    const continuous = p.type === "categorical" ? p : { ...p, grid: undefined };
     const fmt = (z: number) => {
-      const v = decodeValue(p, z);
+      const v = decodeValue(continuous, z);
       return typeof v === "number" ? Number(v.toPrecision(3)).toString() : String(v);
     };
     if (low <= 1e-9) return `${p.name} ≤ ${fmt(high)}`;

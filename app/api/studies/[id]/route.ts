@@ -1,4 +1,4 @@
-import { getStudyDetail } from "@/db/queries";
+import { getStudyDetail, STUDY_TRIALS_LIMIT } from "@/db/queries";
 import { handle } from "@/lib/api/http";
 import { found, studyIdOf } from "@/lib/api/route-params";
 
@@ -8,6 +8,8 @@ export const dynamic = "force-dynamic";
 export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return handle(async () => {
     const id = await studyIdOf(context);
-    return Response.json(found(getStudyDetail(id), id));
+    // ?trials=all for every trial; by default a bounded selection, as the live page polls it every second.
+    const all = new URL(_request.url).searchParams.get("trials") === "all";
+    return Response.json(found(getStudyDetail(id, all ? undefined : STUDY_TRIALS_LIMIT), id));
   });
 }
