@@ -1,0 +1,88 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API, built from the same zod
+ * schemas the routes parse with, so it cannot drift from what they accept.
+ */
+import { z } from "zod";
+import { agentFinishSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
+import { createStudySchema, curvesQuerySchema, exportQuerySchema, ruleDecisionSchema, scatterQuerySchema, studyActionSchema, trialsQuerySchema, userRuleSchema } from "./schemas";
+
+type Op = {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  ok: number;
+  agent?: boolean;
+  answers: string;
+};
+
+const ops: Record<string, Record<string, Op>> = {
+  "/api/objectives": { get: { summary: "The objectives a study can optimize, with their default spaces", ok: 200, answers: "ObjectiveInfo[]" } },
+  "/api/studies": {
+    get: { summary: "Every study's summary, newest first", ok: 200, answers: "StudySummary[]" },
+    post: { summary: "Create and start a study", body: createStudySchema, ok: 201, answers: "StudySummary (with agentToken, once, for an agent study)" },
+  },
+  "/api/studies/{id}": { get: { summary: "A study and a bounded set of its trials (?trials=all for every one)", ok: 200, answers: "StudyDetail" } },
+  "/api/studies/{id}/actions": { post: { summary: "Pause, resume or stop a study", body: studyActionSchema, ok: 200, answers: "StudySummary" } },
+  "/api/studies/{id}/curves": { get: { summary: "Learning curves, chosen and downsampled on the server", query: curvesQuerySchema, ok: 200, answers: "CurvesResponse" } },
+  "/api/studies/{id}/trials": { get: { summary: "One page of trials, sorted and filtered", query: trialsQuerySchema, ok: 200, answers: "TrialsPage" } },
+  "/api/studies/{id}/trials/{number}": { get: { summary: "One trial: curve, extra metrics, events", ok: 200, answers: "TrialDetail" } },
+  "/api/studies/{id}/trials/{number}/stop": { post: { summary: "Stop one running or paused trial", ok: 200, answers: "TrialRow" } },
+  "/api/studies/{id}/analysis": { get: { summary: "The sieve's analysis rounds and the study's rules", ok: 200, answers: "AnalysisResponse" } },
+  "/api/studies/{id}/rules": { post: { summary: "Add a user rule: pin, range or exclusion", body: userRuleSchema, ok: 201, answers: "RuleChangeResponse" } },
+  "/api/studies/{id}/rules/{ruleId}": { patch: { summary: "Accept or reject a rule", body: ruleDecisionSchema, ok: 200, answers: "RuleChangeResponse" } },
+  "/api/studies/{id}/scatter": { get: { summary: "Two parameters of the trials with their best values", query: scatterQuerySchema, ok: 200, answers: "ScatterResponse" } },
+  "/api/studies/{id}/race": { get: { summary: "Rungs, rank agreement between rungs, entry rung", ok: 200, answers: "RaceResponse" } },
+  "/api/studies/{id}/history": { get: { summary: "Best value so far against epochs spent", ok: 200, answers: "HistoryResponse" } },
+  "/api/studies/{id}/export": { get: { summary: "Trials or measurements as CSV or JSON", query: exportQuerySchema, ok: 200, answers: "a file" } },
+  "/api/studies/{id}/agent-token": { post: { summary: "Issue a new agent token for an agent study (the old one stops working)", ok: 201, answers: "{token}" } },
+  "/api/agent/claim": { post: { summary: "An agent claims a job (a lease); 204 when none waits, 410 when the study is over", body: claimSchema, ok: 200, agent: true, answers: "ClaimedJob" } },
+  "/api/agent/jobs/{job}/report": { post: { summary: "Report one epoch; stored before the decision is sent; 409 when the lease is gone", body: agentReportSchema, ok: 200, agent: true, answers: "{decision: continue|pause|stop}" } },
+  "/api/agent/jobs/{job}/renew": { post: { summary: "Renew a lease; 409 tells the agent to stop", body: agentRenewSchema, ok: 200, agent: true, answers: "{leaseSeconds}" } },
+  "/api/agent/jobs/{job}/finish": { post: { summary: "The agent's program ended on its own", body: agentFinishSchema, ok: 200, agent: true, answers: "{ok}" } },
+};
+
+const errorSchema = { type: "object", properties: { error: { type: "string" }, issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } }, required: ["error"] };
+
+function pathParams(path: string) {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: m[1] === "ruleId" ? "string" : "integer" } }));
+}
+
+function queryParams(query?: z.ZodObject) {
+  if (!query) return [];
+  const schema = z.toJSONSchema(query, { io: "input" }) as { properties?: Record<string, unknown> };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
+}
+
+/** The OpenAPI document of this server's HTTP API. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const [path, methods] of Object.entries(ops)) {
+    paths[path] = Object.fromEntries(
+      Object.entries(methods).map(([method, op]) => [
+        method,
+        {
+          summary: op.summary,
+          parameters: [...pathParams(path), ...queryParams(op.query)],
+          ...(op.agent ? { security: [{ agentToken: [] }] } : {}),
+          ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(op.body, { io: "input", unrepresentable: "any" }) } } } } : {}),
+          responses: {
+            [op.ok]: { description: op.answers },
+            "4XX": { description: "A bad request; `error` names the field, `issues` lists each", content: { "application/json": { schema: errorSchema } } },
+          },
+        },
+      ]),
+    );
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Hypersieve",
+      version: "0.1.0",
+      description:
+        "Hyperparameter optimization studio. Every input is validated; a 4xx names the bad field and writes nothing. State-changing requests from browsers must come from this server's origin. Agent routes take the study's agent token in an Authorization: Bearer header (never in a URL).",
+    },
+    servers: [{ url: "http://127.0.0.1:3000" }],
+    components: { securitySchemes: { agentToken: { type: "http", scheme: "bearer" } } },
+    paths,
+  };
+}
