@@ -60,10 +60,9 @@ export class Engine {
     await this.run(studyId).stop();
   }
 
-  /** Forgets every loaded run (tests that reopen a database). */
+  /** Lets go of every loaded run without writing again (tests that close their database). */
   async reset(): Promise<void> {
-    // Trials waiting for remote agents never settle on their own: give local ones a moment, then let go.
-    await Promise.all([...this.runs.values()].map((r) => Promise.race([r.idle(), new Promise((resolve) => setTimeout(resolve, 1000))])));
+    await Promise.all([...this.runs.values()].map((r) => r.detach()));
     this.runs.clear();
     this.started = false;
   }

@@ -50,6 +50,7 @@ export class StudyRun {
   private epochsSpent: number;
   private pumping = false;
   private snapshotsSaved = 0;
+  private detached = false;
   /** Continue jobs waiting for their trial's previous job to settle. */
   private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
 
@@ -121,7 +122,7 @@ export class StudyRun {
 
   /** Starts jobs until the pool is full, and finishes the study when nothing is left to do. */
   pump(): void {
-    if (this.state !== "running" || this.pumping) return;
+    if (this.state !== "running" || this.pumping || this.detached) return;
     this.pumping = true;
     try {
       this.relaunchSuspended();
@@ -211,7 +212,7 @@ export class StudyRun {
 
   /** Persists one epoch, then asks the strategy; the answer is given only after the commit. */
   private report(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
-    if (active.controller.signal.aborted) return "stop";
+    if (active.controller.signal.aborted || this.detached) return "stop";
     const outcome = recordMeasurement({
       studyId: this.record.id,
       trialId: active.trialId,
@@ -240,7 +241,20 @@ export class StudyRun {
   }
 
   /** Records how a job ended, frees its slot and asks for more work. */
+  /**
+   * Lets go of the study without touching the database again: running jobs
+   * are aborted and whatever they do next is ignored (tests closing their
+   * database, process shutdown). On the next start, its running trials are
+   * marked interrupted as after a crash.
+   */
+  async detach(): Promise<void> {
+    this.detached = true;
+    for (const a of this.active.values()) a.controller.abort();
+    await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 1000))]);
+  }
+
   private settle(active: Active, error: unknown): void {
+    if (this.detached) return;
     if (this.active.get(active.number) === active) this.active.delete(active.number);
     const studyId = this.record.id;
     const deferred = this.deferred.get(active.number);

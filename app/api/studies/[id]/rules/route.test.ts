@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getStudyDetail, getStudySummary, ruleEventCount, tableCounts } from "@/db/queries";
-import { createStudy } from "@/lib/engine/studies";
+import { applyStudyAction, createStudy } from "@/lib/engine/studies";
 import { closeTempDatabase, useTempDatabase, waitFor } from "@/test/temp-db";
 import { GET as exportRoute } from "../export/route";
 import { GET as trialsRoute } from "../trials/route";
@@ -16,8 +16,16 @@ afterAll(() => closeTempDatabase(where));
 const json = (method: string, body: unknown) => new Request("http://127.0.0.1", { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const ctx = (id: number, ruleId?: string) => ({ params: Promise.resolve({ id: String(id), ruleId: ruleId ?? "" }) });
 
+const launched: number[] = [];
+afterEach(async () => {
+  // Studies of earlier tests would otherwise keep training and slow the later ones down.
+  for (const id of launched.splice(0)) if (["running", "paused"].includes(getStudySummary(id)!.status)) await applyStudyAction(id, "stop");
+});
+
 function launch(seed: number) {
-  return createStudy({ name: "rules", objective: "synthetic:hartmann6", strategy: "random+fifo", budget: { kind: "epochs", value: 3000 }, parallelism: 3, seed, epochDelayMs: 2 });
+  const study = createStudy({ name: "rules", objective: "synthetic:hartmann6", strategy: "random+fifo", budget: { kind: "epochs", value: 3000 }, parallelism: 3, seed, epochDelayMs: 2 });
+  launched.push(study.id);
+  return study;
 }
 
 describe("user rules", () => {
@@ -84,7 +92,7 @@ describe("user rules", () => {
 describe("trials page and export", () => {
   it("pages and sorts trials on the server, and exports them as CSV", async () => {
     const study = createStudy({ name: "page", objective: "synthetic:branin", budget: { kind: "trials", value: 30 }, parallelism: 4, seed: 5, epochDelayMs: 0, strategy: "random+fifo" });
-    await waitFor(() => getStudySummary(study.id)!.status === "completed", 20_000, "completion");
+    await waitFor(() => getStudySummary(study.id)!.status === "completed", 60_000, "completion");
     const page = await (await trialsRoute(new Request("http://127.0.0.1/x?sort=bestValue&order=asc&limit=10&offset=5"), ctx(study.id))).json();
     expect(page.total).toBe(30);
     expect(page.trials).toHaveLength(10);
