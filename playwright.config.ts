@@ -2,7 +2,7 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3107);
-const dbFile = path.join(__dirname, ".e2e", "e2e.db");
+const dbFile = path.join(__dirname, ".e2e", `e2e-${port}.db`);
 
 export default defineConfig({
   testDir: "e2e",
@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
-  outputDir: "test-results/artifacts",
+  outputDir: `test-results/artifacts-${port}`,
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     headless: true,
@@ -36,12 +36,12 @@ export default defineConfig({
   // E2E_NO_SERVER=1 runs tests that start their own servers (crash, load) without the shared one.
   webServer: process.env.E2E_NO_SERVER ? undefined : {
     // A fresh database every run, so counts and ids are predictable.
-    command: `rm -rf .e2e && mkdir -p .e2e && npm run build && npx next start -H 127.0.0.1 -p ${port}`,
+    command: `mkdir -p .e2e && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && npm run build && npx next start -H 127.0.0.1 -p ${port}`,
     url: `http://127.0.0.1:${port}/api/objectives`,
     reuseExistingServer: false,
     timeout: 240_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: ".next-e2e" },
+    env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },
   },
 });
