@@ -1,10 +1,23 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
-import type { Budget, CreateStudyInput, ObjectiveInfo } from "@/lib/api/schemas";
+import type { Budget, CreateStudyBody, ObjectiveInfo, ParamDef, StudySummary } from "@/lib/api/schemas";
 import { ApiRequestError } from "@/lib/client/api";
 import { useCreateStudy } from "@/lib/client/queries";
+import {
+  agentCommandLine,
+  agentSpecFrom,
+  commandSpecFrom,
+  DEFAULT_TRAINING_FIELDS,
+  EXAMPLE_SPACE,
+  isTrainingKind,
+  type TrainingFields,
+  type TrainingKind,
+} from "@/lib/client/training-spec";
+import { AgentTokenPanel } from "./agent-token-panel";
+import { baseInput, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
+import { TrainingFieldsEditor } from "./training-fields";
 
 /** The strategies offered, the sieve first; the value is what the API takes. */
 const STRATEGIES: { value: string; label: string }[] = [
@@ -18,11 +31,36 @@ const STRATEGIES: { value: string; label: string }[] = [
   { value: "random+iepoch", label: "random+iepoch" },
 ];
 
+/** The objectives that train the user's own program, offered after the built-in ones. */
+const TRAINING_OBJECTIVES: { id: TrainingKind; title: string; description: ReactNode }[] = [
+  {
+    id: "command",
+    title: "Your own training command",
+    description: (
+      <>
+        This server runs your program once per job and reads its learning curve from stdout, one JSON line per epoch (see{" "}
+        <code className="text-slate-700">docs/command-protocol.md</code>). Any language works; no Hypersieve library is needed.
+      </>
+    ),
+  },
+  {
+    id: "agent",
+    title: "Remote agents (hypersieve agent)",
+    description: (
+      <>
+        Machines of yours run <code className="text-slate-700">npx hypersieve agent</code>, which claims this study&apos;s jobs, runs your program and reports each epoch
+        back. The study waits until an agent connects; the agents&apos; token is shown once, right after launch.
+      </>
+    ),
+  },
+];
+
 type FormState = {
   objective: string;
   name: string;
   nameEdited: boolean;
   rows: SpaceRow[];
+  training: TrainingFields;
   strategy: string;
   budgetKind: Budget["kind"];
   budgetValue: string;
@@ -37,17 +75,21 @@ function shortName(objectiveId: string): string {
   return objectiveId.split(":").pop() || objectiveId;
 }
 
-function defaultsFor(objective: ObjectiveInfo | undefined): FormState {
-  const multiEpoch = (objective?.maxEpochs ?? 1) > 1;
+function defaultsFor(id: string, objectives: ObjectiveInfo[]): FormState {
+  const objective = objectives.find((o) => o.id === id);
+  const training = isTrainingKind(id);
+  const maxEpochs = training ? Number(DEFAULT_TRAINING_FIELDS.maxEpochs) : (objective?.maxEpochs ?? 1);
+  const multiEpoch = maxEpochs > 1;
   return {
-    objective: objective?.id ?? "",
-    name: objective ? `${shortName(objective.id)} study` : "",
+    objective: id,
+    name: training ? `${id} study` : objective ? `${shortName(objective.id)} study` : "",
     nameEdited: false,
-    rows: rowsFromSpace(objective?.space ?? []),
+    rows: rowsFromSpace(training ? EXAMPLE_SPACE : (objective?.space ?? [])),
+    training: DEFAULT_TRAINING_FIELDS,
     strategy: STRATEGIES[0].value,
     // 50 full trainings' worth of epochs, or 100 evaluations of a one-shot objective.
     budgetKind: multiEpoch ? "epochs" : "trials",
-    budgetValue: String(multiEpoch ? 50 * (objective?.maxEpochs ?? 1) : 100),
+    budgetValue: String(multiEpoch ? 50 * maxEpochs : 100),
     parallelism: "4",
     seed: "0",
     patience: multiEpoch ? "5" : "",
@@ -64,29 +106,57 @@ function toNumber(text: string): number {
   return text.trim() === "" ? Number.NaN : Number(text);
 }
 
-/** The form that launches a study: objective, its space (narrowable), budget and execution settings. */
+/** The space and, for the user's own training, its spec, as the API takes them; with the problems seen in the browser. */
+function objectiveBody(form: FormState): { body: Pick<CreateStudyBody, "space" | "command" | "agent">; issues: Record<string, string> } {
+  const { space, issues } = spaceFromRows(form.rows);
+  const merge = (more: Record<string, string>) => {
+    for (const [path, message] of Object.entries(more)) issues[path] ??= message;
+  };
+  if (form.objective === "command") {
+    const { spec, issues: more } = commandSpecFrom(form.training, space);
+    merge(more);
+    return { body: { command: spec }, issues };
+  }
+  if (form.objective === "agent") {
+    const { spec, issues: more } = agentSpecFrom(form.training, space);
+    merge(more);
+    return { body: { agent: spec }, issues };
+  }
+  return { body: { space }, issues };
+}
+
+/** The form that launches a study: objective (built-in, or the user's own training), its space, budget and execution settings. */
 export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const router = useRouter();
   const create = useCreateStudy();
-  const [form, setForm] = useState<FormState>(() => defaultsFor(objectives[0]));
+  const [form, setForm] = useState<FormState>(() => defaultsFor(objectives[0]?.id ?? "command", objectives));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<{ message: string; issues: { path: string; message: string }[] } | null>(null);
+  const [launched, setLaunched] = useState<{ study: StudySummary; token: string; command: string } | null>(null);
   const objective = objectives.find((o) => o.id === form.objective);
+  const training = isTrainingKind(form.objective) ? form.objective : null;
+  const trainingInfo = TRAINING_OBJECTIVES.find((t) => t.id === training);
   const submitting = create.isPending || create.isSuccess;
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   const selectObjective = (id: string) => {
-    const next = defaultsFor(objectives.find((o) => o.id === id));
+    const next = defaultsFor(id, objectives);
     setForm((f) => ({ ...next, name: f.nameEdited ? f.name : next.name, nameEdited: f.nameEdited }));
     setErrors({});
     setFormError(null);
   };
 
+  const onCreated = (study: StudySummary, space: ParamDef[]) => {
+    if (!study.agentToken) return router.push(`/studies/${study.id}`);
+    setLaunched({ study, token: study.agentToken, command: agentCommandLine(window.location.origin, study.id, study.agentToken, space) });
+    window.scrollTo({ top: 0 });
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting) return;
-    const { space, issues } = spaceFromRows(form.rows);
+    const { body, issues } = objectiveBody(form);
     const numbers = { "budget.value": form.budgetValue, parallelism: form.parallelism, seed: form.seed, epochDelayMs: form.epochDelayMs };
     for (const [path, text] of Object.entries(numbers)) if (!Number.isFinite(toNumber(text))) issues[path] = "must be a number";
     if (form.patience.trim() !== "" && !Number.isFinite(toNumber(form.patience))) issues.patience = "must be a number or empty";
@@ -96,21 +166,21 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
       setFormError({ message: "Some fields need attention.", issues: local });
       return;
     }
-    const input: CreateStudyInput = {
+    const input: CreateStudyBody = {
       name: form.name,
       objective: form.objective,
-      space,
+      ...body,
       strategy: form.strategy.trim(),
       budget: { kind: form.budgetKind, value: toNumber(form.budgetValue) },
       parallelism: toNumber(form.parallelism),
       seed: toNumber(form.seed),
       ...(form.patience.trim() !== "" ? { patience: toNumber(form.patience) } : {}),
-      epochDelayMs: toNumber(form.epochDelayMs),
+      epochDelayMs: training ? 0 : toNumber(form.epochDelayMs),
     };
     setErrors({});
     setFormError(null);
     create.mutate(input, {
-      onSuccess: (study) => router.push(`/studies/${study.id}`),
+      onSuccess: (study) => onCreated(study, body.command?.space ?? body.agent?.space ?? []),
       onError: (error) => {
         const issues = error instanceof ApiRequestError ? (error.body.issues ?? []).map((i) => ({ ...i, path: normalizePath(i.path) })) : [];
         const byPath: Record<string, string[]> = {};
@@ -121,13 +191,20 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
     });
   };
 
-  if (objectives.length === 0) {
+  if (launched) {
     return (
-      <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center text-sm text-slate-600" data-testid="no-objectives">
-        No objectives are registered, so there is nothing to optimize yet.
-      </div>
+      <AgentTokenPanel
+        studyId={launched.study.id}
+        name={launched.study.name}
+        token={launched.token}
+        command={launched.command}
+        onOpen={() => router.push(`/studies/${launched.study.id}`)}
+      />
     );
   }
+
+  const spacePrefixes = training ? ["space", `${training}.space`] : ["space"];
+  const spaceErrors = spacePrefixes.flatMap((p) => (errors[p] ?? []).map((message) => ({ p, message })));
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="new-study-form">
@@ -153,13 +230,25 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
               className={inputClass}
               value={form.objective}
               onChange={(e) => selectObjective(e.target.value)}
-              aria-invalid={!!errors["objective"]} data-testid="field-objective"
+              aria-invalid={!!errors["objective"]}
+              data-testid="field-objective"
             >
-              {objectives.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.title}
-                </option>
-              ))}
+              {objectives.length > 0 && (
+                <optgroup label="Built-in objectives">
+                  {objectives.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.title}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label="Your own training">
+                {TRAINING_OBJECTIVES.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                  </option>
+                ))}
+              </optgroup>
             </select>
           </Field>
           <Field label="Study name" path="name" errors={errors}>
@@ -167,7 +256,8 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
               className={inputClass}
               value={form.name}
               onChange={(e) => setForm((f) => ({ ...f, name: e.target.value, nameEdited: true }))}
-              aria-invalid={!!errors["name"]} data-testid="field-name"
+              aria-invalid={!!errors["name"]}
+              data-testid="field-name"
             />
           </Field>
         </div>
@@ -182,12 +272,27 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
             </dl>
           </div>
         )}
+        {training && trainingInfo && (
+          <div className="mt-4 space-y-4">
+            <p className="rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="objective-info">
+              {trainingInfo.description}
+            </p>
+            <TrainingFieldsEditor kind={training} fields={form.training} onChange={(fields) => set("training", fields)} errors={errors} />
+          </div>
+        )}
       </Section>
 
-      <Section title="Search space" description="Names come from the objective; narrow a range or drop choices to focus the search.">
-        <SpaceEditor rows={form.rows} onChange={(rows) => set("rows", rows)} errors={errors} />
-        {(errors.space ?? []).map((message) => (
-          <p key={message} className="mt-2 text-xs text-rose-600" data-testid="field-error" data-path="space">
+      <Section
+        title="Search space"
+        description={
+          training
+            ? `Name each parameter your program takes; ${training === "command" ? "the command" : "the agents' program"} gets it as {name}, and all of them as JSON in HYPERSIEVE_PARAMS.`
+            : "Names come from the objective; narrow a range or drop choices to focus the search."
+        }
+      >
+        <SpaceEditor rows={form.rows} onChange={(rows) => set("rows", rows)} errors={errors} editableNames={!!training} pathPrefixes={spacePrefixes} />
+        {spaceErrors.map(({ p, message }) => (
+          <p key={`${p}:${message}`} className="mt-2 text-xs text-rose-600" data-testid="field-error" data-path={p}>
             space: {message}
           </p>
         ))}
@@ -217,7 +322,8 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
                 inputMode="numeric"
                 value={form.budgetValue}
                 onChange={(e) => set("budgetValue", e.target.value)}
-                aria-invalid={!!errors["budget.value"]} data-testid="field-budget-value"
+                aria-invalid={!!errors["budget.value"]}
+                data-testid="field-budget-value"
               />
               <select
                 className={`${baseInput} block w-28 shrink-0`}
@@ -230,7 +336,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
               </select>
             </div>
           </Field>
-          <Field label="Parallelism" path="parallelism" errors={errors} hint="trials at once">
+          <Field label="Parallelism" path="parallelism" errors={errors} hint={training === "agent" ? "jobs on offer at once" : "trials at once"}>
             <input className={inputClass} inputMode="numeric" value={form.parallelism} onChange={(e) => set("parallelism", e.target.value)} aria-invalid={!!errors["parallelism"]} data-testid="field-parallelism" />
           </Field>
           <Field label="Seed" path="seed" errors={errors}>
@@ -239,9 +345,11 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
           <Field label="Patience" path="patience" errors={errors} hint="epochs; empty = off">
             <input className={inputClass} inputMode="numeric" value={form.patience} onChange={(e) => set("patience", e.target.value)} aria-invalid={!!errors["patience"]} data-testid="field-patience" />
           </Field>
-          <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
-            <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
-          </Field>
+          {!training && (
+            <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
+              <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
+            </Field>
+          )}
         </div>
       </Section>
 
@@ -257,54 +365,6 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
         </button>
       </div>
     </form>
-  );
-}
-
-const baseInput =
-  "rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-rose-500";
-const inputClass = `block w-full ${baseInput}`;
-
-function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
-  return (
-    <section className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h2 className="text-base font-semibold text-slate-900">{title}</h2>
-      <p className="mt-0.5 text-sm text-slate-500">{description}</p>
-      <div className="mt-4">{children}</div>
-    </section>
-  );
-}
-
-function Field({
-  label,
-  path,
-  errors,
-  hint,
-  extraPaths = [],
-  className = "",
-  children,
-}: {
-  label: string;
-  path: string;
-  errors: Record<string, string[]>;
-  hint?: string;
-  extraPaths?: string[];
-  className?: string;
-  children: ReactNode;
-}) {
-  const messages = [path, ...extraPaths].flatMap((p) => (errors[p] ?? []).map((message) => ({ p, message })));
-  return (
-    <label className={`block ${className}`}>
-      <span className="flex items-baseline justify-between gap-2 text-sm font-medium text-slate-700">
-        {label}
-        {hint && <span className="text-xs font-normal text-slate-400">{hint}</span>}
-      </span>
-      <div className="mt-1">{children}</div>
-      {messages.map(({ p, message }) => (
-        <span key={`${p}:${message}`} className="mt-1 block text-xs text-rose-600" data-testid="field-error" data-path={p}>
-          {label.toLowerCase()}: {message}
-        </span>
-      ))}
-    </label>
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import path from "node:path";
-import type { AnalysisResponse, CurvesResponse, RuleView, StudySummary, TrialRow, TrialsPage } from "../lib/api/schemas";
+import type { AnalysisResponse, CurvesResponse, ParamDef, RuleView, StudySummary, TrialRow, TrialsPage } from "../lib/api/schemas";
 
 export const SCREENSHOT_DIR = path.join(__dirname, "..", "test-results", "screenshots");
 
@@ -45,12 +45,17 @@ export class StudiesPage {
 export type StudyFormValues = {
   name?: string;
   objective?: string;
+  strategy?: string;
+  patience?: string;
   budgetKind?: "epochs" | "trials";
   budgetValue?: string;
   parallelism?: string;
   seed?: string;
   epochDelayMs?: string;
 };
+
+/** The settings shared by command and agent studies. */
+export type TrainingFormValues = { metric?: string; direction?: "minimize" | "maximize"; maxEpochs?: string };
 
 /** The "new study" form at /studies/new. */
 export class NewStudyPage {
@@ -70,11 +75,71 @@ export class NewStudyPage {
     // The objective first: choosing it resets the other fields to its defaults.
     if (values.objective) await p.getByTestId("field-objective").selectOption(values.objective);
     if (values.name !== undefined) await p.getByTestId("field-name").fill(values.name);
+    if (values.strategy) await p.getByTestId("field-strategy").selectOption(values.strategy);
+    if (values.patience !== undefined) await p.getByTestId("field-patience").fill(values.patience);
     if (values.budgetKind) await p.getByTestId("field-budget-kind").selectOption(values.budgetKind);
     if (values.budgetValue !== undefined) await p.getByTestId("field-budget-value").fill(values.budgetValue);
     if (values.parallelism !== undefined) await p.getByTestId("field-parallelism").fill(values.parallelism);
     if (values.seed !== undefined) await p.getByTestId("field-seed").fill(values.seed);
     if (values.epochDelayMs !== undefined) await p.getByTestId("field-epoch-delay").fill(values.epochDelayMs);
+  }
+
+  /** The fields of a command study: argv one argument per line, then the settings given. */
+  async fillCommand(values: { argv?: string[]; cwd?: string } & TrainingFormValues): Promise<void> {
+    if (values.argv) await this.page.getByTestId("field-command-argv").fill(values.argv.join("\n"));
+    if (values.cwd !== undefined) await this.page.getByTestId("field-command-cwd").fill(values.cwd);
+    await this.fillTraining(values);
+  }
+
+  /** The fields of an agent study. */
+  async fillAgent(values: { leaseSeconds?: string; requeue?: boolean } & TrainingFormValues): Promise<void> {
+    if (values.leaseSeconds !== undefined) await this.page.getByTestId("field-agent-lease").fill(values.leaseSeconds);
+    if (values.requeue !== undefined) await this.page.getByTestId("field-agent-requeue").setChecked(values.requeue);
+    await this.fillTraining(values);
+  }
+
+  private async fillTraining(values: TrainingFormValues): Promise<void> {
+    const p = this.page;
+    if (values.metric !== undefined) await p.getByTestId("field-training-metric").fill(values.metric);
+    if (values.direction) await p.getByTestId("field-training-direction").selectOption(values.direction);
+    if (values.maxEpochs !== undefined) await p.getByTestId("field-training-max-epochs").fill(values.maxEpochs);
+  }
+
+  /** Replaces the space of an editable-names editor (command and agent studies) by `space`, one row at a time. */
+  async setSpace(space: ParamDef[]): Promise<void> {
+    const rows = this.page.getByTestId("space-row");
+    while ((await rows.count()) > 0) await this.page.getByTestId("btn-remove-param-0").click();
+    for (const param of space) await this.addParam(param);
+  }
+
+  /** Adds a parameter at the end of an editable-names editor. Its fields are addressed by row index there, since names change as typed. */
+  async addParam(param: ParamDef): Promise<void> {
+    const p = this.page;
+    const i = await p.getByTestId("space-row").count();
+    await p.getByTestId("btn-add-param").click();
+    await p.getByTestId(`field-space-${i}-name`).fill(param.name);
+    await p.getByTestId(`field-space-${i}-type`).selectOption(param.type);
+    if (param.type === "categorical") {
+      await p.getByTestId(`field-space-${i}-choices`).fill(param.choices.map(String).join(", "));
+      return;
+    }
+    await p.getByTestId(`field-space-${i}-low`).fill(String(param.low));
+    await p.getByTestId(`field-space-${i}-high`).fill(String(param.high));
+    await p.getByTestId(`field-space-${i}-log`).setChecked(!!param.log);
+    if (param.type === "int" && param.step !== undefined) await p.getByTestId(`field-space-${i}-step`).fill(String(param.step));
+  }
+
+  /** The panel shown once after an agent study is launched. */
+  agentToken(): Locator {
+    return this.page.getByTestId("agent-token");
+  }
+
+  agentCommand(): Locator {
+    return this.page.getByTestId("agent-command");
+  }
+
+  openStudyButton(): Locator {
+    return this.page.getByTestId("btn-open-study");
   }
 
   /** Sets one bound of a numeric parameter in the space editor. */

@@ -42,6 +42,8 @@ export const createStudySchema = z
   .refine((s) => s.objective !== "command" || s.command !== undefined, { path: ["command"], message: "is required when the objective is 'command'" })
   .refine((s) => s.objective !== "agent" || s.agent !== undefined, { path: ["agent"], message: "is required when the objective is 'agent'" });
 export type CreateStudyInput = z.infer<typeof createStudySchema>;
+/** The body a client sends to create a study: defaulted fields may be left out. */
+export type CreateStudyBody = z.input<typeof createStudySchema>;
 
 export const studyActionSchema = z.object({ action: z.enum(["pause", "resume", "stop"]) }).strict();
 export type StudyAction = z.infer<typeof studyActionSchema>["action"];

@@ -6,7 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type {
   AnalysisResponse,
-  CreateStudyInput,
+  CreateStudyBody,
   CurvesResponse,
   HistoryResponse,
   ObjectiveInfo,
@@ -197,7 +197,7 @@ export function useStudyAction(id: number) {
 export function useCreateStudy() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateStudyInput) =>
+    mutationFn: (input: CreateStudyBody) =>
       apiFetch<StudySummary>("/api/studies", { method: "POST", body: JSON.stringify(input) }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.studies });

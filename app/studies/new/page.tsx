@@ -24,7 +24,7 @@ export default async function NewStudyPage() {
     <div className="mx-auto max-w-4xl space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New study</h1>
-        <p className="mt-1 text-sm text-slate-600">Pick an objective, narrow its search space if you like, and set a budget.</p>
+        <p className="mt-1 text-sm text-slate-600">Pick a built-in objective or your own training, shape its search space, and set a budget.</p>
       </div>
       <NewStudyForm objectives={objectives} />
     </div>

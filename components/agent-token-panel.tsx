@@ -1,0 +1,85 @@
+"use client";
+import { useRef, useState } from "react";
+
+/** Copies text to the clipboard, or selects it for a manual copy where the clipboard is not available (plain HTTP). */
+function CopyButton({ text, target, testId }: { text: string; target: () => HTMLElement | null; testId: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "selected">("idle");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("copied");
+    } catch {
+      const element = target();
+      if (element) window.getSelection()?.selectAllChildren(element);
+      setState("selected");
+    }
+  };
+  return (
+    <button
+      type="button"
+      onClick={() => void copy()}
+      className="shrink-0 rounded-md bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+      data-testid={testId}
+    >
+      {state === "copied" ? "Copied" : state === "selected" ? "Selected — press Ctrl+C" : "Copy"}
+    </button>
+  );
+}
+
+/**
+ * Shown once after an agent study is created: its token, which the server
+ * keeps only as a hash, and the command line that starts an agent with it.
+ */
+export function AgentTokenPanel({ studyId, name, token, command, onOpen }: { studyId: number; name: string; token: string; command: string; onOpen: () => void }) {
+  const tokenRef = useRef<HTMLElement>(null);
+  const commandRef = useRef<HTMLElement>(null);
+  return (
+    <section className="space-y-5 rounded-lg border border-amber-300 bg-white p-6 shadow-sm" data-testid="agent-token-panel" data-study-id={studyId}>
+      <div>
+        <p className="text-sm font-medium text-emerald-700">Study #{studyId} “{name}” is running and waits for agents.</p>
+        <h2 className="mt-1 text-lg font-semibold text-slate-900">Your agent token</h2>
+        <p className="mt-1 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" role="alert">
+          <strong className="font-semibold">Copy it now; it is not shown again.</strong> The server keeps only a hash of it. Anyone holding it can claim this study&apos;s jobs
+          and report values, so keep it out of logs and shared files.
+        </p>
+      </div>
+
+      <div>
+        <div className="flex items-center justify-between gap-2">
+          <span className="text-sm font-medium text-slate-700">Token</span>
+          <CopyButton text={token} target={() => tokenRef.current} testId="btn-copy-token" />
+        </div>
+        <code ref={tokenRef} className="mt-1 block break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-sm text-emerald-300" data-testid="agent-token">
+          {token}
+        </code>
+      </div>
+
+      <div>
+        <div className="flex items-center justify-between gap-2">
+          <span className="text-sm font-medium text-slate-700">Start an agent</span>
+          <CopyButton text={command} target={() => commandRef.current} testId="btn-copy-command" />
+        </div>
+        <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-sm whitespace-pre-wrap break-words text-slate-100">
+          <code ref={commandRef} data-testid="agent-command">
+            {command}
+          </code>
+        </pre>
+        <p className="mt-1 text-xs text-slate-500">
+          Run it on each machine that trains, from your project&apos;s folder. Replace <code>python train.py …</code> after <code>--</code> with your own program; the{" "}
+          <code>{"{param}"}</code> placeholders work as in a command study.
+        </p>
+      </div>
+
+      <div className="flex justify-end">
+        <button
+          type="button"
+          onClick={onOpen}
+          className="rounded-md bg-indigo-600 px-5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
+          data-testid="btn-open-study"
+        >
+          I have copied it — open the study
+        </button>
+      </div>
+    </section>
+  );
+}
