@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { FamilyTree } from "./family-tree";
 import { useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { Curve, CurvesResponse, RaceResponse, StudySummary, TrialRow } from "@/lib/api/schemas";
@@ -234,6 +235,9 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
           <RankAgreement race={race.data} />
         </Card>
       </div>
+      <Card title="Warm starts and schedule branches" subtitle="each branch under the trial whose checkpoint it started from" testId="race-family">
+        <FamilyTree trials={trials} studyId={study.id} />
+      </Card>
     </div>
   );
 }

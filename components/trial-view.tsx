@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useMemo } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from "recharts";
 import type { StudySummary, TrialDetail } from "@/lib/api/schemas";
@@ -87,6 +88,33 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
             ))}
           </dl>
         </Card>
+        {(trial.parent !== null || (trial.schedule?.length ?? 0) > 1) && (
+          <Card title="Lineage and schedule" testId="trial-schedule">
+            {trial.parent !== null && (
+              <p className="mb-2 text-sm text-slate-600">
+                Started from{" "}
+                <Link href={`/studies/${study.id}/trials/${trial.parent}`} className="font-medium text-indigo-600 hover:underline">
+                  #{trial.parent}
+                </Link>
+                &apos;s checkpoint at epoch {trial.startEpoch}; it paid only for the epochs after that.
+              </p>
+            )}
+            <ol className="space-y-1.5 text-xs">
+              {(trial.schedule ?? []).map((segment, k, all) => {
+                const changed = Object.keys(segment.params).filter((name) => k > 0 && all[k - 1].params[name] !== segment.params[name]);
+                return (
+                  <li key={k} data-testid="schedule-segment">
+                    <span className="font-medium text-slate-700">from epoch {segment.fromEpoch}</span>
+                    {segment.shrinkPerturb ? <span className="text-slate-400"> · shrink-and-perturb</span> : null}
+                    <span className="block font-mono text-slate-500">
+                      {(k === 0 ? Object.keys(segment.params) : changed).map((n) => `${n}=${formatParam(segment.params[n])}`).join("  ") || "same params"}
+                    </span>
+                  </li>
+                );
+              })}
+            </ol>
+          </Card>
+        )}
         <Card title="Timing">
           <dl className="grid grid-cols-2 gap-y-1.5 text-sm">
             <dt className="text-slate-500">created</dt>
