@@ -3,6 +3,7 @@
  * response. Shared by route handlers, the browser, the CLI and agents.
  */
 import { z } from "zod";
+import type { Effect } from "../optimizer/analysis/effects";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
@@ -186,22 +187,8 @@ export type RuleView = {
   [key: string]: unknown;
 };
 
-/** One tested group of the sieve's analysis (lib/optimizer/analysis/effects.ts Effect). */
-export type EffectView = {
-  group: number[];
-  label: string;
-  order: number;
-  shape: "monotone" | "interior" | "categorical" | "interaction";
-  sign: 1 | -1;
-  strength: number;
-  interval: [number, number];
-  partialR2: number;
-  p: number;
-  q: number;
-  significant: boolean;
-  vertex?: number;
-  n: number;
-};
+/** One tested group of the sieve's analysis, as the API serves it. */
+export type EffectView = Effect;
 
 export type SnapshotView = {
   round: number;
