@@ -27,12 +27,13 @@ function counts(file, read) {
     return { passed: 0, failed: 1 };
   }
 }
-const unit = counts("test-results/unit.json", (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + (r.success ? 0 : r.numFailedTests === 0 ? 1 : 0) }));
+const unit = counts("test-results/unit.json", (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
 const e2e = process.env.SKIP_E2E
   ? { passed: 0, failed: 0 }
   : counts("test-results/e2e.json", (r) => ({ passed: r.stats.expected + (r.stats.flaky ?? 0), failed: r.stats.unexpected + (r.errors?.length ?? 0) }));
 const passed = unit.passed + e2e.passed;
-const failed = unit.failed + e2e.failed + (unitOk && e2eOk ? 0 : unit.failed + e2e.failed === 0 ? 1 : 0);
+// A runner that failed without a failing test (it crashed, or a suite did not load) still counts as a failure.
+const failed = unit.failed + e2e.failed + (unitOk || unit.failed > 0 ? 0 : 1) + (e2eOk || e2e.failed > 0 ? 0 : 1);
 console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed; end-to-end: ${e2e.passed} passed, ${e2e.failed} failed`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(unitOk && e2eOk ? 0 : 1);

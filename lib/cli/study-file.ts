@@ -220,8 +220,7 @@ export function studyFromData(
   return {
     name: (d.name as string).trim(),
     objective: objective!,
-    ...(space && objective !== "command" ? { space } : {}),
-    ...(objective === "command" ? { space } : {}),
+    ...(space ? { space } : {}),
     strategy: METHODS[method as string] ?? (method as string),
     budget: budget!,
     parallelism,

@@ -51,6 +51,7 @@ export class StudyRun {
   private pumping = false;
   private snapshotsSaved = 0;
   private detached = false;
+  private suspendedMayExist = true;
   /** Continue jobs waiting for their trial's previous job to settle. */
   private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
 
@@ -125,7 +126,11 @@ export class StudyRun {
     if (this.state !== "running" || this.pumping || this.detached) return;
     this.pumping = true;
     try {
-      this.relaunchSuspended();
+      // Suspended trials exist only after a pause or a restart: look for them then, not on every settle.
+      if (this.suspendedMayExist) {
+        this.suspendedMayExist = false;
+        this.relaunchSuspended();
+      }
       while (this.active.size < this.record.parallelism && !this.budgetSpent()) {
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
         if (!job) break;
@@ -351,6 +356,7 @@ export class StudyRun {
   resume(): void {
     if (this.state !== "paused") return;
     this.state = "running";
+    this.suspendedMayExist = true;
     setStudyStatus(this.record.id, "running");
     this.pump();
   }

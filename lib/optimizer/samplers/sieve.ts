@@ -118,6 +118,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const bootstrap = options.bootstrap ?? 60;
   const eta = options.eta ?? 3;
   const origins = new Map<number, Origin>();
+  const seen = new Set<string>();
+  let seenUpTo = 0;
   let fillCount = 0;
   let discovered: Rule[] = [];
   let userRules: Rule[] = [];
@@ -266,7 +268,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       const space = view.space;
       const initial = options.initialTrials ?? Math.max(16, 3 * space.length);
       if (trialNumber >= initial) analyze(view);
-      const seen = new Set(view.trials.map((t) => JSON.stringify(t.params)));
+      // Configurations already tried, kept up to date incrementally (the view only grows).
+      for (; seenUpTo < view.trials.length; seenUpTo++) seen.add(JSON.stringify(view.trials[seenUpTo].params));
       const sub = subspaceOf(space, true);
       for (let attempt = 0; attempt < 20; attempt++) {
         let pick: { z: number[]; origin: Origin } | null = null;
