@@ -86,6 +86,11 @@ export function leaders(trials: readonly TrialState[], rungs: readonly number[],
     .map((x) => x.t);
 }
 
+/** A Gaussian neighbour in unit coordinates; a categorical parameter keeps its value with probability 0.8. */
+function perturb(space: Space, z: readonly number[], scale: number, rng: Rng): number[] {
+  return z.map((x, i) => (space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
+}
+
 function describeSlab(space: Space, group: number[], weights: number[], low: number, high: number): string {
   if (group.length === 1) {
     const p = space[group[0]];
@@ -237,29 +242,41 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     return contains(user, z) ? z : (sampleSubspace(user, rng) ?? clampToBox(user, z));
   }
 
-  function insidePoint(view: StudyView, rng: Rng, sub: Subspace): { z: number[]; origin: Origin } | null {
+  /**
+   * A point inside the subspace: a step from a leader along a discovered
+   * direction, a neighbour of a leader, or uniform fill. A pick that snaps to
+   * a configuration already tried is drawn again from the same kind, each
+   * time a little wider, so a coarse grid does not turn the sieve's local
+   * picks into fill.
+   */
+  function insidePoint(view: StudyView, rng: Rng, sub: Subspace, fresh: (z: number[]) => boolean): { z: number[]; origin: Origin } | null {
     const top = leaders(view.trials, rungEpochs(1, eta, view.maxEpochs), 5).filter((t) => contains(sub, t.z));
     const roll = rng.next();
     if (top.length > 0 && roll < 0.75) {
       const leader = top[Math.min(top.length - 1, Math.floor(Math.abs(rng.normal()) * 1.5))];
       const useStep = directions.length > 0 && roll < 0.3;
-      for (let attempt = 0; attempt < 30; attempt++) {
+      const base = useStep ? 0.2 : [0.05, 0.1, 0.2][rng.int(3)];
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const scale = base * Math.pow(1.1, attempt);
         let z: number[];
         if (useStep) {
           const dir = directions[rng.int(directions.length)];
-          const delta = rng.normal() * 0.2;
+          const delta = rng.normal() * scale;
           z = [...leader.z];
           dir.group.forEach((i, k) => (z[i] += delta * dir.weights[k]));
         } else {
-          const scale = [0.05, 0.1, 0.2][rng.int(3)];
-          z = leader.z.map((x, i) => (view.space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
+          z = perturb(view.space, leader.z, scale, rng);
         }
         z = clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x))));
-        if (contains(sub, z)) return { z, origin: useStep ? "step" : "neighbour" };
+        if (contains(sub, z) && fresh(z)) return { z, origin: useStep ? "step" : "neighbour" };
       }
     }
-    const z = sampleSubspace(sub, rng);
-    return z ? { z, origin: "inside" } : null;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const z = sampleSubspace(sub, rng);
+      if (!z) return null;
+      if (fresh(z)) return { z, origin: "inside" };
+    }
+    return null;
   }
 
   return {
@@ -270,26 +287,23 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       if (trialNumber >= initial) analyze(view);
       // Configurations already tried, kept up to date incrementally (the view only grows).
       for (; seenUpTo < view.trials.length; seenUpTo++) seen.add(JSON.stringify(view.trials[seenUpTo].params));
-      const sub = subspaceOf(space, true);
-      for (let attempt = 0; attempt < 20; attempt++) {
-        let pick: { z: number[]; origin: Origin } | null = null;
-        if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, sub);
-        pick ??= { z: fillPoint(space, rng), origin: "fill" };
-        const params = decode(space, pick.z);
-        // A repeat of a configuration already trained would pay for the same curve twice.
-        if (seen.has(JSON.stringify(params)) && attempt < 19) continue;
-        origins.set(trialNumber, pick.origin);
-        return params;
+      // A repeat of a configuration already trained would pay for the same curve twice.
+      const fresh = (z: number[]) => !seen.has(JSON.stringify(decode(space, z)));
+      let pick: { z: number[]; origin: Origin } | null = null;
+      if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, subspaceOf(space, true), fresh);
+      if (!pick) {
+        let z = fillPoint(space, rng);
+        for (let attempt = 0; attempt < 19 && !fresh(z); attempt++) z = fillPoint(space, rng);
+        pick = { z, origin: "fill" };
       }
-      throw new Error("unreachable");
+      origins.set(trialNumber, pick.origin);
+      return decode(space, pick.z);
     },
     neighbour(view, rng, _trialNumber, of) {
       // The same neighbourhood as a leader's neighbour in insidePoint, kept inside the current subspace.
       const sub = subspaceOf(view.space, true);
-      const scale = [0.05, 0.1, 0.2][rng.int(3)];
-      let z = of.z.map((x, i) => (view.space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
-      z = clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x))));
-      return decode(view.space, z);
+      const z = perturb(view.space, of.z, [0.05, 0.1, 0.2][rng.int(3)], rng);
+      return decode(view.space, clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x)))));
     },
     rules: () => discovered,
     snapshots: () => history,
