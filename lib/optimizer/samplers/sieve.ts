@@ -86,9 +86,31 @@ export function leaders(trials: readonly TrialState[], rungs: readonly number[],
     .map((x) => x.t);
 }
 
-/** A Gaussian neighbour in unit coordinates; a categorical parameter keeps its value with probability 0.8. */
+/** The width in unit coordinates of one step between a parameter's values: 0 for a continuous one. */
+function cellWidth(p: Space[number]): number {
+  if (p.type === "categorical") return 1 / p.choices.length;
+  if (p.grid) return p.grid.length > 1 ? 1 / (p.grid.length - 1) : 0;
+  if (p.type === "int" && !p.log) return 1 / ((p.high - p.low) / (p.step ?? 1) + 1);
+  return 0;
+}
+
+/**
+ * A neighbour in unit coordinates: about two parameters change (each with
+ * probability 2/d, at least one), a numeric one by a Gaussian step of the
+ * given scale but at least one of its grid steps, a categorical one to a
+ * random category. Small moves in every coordinate would mostly snap back to
+ * the same configuration on a coarse grid, and change the finest parameter
+ * far more often than the others.
+ */
 function perturb(space: Space, z: readonly number[], scale: number, rng: Rng): number[] {
-  return z.map((x, i) => (space[i].type === "categorical" ? (rng.next() < 0.8 ? x : rng.next()) : x + rng.normal() * scale));
+  const d = space.length;
+  const chosen = space.map(() => rng.next() < Math.min(1, 2 / d));
+  if (!chosen.includes(true)) chosen[rng.int(d)] = true;
+  return z.map((x, i) => {
+    if (!chosen[i]) return x;
+    if (space[i].type === "categorical") return rng.next();
+    return x + rng.normal() * Math.max(scale, cellWidth(space[i]));
+  });
 }
 
 function describeSlab(space: Space, group: number[], weights: number[], low: number, high: number): string {
