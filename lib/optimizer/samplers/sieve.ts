@@ -154,7 +154,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const applyDecisions = (rules: Rule[]): Rule[] => rules.map((r) => (decisions.has(r.id) ? { ...r, status: decisions.get(r.id)! } : r));
   let directions: Direction[] = [];
   const history: AnalysisSnapshot[] = [];
-  let lastAnalyzed = 0;
+  /** The fidelity and size of the last round: a new round runs at a higher fidelity, or with 25% more observations at the same one. */
+  let lastAnalyzed = { epoch: 0, rows: 0 };
   let sobol: { point(n: number): number[] } | null = null;
 
   function subspaceOf(space: Space, includeDiscovered: boolean): Subspace {
@@ -176,8 +177,10 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
 
   function analyze(view: StudyView): void {
     const data = observationsFor(view);
-    if (!data || data.rows.length < Math.max(minObservations, Math.ceil(lastAnalyzed * 1.25))) return;
-    lastAnalyzed = data.rows.length;
+    if (!data) return;
+    const grown = data.epoch > lastAnalyzed.epoch || data.rows.length >= Math.ceil(lastAnalyzed.rows * 1.25);
+    if (data.epoch < lastAnalyzed.epoch || !grown) return;
+    lastAnalyzed = { epoch: data.epoch, rows: data.rows.length };
     const round = history.length;
     const rng = deriveRng(seed, "analysis", round);
     const observations = data.rows.map((r) => r.obs).filter((o) => Number.isFinite(o.loss));
