@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { deriveRng } from "../rng";
 import { buildSubspace, contains } from "../rules";
+import { drive } from "../schedulers/drive.test-helper";
 import { fifoScheduler } from "../schedulers/fifo";
+import { raceScheduler } from "../schedulers/race";
 import type { Space } from "../space";
 import { Strategy } from "../strategy";
 import { sieveSampler, type AnalysisSnapshot } from "./sieve";
@@ -71,5 +73,30 @@ describe("sieve on planted structure", () => {
     }
     console.info(`pure noise: nothing declared in ${quiet}/${SEEDS}`);
     expect(share(quiet)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe("sieve analysis rounds over a multi-epoch race", () => {
+  it.each([0, 1])("keeps analysing after the tested epoch rises, at an epoch that never falls (seed %i)", (seed) => {
+    const sampler = sieveSampler({ seed, permutations: 199, bootstrap: 0 });
+    const strategy = new Strategy({ space: unitSpace(3), direction: "minimize", maxEpochs: 27, seed, sampler, scheduler: raceScheduler() });
+    // Falls with epochs towards a floor set by x0 and x1; the noise lets full-space samples win promotions now and then.
+    const noise = (t: number, e: number) => deriveRng(seed, "noise", t, e).normal();
+    drive(strategy, 1000, (t, e) => {
+      const z = strategy.trials[t].z;
+      return 4 * (z[0] - 0.3) ** 2 + z[1] + 1 / e + 0.5 * noise(t, e);
+    });
+    const rounds = sampler.snapshots();
+    const epochs = rounds.map((r) => r.epoch);
+    for (let i = 1; i < rounds.length; i++) {
+      expect(epochs[i]).toBeGreaterThanOrEqual(epochs[i - 1]);
+      // At the same epoch, a round waits for 25% more observations than the last.
+      if (epochs[i] === epochs[i - 1]) expect(rounds[i].observations).toBeGreaterThanOrEqual(Math.ceil(rounds[i - 1].observations * 1.25));
+    }
+    expect(new Set(epochs).size).toBeGreaterThan(1);
+    const rise = epochs.findIndex((e) => e > epochs[0]);
+    // Fewer trials reached the higher rung than were analysed at the lower one: the count restarts there.
+    expect(rounds[rise].observations).toBeLessThan(rounds[rise - 1].observations);
+    expect(epochs.filter((e) => e === epochs[rise]).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -296,9 +296,12 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
         if (contains(sub, z) && fresh(z)) return { z, origin: useStep ? "step" : "neighbour" };
       }
     }
+    // Uniform fill inside the subspace, tightened by the proposed slabs as a soft prior when they leave room.
+    const proposed = discovered.filter((r) => r.status === "proposed").map((r) => ({ ...r, status: "active" as const }));
+    const soft = proposed.length > 0 ? buildSubspace(view.space, [...userRules, ...discovered, ...proposed]) : sub;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const z = sampleSubspace(sub, rng);
-      if (!z) return null;
+      const z = sampleSubspace(attempt < 10 ? soft : sub, rng, 400);
+      if (!z) continue;
       if (fresh(z)) return { z, origin: "inside" };
     }
     return null;

@@ -86,6 +86,9 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRun
   const window = options.flattenWindow ?? 3;
   const threshold = options.flattenThreshold ?? 0.02;
   checkInteger("race", "flattenWindow", window, 1);
+  // ρ needs at least 3 pairs; fewer would raise the entry rung on no evidence.
+  checkInteger("race", "minPairs", minPairs, 3);
+  if (!(threshold > 0 && threshold < 1)) throw new RangeError(`race: flattenThreshold must be a share between 0 and 1, got ${threshold}`);
 
   /**
    * The rung new trials enter at: raised past every rung whose ranks do not

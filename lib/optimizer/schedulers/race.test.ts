@@ -1,0 +1,299 @@
+import { describe, expect, it } from "vitest";
+import { deriveRng } from "../rng";
+import { leaders } from "../samplers/sieve";
+import { randomSampler } from "../samplers/random";
+import type { Space } from "../space";
+import { Strategy } from "../strategy";
+import type { StudyView, TrialState } from "../types";
+import { ashaScheduler, rungEpochs } from "./asha";
+import { drive, type JobRecord } from "./drive.test-helper";
+import { chooseEntryRung, raceScheduler, rankAgreement, type RaceOptions } from "./race";
+
+const space: Space = [{ type: "float", name: "x", low: 0, high: 1 }];
+
+function race(maxEpochs: number, options: RaceOptions = {}, allowBranch = false, s: Space = space): Strategy {
+  return new Strategy({ space: s, direction: "minimize", maxEpochs, seed: 1, sampler: randomSampler(), scheduler: raceScheduler(options), allowBranch });
+}
+
+/** A trial trained from scratch over `losses`, paused after its last epoch unless told otherwise. */
+function trial(number: number, losses: number[], extra: Partial<TrialState> = {}): TrialState {
+  const bestLoss = Math.min(...losses);
+  return { number, params: { x: 0 }, z: [0], status: "paused", losses, targetEpoch: losses.length, bestLoss, bestEpoch: losses.indexOf(bestLoss) + 1, startEpoch: 0, ...extra };
+}
+
+const view = (trials: TrialState[], maxEpochs = 9): StudyView => ({ space, maxEpochs, trials });
+
+describe("raceScheduler promotion", () => {
+  // Rungs 1, 3, 9 (η = 3, r = 1, max 9). Losses by trial and epoch:
+  const losses: Record<number, number[]> = {
+    0: [0.5],
+    1: [0.2, 0.12, 0.08, 0.07, 0.06, 0.05, 0.05, 0.04, 0.04],
+    2: [0.6],
+    3: [0.1, 0.11, 0.13],
+    4: [0.4],
+    5: [0.3],
+    6: [0.15, 0.1, 0.09],
+    7: [0.7],
+    8: [0.05, 0.04, 0.03, 0.03, 0.02, 0.02, 0.02, 0.01, 0.01],
+    9: [0.8],
+  };
+  const loss = (t: number, e: number) => losses[t]?.[e - 1] ?? 1;
+  const expected: JobRecord[] = [
+    ["new", 0, 1],
+    ["new", 1, 1], // rung 0 has 1 member: ⌊1/3⌋ = 0 promotions
+    ["new", 2, 1],
+    ["continue", 1, 3], // 3 members: the best (trial 1, 0.2) goes on to rung 1
+    ["new", 3, 1], // the top 1 of 3 is trial 1, already promoted
+    ["continue", 3, 3], // 4 members: the top 1 is now trial 3 (0.1)
+    ["new", 4, 1],
+    ["new", 5, 1],
+    ["new", 6, 1], // 6 members: the top 2 are trials 3 and 1, both promoted
+    ["continue", 6, 3], // 7 members: the top 2 are trials 3 and 6
+    ["continue", 1, 9], // rung 1 now has 3 members; trial 1 leads it (best 0.08 by epoch 3, against 0.09 and 0.1)
+    ["new", 7, 1],
+    ["new", 8, 1],
+    ["continue", 8, 3], // 9 members: the top 3 are trials 8 (0.05), 3 and 6
+    ["continue", 8, 9], // rung 1 has 4 members, quota 1: trial 8 (0.03) now leads it
+    ["new", 9, 1], // every trial in a quota has been promoted
+  ];
+
+  it("promotes the top ⌊n_k/η⌋ of a rung once each, as ASHA does, and otherwise starts a new trial at rung 0", () => {
+    expect(drive(race(9), expected.length, loss)).toEqual(expected);
+    expect(drive(new Strategy({ space, direction: "minimize", maxEpochs: 9, seed: 1, sampler: randomSampler(), scheduler: ashaScheduler() }), expected.length, loss)).toEqual(expected);
+  });
+
+  it("continues a promoted trial from its checkpoint instead of starting it again", () => {
+    const s = race(9);
+    drive(s, expected.length, loss);
+    expect(s.trials).toHaveLength(10);
+    expect(s.trials[1]).toMatchObject({ status: "completed", losses: losses[1], startEpoch: 0 });
+    expect(s.trials[8]).toMatchObject({ status: "completed", losses: losses[8], startEpoch: 0 });
+    expect(s.trials[6]).toMatchObject({ status: "paused", losses: losses[6] });
+    expect(s.trials[0]).toMatchObject({ status: "paused", losses: losses[0] });
+  });
+
+  it("makes the same decisions as ASHA over a long run of noisy curves", () => {
+    // Independent losses per epoch: the best-so-far ranking decides; minPairs keeps new trials at rung 0, as in ASHA.
+    const noisy = (t: number, e: number) => deriveRng(5, "loss", t, e).next();
+    const asha = new Strategy({ space, direction: "minimize", maxEpochs: 27, seed: 1, sampler: randomSampler(), scheduler: ashaScheduler() });
+    const ashaLog = drive(asha, 400, noisy);
+    expect(ashaLog.filter(([kind, , to]) => kind === "continue" && to === 27).length).toBeGreaterThan(0);
+    expect(drive(race(27, { minPairs: 1e9 }), 400, noisy)).toEqual(ashaLog);
+  });
+
+  // Rung 0: trial 0 (0.1) was not promoted yet; trials 1–3 sit at rung 1, where trial 2 leads (0.1).
+  const twoRungs = [
+    trial(0, [0.1]),
+    trial(1, [0.3, 0.25, 0.2]),
+    trial(2, [0.4, 0.3, 0.1]),
+    trial(3, [0.35, 0.3, 0.3]),
+    trial(4, [0.6]),
+    trial(5, [0.7]),
+  ];
+  const fivePaused = [trial(0, [0.1, 0.1, 0.1]), trial(1, [0.2]), trial(2, [0.3]), trial(3, [0.4]), trial(4, [0.5])];
+
+  it.each([
+    ["the highest rung's candidate goes first", twoRungs, { kind: "continue", trial: 2, toEpoch: 9 }],
+    ["then the rung below's", twoRungs.map((t) => (t.number === 2 ? trial(2, [0.4, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], { status: "completed" }) : t)), { kind: "continue", trial: 0, toEpoch: 3 }],
+    ["5 members at rung 0 allow 1 promotion, which trial 0 took", fivePaused, { kind: "new", toEpoch: 1 }],
+    ["6 members allow 2: the second best goes on", [...fivePaused, trial(5, [0.6])], { kind: "continue", trial: 1, toEpoch: 3 }],
+  ] as const)("answers from the study view: %s", (_, trials, job) => {
+    expect(raceScheduler().next(view([...trials]))).toEqual(job);
+  });
+
+  it.each([
+    ["a later trial", 1],
+    ["an earlier trial", 0],
+  ])("breaks a tie at a rung by the slope: %s falling faster goes first", (_, falling) => {
+    // Both have best loss 0.2 by epoch 3; one fell from 0.5 (slope −0.15 per epoch), the other was flat (slope 0).
+    const curves = falling === 1 ? [[0.2, 0.2, 0.2], [0.5, 0.3, 0.2]] : [[0.5, 0.3, 0.2], [0.2, 0.2, 0.2]];
+    const trials = [trial(0, curves[0]), trial(1, curves[1]), trial(2, [0.6, 0.5, 0.4])];
+    expect(raceScheduler().next(view(trials))).toEqual({ kind: "continue", trial: falling, toEpoch: 9 });
+  });
+});
+
+describe("rankAgreement", () => {
+  const rungs = [1, 3, 9];
+  /** n trials whose epoch-1 order (2 + i/100) is reversed by epoch 3 (1.5 − i/100), or kept when `agree`. */
+  const reached = (n: number, agree: boolean) =>
+    Array.from({ length: n }, (_, i) => trial(i, [2 + i / 100, 1.8, agree ? 1.5 + i / 100 : 1.5 - i / 100]));
+
+  it.each([
+    ["reversed", false, -1],
+    ["kept", true, 1],
+  ])("gives ρ = ±1 when the ranks at rung 1 are %s", (_, agree, rho) => {
+    expect(rankAgreement(reached(12, agree), rungs, 0)).toEqual({ rho, pairs: 12 });
+  });
+
+  it("pairs only the trials that trained both rungs themselves", () => {
+    const trials = [
+      ...reached(4, false),
+      trial(4, [0.1]), // has not reached rung 1
+      trial(5, [2.5, 1.8, 0.1], { parent: 0, startEpoch: 1 }), // a branch: its epoch-1 loss is its parent's
+    ];
+    expect(rankAgreement(trials, rungs, 0)).toEqual({ rho: -1, pairs: 4 });
+  });
+
+  it("gives no ρ below 3 pairs", () => {
+    expect(rankAgreement(reached(2, true), rungs, 0)).toEqual({ rho: NaN, pairs: 2 });
+  });
+});
+
+describe("chooseEntryRung", () => {
+  it.each([
+    ["ranks agree at rung 0", [{ rho: 1, pairs: 12 }], 4, 0],
+    ["too few pairs to judge rung 0", [{ rho: -1, pairs: 11 }], 4, 0],
+    ["ranks reversed at rung 0, too few pairs at rung 1", [{ rho: -1, pairs: 12 }, { rho: -1, pairs: 3 }], 4, 1],
+    ["ranks reversed at rung 0, agree at rung 1", [{ rho: -1, pairs: 30 }, { rho: 0.9, pairs: 12 }], 4, 1],
+    ["ρ = 0.3 over 12 pairs is not significant (0.3·√11 < 1.645)", [{ rho: 0.3, pairs: 12 }, { rho: 1, pairs: 12 }], 4, 1],
+    ["ρ = 0.5 over 12 pairs is (0.5·√11 ≥ 1.645)", [{ rho: 0.5, pairs: 12 }], 4, 0],
+    ["reversed everywhere: never the top rung", [{ rho: -1, pairs: 50 }, { rho: -1, pairs: 20 }, { rho: -1, pairs: 12 }], 4, 2],
+    ["only two rungs: always rung 0", [{ rho: -1, pairs: 50 }], 2, 0],
+  ])("enters where %s", (_, agreement, rungCount, entry) => {
+    expect(chooseEntryRung((k) => agreement[k], rungCount)).toBe(entry);
+  });
+
+  it("waits for minPairs pairs", () => {
+    expect(chooseEntryRung(() => ({ rho: -1, pairs: 5 }), 3, 5)).toBe(1);
+    expect(chooseEntryRung(() => ({ rho: -1, pairs: 5 }), 3, 6)).toBe(0);
+  });
+});
+
+describe("raceScheduler entry rung", () => {
+  const rungs = rungEpochs(1, 3, 27);
+  // Early leaders are late laggards: epoch 1 ranks by x, later epochs by −x.
+  const reversed = (x: number, e: number) => (e === 1 ? 2 + x : 1 - x + 1 / e);
+  const kept = (x: number, e: number) => x + 1 / e;
+  it.each([
+    ["reversed", 12, 3, reversed],
+    ["kept", 12, 1, kept],
+    ["reversed, but minPairs is not reached", 1000, 1, reversed],
+  ])("starts new trials at rung 0 until 12 trials reached rung 1, then, when ranks at rung 1 are %s (minPairs %i), at toEpoch %i", (_, minPairs, lateEntry, curve) => {
+    const s = race(27, { minPairs });
+    const loss = (t: number, e: number) => curve(s.trials[t].params.x as number, e);
+    const before: number[] = [];
+    const after: number[] = [];
+    for (let j = 0; j < 150; j++) {
+      const pairs = rankAgreement(s.trials, rungs, 0).pairs;
+      const [[kind, , toEpoch]] = drive(s, 1, loss);
+      if (kind === "new") (pairs < 12 ? before : after).push(toEpoch);
+    }
+    expect(before.length).toBeGreaterThan(20);
+    expect(after.length).toBeGreaterThan(10);
+    expect(new Set(before)).toEqual(new Set([1]));
+    expect(new Set(after)).toEqual(new Set([lateEntry]));
+  });
+});
+
+describe("raceScheduler stopping", () => {
+  // One rung at 5 epochs: every trial trains straight to 5.
+  const curves: Record<number, number[]> = {
+    0: [0.5, 0.4, 0.45, 0.42, 0.3], // best at epoch 2, then two epochs without improvement
+    1: [0.5, 0.4, 0.35, 0.3, 0.25],
+  };
+  const loss = (t: number, e: number) => curves[t][e - 1];
+
+  it("stops a trial `patience` epochs after its best epoch as pruned, saying why, and completes one that reaches max epochs", () => {
+    const s = race(5, { minEpochs: 5, patience: 2 });
+    expect(drive(s, 2, loss)).toEqual([["new", 0, 5], ["new", 1, 5]]);
+    expect(s.trials[0]).toMatchObject({ status: "pruned", reason: "no improvement for 2 epochs (best at epoch 2)", losses: [0.5, 0.4, 0.45, 0.42] });
+    expect(s.trials[1]).toMatchObject({ status: "completed", reason: "reached 5 epochs", losses: curves[1] });
+  });
+
+  it("lets a stalled trial run to max epochs without patience", () => {
+    const s = race(5, { minEpochs: 5 });
+    drive(s, 1, loss);
+    expect(s.trials[0]).toMatchObject({ status: "completed", losses: curves[0] });
+  });
+});
+
+describe("raceScheduler warm starts and schedules", () => {
+  const plane: Space = [
+    { type: "float", name: "x", low: 0, high: 1 },
+    { type: "float", name: "y", low: 0, high: 1 },
+  ];
+  const rungs = rungEpochs(1, 3, 27);
+
+  /** Curves that fall to a floor lowest at (0.3, 0.6) and overfit slowly after about epoch 5, so they have flattened by epoch 9 and their best epoch is not their last. */
+  function overfitting(s: Strategy) {
+    return (t: number, e: number) => {
+      const { x, y } = s.trials[t].params as { x: number; y: number };
+      return 1 + (x - 0.3) ** 2 + (y - 0.6) ** 2 + 0.5 * Math.exp(-e) + 0.002 * e;
+    };
+  }
+
+  /** Drives 300 jobs; records each branch with the leaders before it was asked and its parent's best epoch then. */
+  function run(options: RaceOptions, allowBranch: boolean) {
+    const s = race(27, options, allowBranch, plane);
+    const loss = overfitting(s);
+    const branches: { trial: number; toEpoch: number; leaders: number[]; parentBestEpoch: number; parentEpochs: number }[] = [];
+    for (let j = 0; j < 300; j++) {
+      const top = leaders(s.trials, rungs, 3).map((t) => t.number);
+      const [[kind, number, toEpoch]] = drive(s, 1, loss);
+      // The step trained only the branch, so its parent is as it was when the branch was asked for.
+      if (kind === "branch") {
+        const parent = s.trials[s.trials[number].parent!];
+        branches.push({ trial: number, toEpoch, leaders: top, parentBestEpoch: parent.bestEpoch, parentEpochs: parent.losses.length });
+      }
+    }
+    return { s, branches };
+  }
+
+  it.each([
+    ["cannot warm start", {}, false, []],
+    ["can warm start", {}, true, ["schedule", "warm"]],
+    ["can warm start, but warm starts are off", { warmStart: false }, true, ["schedule"]],
+    ["can warm start, but schedules are off", { schedules: false }, true, ["warm"]],
+    ["can warm start, but both are off", { warmStart: false, schedules: false }, true, []],
+  ])("branches only as the objective and the options allow: %s", (_, options, allowBranch, origins) => {
+    const { s, branches } = run(options, allowBranch);
+    expect([...new Set(branches.map((b) => s.trials[b.trial].origin))].sort()).toEqual(origins);
+  });
+
+  it("starts a warm neighbour from the best checkpoint of a current leader, up to the next rung above it", () => {
+    const { s, branches } = run({}, true);
+    const warm = branches.filter((b) => s.trials[b.trial].origin === "warm");
+    expect(warm.length).toBeGreaterThan(0);
+    // Some parents had trained past their best epoch, so "best" and "latest" checkpoints differ.
+    expect(warm.some((b) => b.parentBestEpoch < b.parentEpochs)).toBe(true);
+    for (const b of warm) {
+      const child = s.trials[b.trial];
+      expect(b.leaders).toContain(child.parent);
+      expect(child.startEpoch).toBe(b.parentBestEpoch);
+      expect(child.schedule?.at(-1)).toMatchObject({ fromEpoch: b.parentBestEpoch, shrinkPerturb: true });
+      expect(b.toEpoch).toBe(rungs.find((r) => r > b.parentBestEpoch));
+    }
+  });
+
+  it("branches a flattened leader once into new settings from its best checkpoint instead of promoting it, and never promotes it afterwards", () => {
+    const s = race(27, { warmStart: false }, true, plane);
+    const log = drive(s, 300, overfitting(s));
+    const schedules = log.flatMap(([kind, number], j) => (kind === "branch" ? [{ j, child: s.trials[number] }] : []));
+    expect(schedules.length).toBeGreaterThan(1);
+    expect(new Set(schedules.map(({ child }) => child.parent)).size).toBe(schedules.length);
+    for (const { j, child } of schedules) {
+      const parent = s.trials[child.parent!];
+      expect(child.origin).toBe("schedule");
+      expect(child.startEpoch).toBe(parent.bestEpoch);
+      expect(child.params).not.toEqual(parent.params);
+      // The parent stays paused at the rung it flattened at: the branch took its place.
+      expect(rungs).toContain(parent.losses.length);
+      expect(parent.status).toBe("paused");
+      expect(log.slice(j).some(([kind, number]) => kind === "continue" && number === parent.number)).toBe(false);
+    }
+  });
+});
+
+describe("raceScheduler options", () => {
+  it.each([
+    [{ eta: 1 }, /race: eta must be an integer ≥ 2, got 1/],
+    [{ minEpochs: 0 }, /race: minEpochs must be an integer ≥ 1, got 0/],
+    [{ patience: 0.5 }, /race: patience must be an integer ≥ 1, got 0.5/],
+    [{ flattenWindow: 0 }, /race: flattenWindow must be an integer ≥ 1, got 0/],
+    [{ minPairs: 2 }, /race: minPairs must be an integer ≥ 3, got 2/],
+    [{ flattenThreshold: 0 }, /race: flattenThreshold must be a share between 0 and 1, got 0/],
+  ])("rejects the bad option %j with a message naming it", (options, message) => {
+    expect(() => raceScheduler(options)).toThrow(RangeError);
+    expect(() => raceScheduler(options)).toThrow(message);
+  });
+});
