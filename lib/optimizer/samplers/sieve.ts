@@ -178,8 +178,9 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   function analyze(view: StudyView): void {
     const data = observationsFor(view);
     if (!data) return;
-    const grown = data.epoch > lastAnalyzed.epoch || data.rows.length >= Math.ceil(lastAnalyzed.rows * 1.25);
-    if (data.epoch < lastAnalyzed.epoch || !grown) return;
+    const rises = data.epoch > lastAnalyzed.epoch;
+    const grows = data.epoch === lastAnalyzed.epoch && data.rows.length >= Math.ceil(lastAnalyzed.rows * 1.25);
+    if (!rises && !grows) return;
     lastAnalyzed = { epoch: data.epoch, rows: data.rows.length };
     const round = history.length;
     const rng = deriveRng(seed, "analysis", round);
