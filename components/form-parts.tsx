@@ -46,6 +46,19 @@ export function Field({
   );
 }
 
+/** A checkbox with a bold label and a line of explanation under it. */
+export function CheckboxField({ label, hint, checked, onChange, testId }: { label: string; hint: string; checked: boolean; onChange: (checked: boolean) => void; testId: string }) {
+  return (
+    <label className="flex items-start gap-2 text-sm text-slate-700">
+      <input type="checkbox" className="mt-0.5 accent-indigo-600" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
+      <span>
+        <span className="font-medium">{label}</span>
+        <span className="block text-xs text-slate-500">{hint}</span>
+      </span>
+    </label>
+  );
+}
+
 /** Error lines, each tagged with its path for tests. */
 export function FieldErrors({ label, messages }: { label: string; messages: { p: string; message: string }[] }) {
   return messages.map(({ p, message }) => (

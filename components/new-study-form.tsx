@@ -15,7 +15,7 @@ import {
   type TrainingKind,
 } from "@/lib/client/training-spec";
 import { AgentTokenPanel } from "./agent-token-panel";
-import { baseInput, Field, inputClass, Section } from "./form-parts";
+import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
 import { TrainingFieldsEditor } from "./training-fields";
 
@@ -67,8 +67,15 @@ type FormState = {
   parallelism: string;
   seed: string;
   patience: string;
+  warmStart: boolean;
+  schedules: boolean;
   epochDelayMs: string;
 };
+
+/** Whether a strategy's scheduler is the race, the only one that reads warmStart and schedules ("sieve" stands for sieve+race). */
+function usesRace(strategy: string): boolean {
+  return (strategy === "sieve" ? "sieve+race" : strategy).split("+")[1] === "race";
+}
 
 /** The objective's short name, "digits-mlp" for "lc-table:digits-mlp". */
 function shortName(objectiveId: string): string {
@@ -93,6 +100,8 @@ function defaultsFor(id: string, objectives: ObjectiveInfo[]): FormState {
     parallelism: "4",
     seed: "0",
     patience: multiEpoch ? "5" : "",
+    warmStart: true,
+    schedules: true,
     epochDelayMs: String(objective?.defaultEpochDelayMs ?? 0),
   };
 }
@@ -137,6 +146,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const training = isTrainingKind(form.objective) ? form.objective : null;
   const trainingInfo = TRAINING_OBJECTIVES.find((t) => t.id === training);
   const submitting = create.isPending || create.isSuccess;
+  const raceSwitches = usesRace(form.strategy) && objective?.warmStart === true;
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
 
@@ -175,6 +185,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
       parallelism: toNumber(form.parallelism),
       seed: toNumber(form.seed),
       ...(form.patience.trim() !== "" ? { patience: toNumber(form.patience) } : {}),
+      ...(raceSwitches ? { warmStart: form.warmStart, schedules: form.schedules } : {}),
       epochDelayMs: training ? 0 : toNumber(form.epochDelayMs),
     };
     setErrors({});
@@ -349,6 +360,24 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
             <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
               <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
             </Field>
+          )}
+          {raceSwitches && (
+            <div className="space-y-2 sm:col-span-2 lg:col-span-3" data-testid="race-switches">
+              <CheckboxField
+                label="Warm-start neighbours from leaders' checkpoints"
+                hint="Every third new trial starts from a leader's weights, shrunk and perturbed."
+                checked={form.warmStart}
+                onChange={(v) => set("warmStart", v)}
+                testId="field-warm-start"
+              />
+              <CheckboxField
+                label="Branch flattened leaders into schedules"
+                hint="A leader whose curve flattens continues from its best epoch with changed params."
+                checked={form.schedules}
+                onChange={(v) => set("schedules", v)}
+                testId="field-schedules"
+              />
+            </div>
           )}
         </div>
       </Section>

@@ -79,6 +79,8 @@ export function StudyView({
             <span title={study.objective}>{study.objectiveTitle || study.objective}</span>
             <span className="text-slate-300">·</span>
             <span className="font-mono text-xs leading-5">{study.strategy}</span>
+            {!study.warmStart && <span data-testid="study-warm-start-off">(warm starts off)</span>}
+            {!study.schedules && <span data-testid="study-schedules-off">(schedules off)</span>}
             <span className="text-slate-300">·</span>
             <span>
               {study.direction} {study.metric}

@@ -29,9 +29,17 @@ export type NewStudy = {
   parallelism: number;
   seed: number;
   patience: number | null;
+  /** The race's switches; stored only when one is off, so a default study keeps a null column. */
+  warmStart?: boolean;
+  schedules?: boolean;
   epochDelayMs: number;
   objectiveConfig?: unknown;
 };
+
+/** The race's switches of a stored study: both true unless the study switched one off. */
+export function schedulerSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { warmStart: boolean; schedules: boolean } {
+  return { warmStart: s.schedulerSettings?.warmStart ?? true, schedules: s.schedulerSettings?.schedules ?? true };
+}
 
 /** Event types of the study log; "job", "report", "trial_failed" and "trial_halted" are replayed into the strategy. */
 export type EventType =
@@ -72,6 +80,8 @@ export function insertStudy(input: NewStudy): StudyRecord {
         parallelism: input.parallelism,
         seed: input.seed,
         patience: input.patience,
+        schedulerSettings:
+          input.warmStart === false || input.schedules === false ? { warmStart: input.warmStart ?? true, schedules: input.schedules ?? true } : null,
         epochDelayMs: input.epochDelayMs,
         objectiveConfig: input.objectiveConfig ?? null,
         status: "running",
@@ -302,6 +312,7 @@ function toSummary(s: StudyRecord, counts: { total: number; running: number } | 
     parallelism: s.parallelism,
     seed: s.seed,
     patience: s.patience,
+    ...schedulerSettingsOf(s),
     epochDelayMs: s.epochDelayMs,
     bestValue: s.bestValue,
     bestTrial: bestTrialNumber,

@@ -19,6 +19,8 @@ export const studies = sqliteTable("studies", {
   parallelism: integer("parallelism").notNull(),
   seed: integer("seed").notNull(),
   patience: integer("patience"),
+  /** The race's switches when one is off, such as {"warmStart":false,"schedules":true}; null when both are on (the default). */
+  schedulerSettings: text("scheduler_settings", { mode: "json" }).$type<{ warmStart: boolean; schedules: boolean }>(),
   epochDelayMs: integer("epoch_delay_ms").notNull().default(0),
   /** Per-study objective settings, such as the command spec of a "command" study. */
   objectiveConfig: text("objective_config", { mode: "json" }),

@@ -52,6 +52,8 @@ export type StudyFormValues = {
   parallelism?: string;
   seed?: string;
   epochDelayMs?: string;
+  warmStart?: boolean;
+  schedules?: boolean;
 };
 
 /** The settings shared by command and agent studies. */
@@ -82,6 +84,8 @@ export class NewStudyPage {
     if (values.parallelism !== undefined) await p.getByTestId("field-parallelism").fill(values.parallelism);
     if (values.seed !== undefined) await p.getByTestId("field-seed").fill(values.seed);
     if (values.epochDelayMs !== undefined) await p.getByTestId("field-epoch-delay").fill(values.epochDelayMs);
+    if (values.warmStart !== undefined) await p.getByTestId("field-warm-start").setChecked(values.warmStart);
+    if (values.schedules !== undefined) await p.getByTestId("field-schedules").setChecked(values.schedules);
   }
 
   /** The fields of a command study: argv one argument per line, then the settings given. */

@@ -128,6 +128,31 @@ test("rejects invalid input next to the field and creates no study", async ({ pa
   expect((await api.studies(request)).length).toBe(before);
 });
 
+test("offers the race's switches only for the race on an objective that can warm start, and shows the one switched off", async ({ page, request }) => {
+  const form = new NewStudyPage(page);
+  await form.goto();
+  const switches = page.getByTestId("race-switches");
+  // The replayed table cannot warm start: nothing to switch.
+  await form.fill({ objective: OBJECTIVE, strategy: "sieve" });
+  await expect(switches).toHaveCount(0);
+  await form.fill({ objective: "mlp:wine" });
+  await expect(switches).toBeVisible();
+  await expect(page.getByTestId("field-warm-start")).toBeChecked();
+  await expect(page.getByTestId("field-schedules")).toBeChecked();
+  await form.fill({ strategy: "random+asha" });
+  await expect(switches).toHaveCount(0);
+
+  await form.fill({ name: "e2e wine, no warm starts", strategy: "sieve", budgetKind: "epochs", budgetValue: "100", parallelism: "1", warmStart: false });
+  await form.launch();
+  await page.waitForURL(/\/studies\/\d+$/);
+  const study = new StudyPage(page);
+  const id = study.id();
+  await expect(page.getByTestId("study-warm-start-off")).toHaveText("(warm starts off)");
+  await expect(page.getByTestId("study-schedules-off")).toHaveCount(0);
+  expect(await api.study(request, id)).toMatchObject({ warmStart: false, schedules: true });
+  await api.stopIfRunning(request, id);
+});
+
 test("pauses, resumes and stops a running study", async ({ page, request }) => {
   const errors = trackErrors(page);
   const created = await api.createStudy(request, {

@@ -25,6 +25,7 @@ describe("OpenAPI description", () => {
   it("carries the request schemas the routes validate with", () => {
     const paths = openApiDocument().paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
     const create = paths["/api/studies"].post.requestBody!.content["application/json"].schema;
-    expect(Object.keys(create.properties ?? {})).toEqual(expect.arrayContaining(["name", "objective", "budget", "strategy", "space"]));
+    expect(Object.keys(create.properties ?? {})).toEqual(expect.arrayContaining(["name", "objective", "budget", "strategy", "space", "warmStart", "schedules"]));
+    expect(create.properties!.warmStart).toEqual({ type: "boolean" });
   });
 });

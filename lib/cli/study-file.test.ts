@@ -51,7 +51,17 @@ seed: 7
     expect(input.command).toMatchObject({ argv: ["python3", "train.py", "--lr", "{lr}"], metric: "loss", direction: "minimize", maxEpochs: 20 });
   });
 
+  it("reads the race's switches warm_start and schedules, and leaves them out when absent", () => {
+    const off = parse("name: x\nobjective: mlp:wine\nmethod: sieve\nbudget: {epochs: 300}\nwarm_start: false\nschedules: false\n");
+    expect(off).toMatchObject({ warmStart: false, schedules: false });
+    const on = parse("name: x\nobjective: mlp:wine\nbudget: {epochs: 300}\nwarm_start: true\n");
+    expect(on.warmStart).toBe(true);
+    expect("schedules" in on).toBe(false);
+  });
+
   it.each([
+    ["a warm_start that is not a boolean", "name: x\nobjective: mlp:wine\nbudget: {trials: 3}\nwarm_start: \"no\"\n", /study\.yaml:4: warm_start: must be true or false/],
+    ["schedules given as a number", "name: x\nobjective: mlp:wine\nschedules: 0\nbudget: {trials: 3}\n", /study\.yaml:3: schedules: must be true or false/],
     ["a missing name", "objective: synthetic:branin\nbudget: {trials: 3}\n", /study\.yaml:1: name: is required/],
     ["min above max", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 5, max: -5}\nbudget: {trials: 3}\n", /study\.yaml:4: parameters\.x1\.min: min 5 exceeds max -5/],
     ["an unknown distribution", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 0, max: 1, distribution: normal}\nbudget: {trials: 3}\n", /:4: parameters\.x1\.distribution: must be one of/],

@@ -21,7 +21,7 @@ export class StudyFileError extends Error {
 
 const METHODS: Record<string, string> = { random: "random+fifo", bayes: "tpe+fifo", tpe: "tpe+fifo", sobol: "sobol+fifo", sieve: "sieve" };
 const DISTRIBUTIONS = ["uniform", "log_uniform_values", "int_uniform", "q_uniform", "q_log_uniform_values", "categorical", "constant"] as const;
-const TOP_LEVEL = new Set(["name", "objective", "metric", "method", "parameters", "command", "cwd", "max_epochs", "early_terminate", "budget", "run_cap", "parallelism", "seed", "epoch_delay_ms", "description", "program"]);
+const TOP_LEVEL = new Set(["name", "objective", "metric", "method", "parameters", "command", "cwd", "max_epochs", "early_terminate", "budget", "run_cap", "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "program"]);
 
 type Problem = { path: (string | number)[]; message: string };
 
@@ -199,6 +199,13 @@ export function studyFromData(
   const parallelism = int("parallelism", 1, 4);
   const seed = int("seed", 0, 0);
   const epochDelayMs = int("epoch_delay_ms", 0, 0);
+  const flag = (key: string) => {
+    const v = d[key];
+    if (v !== undefined && typeof v !== "boolean") problems.push({ path: [key], message: "must be true or false" });
+    return typeof v === "boolean" ? v : undefined;
+  };
+  const warmStart = flag("warm_start");
+  const schedules = flag("schedules");
   let commandSpec: CreateStudyInput["command"];
   if (objective === "command" && Array.isArray(command)) {
     if (!space) problems.push({ path: ["parameters"], message: "are required for a command study" });
@@ -226,6 +233,8 @@ export function studyFromData(
     parallelism,
     seed,
     patience,
+    ...(warmStart !== undefined ? { warmStart } : {}),
+    ...(schedules !== undefined ? { schedules } : {}),
     epochDelayMs,
     ...(commandSpec ? { command: commandSpec } : {}),
   };
@@ -265,5 +274,6 @@ export function fileFieldOf(apiPath: string, input: CreateStudyInput): (string |
   }
   if (head === "strategy") return ["method"];
   if (head === "patience") return ["early_terminate"];
+  if (head === "warmStart") return ["warm_start"];
   return apiPath.split(".");
 }

@@ -70,7 +70,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
       direction: objective.info.direction,
       maxEpochs: objective.info.maxEpochs,
       seed: input.seed,
-      settings: { patience: input.patience },
+      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules },
     });
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
@@ -87,6 +87,8 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     parallelism: input.parallelism,
     seed: input.seed,
     patience: input.patience ?? null,
+    warmStart: input.warmStart,
+    schedules: input.schedules,
     epochDelayMs: input.epochDelayMs,
     objectiveConfig: input.command ?? input.agent ?? null,
   });

@@ -13,6 +13,7 @@ import {
   recordRuleEvent,
   saveRules,
   saveSnapshots,
+  schedulerSettingsOf,
   setStudyStatus,
 } from "../../db/queries";
 import type { StudyStatus } from "../api/schemas";
@@ -88,7 +89,7 @@ export class StudyRun {
       direction: record.direction,
       maxEpochs: record.maxEpochs,
       seed: record.seed,
-      settings: { patience: record.patience ?? undefined },
+      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record) },
       allowBranch: objective.info.warmStart ?? false,
       branchKeeps: objective.info.warmStartKeeps,
     });

@@ -19,6 +19,7 @@ export default async function NewStudyPage() {
     space: o.space,
     defaultEpochDelayMs: o.defaultEpochDelayMs,
     optimum: o.optimum,
+    ...(o.warmStart ? { warmStart: true } : {}),
   }));
   return (
     <div className="mx-auto max-w-4xl space-y-6">

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getStudyDetail, getStudyRecord, getStudySummary } from "../../db/queries";
+import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
+import { createStudy } from "./studies";
+import { StudyRun } from "./study-run";
+
+let where: { dir: string };
+beforeAll(() => {
+  where = useTempDatabase();
+});
+afterAll(() => closeTempDatabase(where));
+
+/** A sieve study on mlp:wine, one job at a time so the run is a function of the seed whatever the machine's load. */
+async function runSieve(switches: { warmStart?: boolean; schedules?: boolean }) {
+  const study = createStudy({
+    name: "sieve on wine",
+    objective: "mlp:wine",
+    strategy: "sieve",
+    parallelism: 1,
+    seed: 12,
+    epochDelayMs: 0,
+    budget: { kind: "epochs", value: 250 },
+    ...switches,
+  });
+  await waitFor(() => getStudySummary(study.id)?.status === "completed", 120_000, "the sieve study to complete");
+  return getStudyDetail(study.id)!;
+}
+
+describe("the race's switches in the engine", () => {
+  it("branches on mlp:wine by default", async () => {
+    const detail = await runSieve({});
+    expect(detail.study).toMatchObject({ warmStart: true, schedules: true });
+    expect(getStudyRecord(detail.study.id)!.schedulerSettings).toBeNull();
+    expect(detail.trials.filter((t) => t.parent !== null).length).toBeGreaterThan(0);
+  }, 150_000);
+
+  it("creates no branch with warm starts and schedules off, stores the switches, and replays with them after a restart", async () => {
+    const detail = await runSieve({ warmStart: false, schedules: false });
+    expect(detail.study).toMatchObject({ warmStart: false, schedules: false });
+    expect(getStudyRecord(detail.study.id)!.schedulerSettings).toEqual({ warmStart: false, schedules: false });
+    expect(detail.trials.length).toBeGreaterThan(0);
+    expect(detail.trials.filter((t) => t.parent !== null)).toEqual([]);
+    // Rebuilt without the stored switches, the race would ask for a branch the log lacks, and replay would throw.
+    expect(() => StudyRun.load(detail.study.id)).not.toThrow();
+  }, 150_000);
+});
