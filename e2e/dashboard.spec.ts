@@ -221,6 +221,8 @@ test("accepts and rejects the sieve's proposed rules, and a heatmap cell opens i
 });
 
 test("the race grows while the study runs; the trials pages, a trial's page and the exports work", async ({ page, request }) => {
+  // It waits for a live study to grow past a page of trials: 78 s of the default 120 s on a loaded 2-core machine.
+  test.setTimeout(180_000);
   const errors = trackErrors(page);
   const created = await sieveStudy(request, "e2e race", { seed: 5, epochDelayMs: 30 });
   const study = new StudyPage(page);
