@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { cpus } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseLcTable, type TableParam } from "../lib/objectives/lc-table";
+import { parseLcTable, parseTableParam, type TableParam } from "../lib/objectives/lc-table";
 import { DATASET_IDS, DATASETS_DIR, loadDataset, VALIDATION_SHARE, type DatasetId } from "../lib/objectives/mlp/dataset";
 import { paramsSeed } from "../lib/objectives/mlp/objective";
 import { MLP_DEFAULTS, mlpConfig, trainJob, type EpochMetrics } from "../lib/objectives/mlp/trainer";
@@ -90,31 +90,24 @@ function readGrid(file: string): Grid {
   if (!Array.isArray(g.space) || g.space.length === 0) bad("space must be a non-empty array");
   const known = Object.keys(MLP_DEFAULTS);
   const space = (g.space as unknown[]).map((p, i): TableParam => {
-    if (!isRecord(p)) bad(`space[${i}] must be an object`);
-    const q = p as Record<string, unknown>;
-    const where = `space[${i}] (${String(q.name)})`;
-    if (typeof q.name !== "string" || !known.includes(q.name)) bad(`space[${i}].name must be one of the MLP's hyperparameters (${known.join(", ")}), got ${JSON.stringify(q.name)}`);
-    if (q.type !== "float" && q.type !== "int" && q.type !== "categorical") bad(`${where}.type must be float, int or categorical`);
-    if (q.log !== undefined && typeof q.log !== "boolean") bad(`${where}.log must be true or false`);
-    if (!Array.isArray(q.values) || q.values.length === 0) bad(`${where}.values must be a non-empty array`);
-    const extra = Object.keys(q).filter((k) => !["name", "type", "log", "values"].includes(k));
+    let param: TableParam;
+    try {
+      param = parseTableParam(p, i);
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+    const where = `space[${i}] (${param.name})`;
+    if (!known.includes(param.name)) bad(`space[${i}].name must be one of the MLP's hyperparameters (${known.join(", ")}), got ${JSON.stringify(param.name)}`);
+    const extra = Object.keys(p as object).filter((k) => !["name", "type", "log", "values"].includes(k));
     if (extra.length > 0) bad(`${where} has unknown field(s) ${extra.join(", ")}`);
-    const values = q.values as unknown[];
-    values.forEach((v, j) => {
-      if (q.type !== "categorical") {
-        if (typeof v !== "number" || !Number.isFinite(v)) bad(`${where}.values[${j}] must be a finite number`);
-        if (q.type === "int" && !Number.isInteger(v)) bad(`${where}.values[${j}] must be an integer`);
-        if (q.log === true && (v as number) <= 0) bad(`${where}.values[${j}] must be > 0 on a log scale`);
-        if (j > 0 && (v as number) <= (values[j - 1] as number)) bad(`${where}.values must be strictly increasing`);
-      } else if (typeof v !== "string") bad(`${where}.values[${j}] must be a string`);
+    param.values.forEach((v, j) => {
       try {
-        mlpConfig({ [q.name as string]: v as number | string });
+        mlpConfig({ [param.name]: v as number | string });
       } catch (error) {
         bad(`${where}.values[${j}]: ${(error as Error).message}`);
       }
     });
-    if (q.type === "categorical" && new Set(values).size !== values.length) bad(`${where}.values must not repeat a value`);
-    return { name: q.name as string, type: q.type as TableParam["type"], log: q.log === true, values: values as TableParam["values"] };
+    return param;
   });
   if (new Set(space.map((p) => p.name)).size !== space.length) bad("space names a parameter twice");
   const fixed: Params = {};

@@ -14,6 +14,7 @@ import {
   type TrainingFields,
   type TrainingKind,
 } from "@/lib/client/training-spec";
+import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
@@ -71,11 +72,6 @@ type FormState = {
   schedules: boolean;
   epochDelayMs: string;
 };
-
-/** Whether a strategy's scheduler is the race, the only one that reads warmStart and schedules ("sieve" stands for sieve+race). */
-function usesRace(strategy: string): boolean {
-  return (strategy === "sieve" ? "sieve+race" : strategy).split("+")[1] === "race";
-}
 
 /** The objective's short name, "digits-mlp" for "lc-table:digits-mlp". */
 function shortName(objectiveId: string): string {
@@ -146,7 +142,8 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const training = isTrainingKind(form.objective) ? form.objective : null;
   const trainingInfo = TRAINING_OBJECTIVES.find((t) => t.id === training);
   const submitting = create.isPending || create.isSuccess;
-  const raceSwitches = usesRace(form.strategy) && objective?.warmStart === true;
+  // The race is the only scheduler that reads warmStart and schedules.
+  const raceSwitches = strategyParts(form.strategy)[1] === "race" && objective?.warmStart === true;
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
 

@@ -37,7 +37,8 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-function parseParam(raw: unknown, i: number): TableParam {
+/** Parses and checks one parameter of a table's space (its grid values); `i` names it in messages. */
+export function parseTableParam(raw: unknown, i: number): TableParam {
   const where = `space[${i}]`;
   if (!isRecord(raw)) fail(`${where} must be an object`);
   const { name, type, values } = raw;
@@ -72,7 +73,7 @@ export function parseLcTable(raw: unknown): LcTable {
   const maxEpochs = raw.max_epochs;
   if (typeof maxEpochs !== "number" || !Number.isInteger(maxEpochs) || maxEpochs < 1) fail("max_epochs must be a positive integer");
   if (!Array.isArray(raw.space) || raw.space.length === 0) fail("space must be a non-empty array");
-  const space = raw.space.map(parseParam);
+  const space = raw.space.map(parseTableParam);
   if (new Set(space.map((p) => p.name)).size !== space.length) fail("space has two parameters with the same name");
   if (!Array.isArray(raw.rows)) fail("rows must be an array");
   const gridSize = space.reduce((n, p) => n * p.values.length, 1);

@@ -13,6 +13,7 @@ import { iEpochScheduler } from "./schedulers/iepoch";
 import { pbtScheduler } from "./schedulers/pbt";
 import { raceScheduler } from "./schedulers/race";
 import { Strategy } from "./strategy";
+import { strategyParts } from "./strategy-name";
 import type { Space } from "./space";
 import type { Direction, Sampler, Scheduler } from "./types";
 
@@ -68,12 +69,10 @@ export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Schedul
   iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
 };
 
-/** Short names: `sieve` is the method of DESIGN.md, the correlation sieve with the learning-curve race. */
-export const STRATEGY_ALIASES: Record<string, string> = { sieve: "sieve+race" };
 
 /** Splits "sampler+scheduler" and checks both parts exist; returns the problem in words otherwise. */
 export function parseStrategyName(name: string): { sampler: string; scheduler: string } | { error: string } {
-  const [sampler, scheduler, ...rest] = (STRATEGY_ALIASES[name] ?? name).split("+");
+  const [sampler, scheduler, ...rest] = strategyParts(name);
   if (!sampler || !scheduler || rest.length > 0) return { error: `strategy '${name}' must be 'sampler+scheduler', e.g. 'random+fifo'` };
   if (!Object.hasOwn(SAMPLERS, sampler)) return { error: `unknown sampler '${sampler}' (known: ${Object.keys(SAMPLERS).join(", ")})` };
   if (!Object.hasOwn(SCHEDULERS, scheduler)) return { error: `unknown scheduler '${scheduler}' (known: ${Object.keys(SCHEDULERS).join(", ")})` };

@@ -158,8 +158,20 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   let lastAnalyzed = { epoch: 0, rows: 0 };
   let sobol: { point(n: number): number[] } | null = null;
 
-  function subspaceOf(space: Space, includeDiscovered: boolean): Subspace {
-    return buildSubspace(space, includeDiscovered ? [...userRules, ...discovered] : userRules);
+  /**
+   * The subspaces of the rules: the user's alone, all rules in force, and
+   * those tightened by the proposed slabs (a soft prior for uniform picks).
+   * Rebuilt only when a rule list changes; both lists are replaced, never mutated.
+   */
+  let cache: { user: Rule[]; discovered: Rule[]; own: Subspace; sub: Subspace; soft: Subspace } | null = null;
+  function subspaces(space: Space): { own: Subspace; sub: Subspace; soft: Subspace } {
+    if (cache?.user !== userRules || cache.discovered !== discovered) {
+      const sub = buildSubspace(space, [...userRules, ...discovered]);
+      const proposed = discovered.filter((r) => r.status === "proposed").map((r) => ({ ...r, status: "active" as const }));
+      const soft = proposed.length > 0 ? buildSubspace(space, [...userRules, ...discovered, ...proposed]) : sub;
+      cache = { user: userRules, discovered, own: buildSubspace(space, userRules), sub, soft };
+    }
+    return cache;
   }
 
   /** The full-space samples with a loss at the highest rung that enough of them reached. */
@@ -247,7 +259,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       discovered = [...discovered.filter((r) => r.id !== id), candidate];
     }
     discovered = applyDecisions(discovered);
-    const sub = subspaceOf(space, true);
+    const { sub } = subspaces(space);
     history.push({
       round,
       trials: view.trials.length,
@@ -264,7 +276,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     sobol ??= sobolSequence(Math.min(space.length, 32), seed);
     const z = sobol.point(fillCount++);
     while (z.length < space.length) z.push(rng.next());
-    const user = subspaceOf(space, false);
+    const user = subspaces(space).own;
     return contains(user, z) ? z : (sampleSubspace(user, rng) ?? clampToBox(user, z));
   }
 
@@ -275,7 +287,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
    * time a little wider, so a coarse grid does not turn the sieve's local
    * picks into fill.
    */
-  function insidePoint(view: StudyView, rng: Rng, sub: Subspace, fresh: (z: number[]) => boolean): { z: number[]; origin: Origin } | null {
+  function insidePoint(view: StudyView, rng: Rng, { sub, soft }: { sub: Subspace; soft: Subspace }, fresh: (z: number[]) => boolean): { z: number[]; origin: Origin } | null {
     const top = leaders(view.trials, rungEpochs(1, eta, view.maxEpochs), 5).filter((t) => contains(sub, t.z));
     const roll = rng.next();
     if (top.length > 0 && roll < 0.75) {
@@ -298,8 +310,6 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       }
     }
     // Uniform fill inside the subspace, tightened by the proposed slabs as a soft prior when they leave room.
-    const proposed = discovered.filter((r) => r.status === "proposed").map((r) => ({ ...r, status: "active" as const }));
-    const soft = proposed.length > 0 ? buildSubspace(view.space, [...userRules, ...discovered, ...proposed]) : sub;
     for (let attempt = 0; attempt < 20; attempt++) {
       const z = sampleSubspace(attempt < 10 ? soft : sub, rng, 400);
       if (!z) continue;
@@ -319,7 +329,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       // A repeat of a configuration already trained would pay for the same curve twice.
       const fresh = (z: number[]) => !seen.has(JSON.stringify(decode(space, z)));
       let pick: { z: number[]; origin: Origin } | null = null;
-      if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, subspaceOf(space, true), fresh);
+      if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, subspaces(space), fresh);
       if (!pick) {
         let z = fillPoint(space, rng);
         for (let attempt = 0; attempt < 19 && !fresh(z); attempt++) z = fillPoint(space, rng);
@@ -330,7 +340,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     },
     neighbour(view, rng, _trialNumber, of) {
       // The same neighbourhood as a leader's neighbour in insidePoint, kept inside the current subspace.
-      const sub = subspaceOf(view.space, true);
+      const { sub } = subspaces(view.space);
       const z = perturb(view.space, of.z, [0.05, 0.1, 0.2][rng.int(3)], rng);
       return decode(view.space, clampToBox(sub, z.map((x) => Math.min(1, Math.max(0, x)))));
     },
