@@ -2,6 +2,7 @@
 import Link from "next/link";
 import type { RuleChangeResponse } from "@/lib/api/schemas";
 import { useStopTrials } from "@/lib/client/queries";
+import { SmallButton } from "./small-button";
 
 /**
  * After a rule change: which running trials now lie outside the subspace,
@@ -45,23 +46,12 @@ export function RuleChangeNotice({ studyId, change, onDone }: { studyId: number;
       <div className="flex gap-2">
         {outside.length > 0 && !stopped ? (
           <>
-            <button
-              type="button"
-              onClick={onDone}
-              className="rounded-md bg-white px-3 py-1 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
-              data-testid="btn-let-finish"
-            >
+            <SmallButton tone="neutral" onClick={onDone} testId="btn-let-finish">
               Let them finish
-            </button>
-            <button
-              type="button"
-              disabled={stop.isPending}
-              onClick={() => stop.mutate(outside.map((t) => t.number))}
-              className="rounded-md bg-white px-3 py-1 text-sm font-medium text-rose-700 shadow-sm ring-1 ring-inset ring-rose-300 hover:bg-rose-50 disabled:opacity-60"
-              data-testid="btn-stop-outside"
-            >
+            </SmallButton>
+            <SmallButton tone="danger" disabled={stop.isPending} onClick={() => stop.mutate(outside.map((t) => t.number))} testId="btn-stop-outside">
               {stop.isPending ? "Stopping…" : "Stop them"}
-            </button>
+            </SmallButton>
           </>
         ) : (
           <button type="button" onClick={onDone} className="rounded px-2 text-indigo-500 hover:text-indigo-800" aria-label="Dismiss" data-testid="btn-dismiss-notice">

@@ -10,6 +10,7 @@ import { Card } from "./card";
 import { runsSieve } from "./correlations-panel";
 import { RangeBar } from "./range-bar";
 import { RuleChangeNotice } from "./rule-change-notice";
+import { SmallButton } from "./small-button";
 
 const STATUS_STYLES: Record<RuleView["status"], string> = {
   proposed: "bg-amber-50 text-amber-800 ring-amber-600/20",
@@ -243,14 +244,9 @@ function ParamRow({
           )}
           {problem && <p className="mt-0.5 text-xs text-rose-600">{problem}</p>}
         </div>
-        <button
-          type="submit"
-          disabled={disabled}
-          className="rounded-md bg-white px-3 py-1 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
-          data-testid={`btn-pin-${param.name}`}
-        >
+        <SmallButton tone="neutral" type="submit" disabled={disabled} testId={`btn-pin-${param.name}`}>
           Pin
-        </button>
+        </SmallButton>
       </form>
     </div>
   );
@@ -281,48 +277,19 @@ function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: P
       </div>
       <div className="flex gap-2">
         {rule.status === "proposed" && (
-          <>
-            <button
-              type="button"
-              disabled={disabled}
-              onClick={() => onDecide("active")}
-              className="rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-50"
-              data-testid="btn-accept"
-            >
-              Accept
-            </button>
-            <button
-              type="button"
-              disabled={disabled}
-              onClick={() => onDecide("rejected")}
-              className="rounded-md bg-white px-3 py-1 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
-              data-testid="btn-reject"
-            >
-              Reject
-            </button>
-          </>
+          <SmallButton tone="primary" disabled={disabled} onClick={() => onDecide("active")} testId="btn-accept">
+            Accept
+          </SmallButton>
+        )}
+        {(rule.status === "proposed" || (rule.status === "active" && rule.origin === "discovered")) && (
+          <SmallButton tone="neutral" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-reject">
+            Reject
+          </SmallButton>
         )}
         {rule.status === "active" && rule.origin === "user" && (
-          <button
-            type="button"
-            disabled={disabled}
-            onClick={() => onDecide("rejected")}
-            className="rounded-md bg-white px-3 py-1 text-sm font-medium text-rose-700 shadow-sm ring-1 ring-inset ring-rose-300 hover:bg-rose-50 disabled:opacity-50"
-            data-testid="btn-withdraw"
-          >
+          <SmallButton tone="danger" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-withdraw">
             Withdraw
-          </button>
-        )}
-        {rule.status === "active" && rule.origin === "discovered" && (
-          <button
-            type="button"
-            disabled={disabled}
-            onClick={() => onDecide("rejected")}
-            className="rounded-md bg-white px-3 py-1 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50"
-            data-testid="btn-reject"
-          >
-            Reject
-          </button>
+          </SmallButton>
         )}
       </div>
     </li>
