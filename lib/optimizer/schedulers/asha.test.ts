@@ -12,11 +12,14 @@ function asha(maxEpochs: number, options = {}) {
 
 describe("rungEpochs", () => {
   it.each([
-    [1, 3, 40, [1, 3, 9, 27, 40]],
+    [1, 3, 40, [1, 4, 13, 40]],
+    [1, 3, 30, [1, 3, 10, 30]],
     [1, 3, 27, [1, 3, 9, 27]],
-    [2, 2, 20, [2, 4, 8, 16, 20]],
+    [1, 3, 100, [1, 4, 11, 33, 100]],
+    [2, 2, 20, [3, 5, 10, 20]],
     [5, 3, 4, [4]],
-  ])("places rungs at r·η^k below max epochs, then max (r=%i, η=%i, max=%i)", (r, eta, max, expected) => {
+    [1, 3, 1, [1]],
+  ])("places geometric rungs that end at max epochs (r=%i, η=%i, max=%i)", (r, eta, max, expected) => {
     expect(rungEpochs(Math.min(r, max), eta, max)).toEqual(expected);
   });
 });

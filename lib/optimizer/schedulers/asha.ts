@@ -23,11 +23,22 @@ export function checkInteger(scheduler: string, name: string, value: number | un
   }
 }
 
-/** Rung epochs r·η^k below maxEpochs, then maxEpochs itself as the top rung. */
+/**
+ * Rung epochs R·η^−(s−k), k = 0 … s, rounded, with s = ⌊log_η(R/r)⌋: a
+ * geometric ladder that ends at the study's max epochs R (1, 3, 10, 30 for
+ * R = 30), so the trials promoted to the top are trained to the end and no
+ * short last step (27 → 30) is paid for. Rung 0 is never below r.
+ * @see arXiv:1603.06560 (Hyperband's r_i = R·η^−i)
+ */
 export function rungEpochs(minEpochs: number, eta: number, maxEpochs: number): number[] {
+  let s = 0;
+  while (minEpochs * eta ** (s + 1) <= maxEpochs) s++;
   const rungs: number[] = [];
-  for (let e = minEpochs; e < maxEpochs; e *= eta) rungs.push(e);
-  rungs.push(maxEpochs);
+  for (let k = 0; k <= s; k++) {
+    const epoch = Math.min(maxEpochs, Math.max(minEpochs, Math.round(maxEpochs / eta ** (s - k))));
+    if (rungs.length === 0 || epoch > rungs[rungs.length - 1]) rungs.push(epoch);
+  }
+  if (rungs[rungs.length - 1] !== maxEpochs) rungs.push(maxEpochs);
   return rungs;
 }
 

@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { randomSampler } from "../samplers/random";
 import { Strategy } from "../strategy";
-import { rungEpochs } from "./asha";
 import { drive } from "./drive.test-helper";
 import { bracketCycle, hyperbandBrackets, hyperbandScheduler } from "./hyperband";
 
 describe("hyperbandBrackets", () => {
   it("gives each bracket Hyperband's number of configurations n = ⌈(s_max+1)/(s_max−s+1)·η^(s_max−s)⌉", () => {
     expect(hyperbandBrackets(1, 3, 40)).toEqual([
-      { minEpochs: 1, share: 27 },
-      { minEpochs: 3, share: 12 },
-      { minEpochs: 9, share: 6 },
-      { minEpochs: 27, share: 4 },
+      { rungs: [1, 4, 13, 40], share: 27 },
+      { rungs: [4, 13, 40], share: 12 },
+      { rungs: [13, 40], share: 6 },
+      { rungs: [40], share: 4 },
     ]);
-    expect(hyperbandBrackets(1, 3, 2)).toEqual([{ minEpochs: 1, share: 1 }]);
+    expect(hyperbandBrackets(1, 3, 2)).toEqual([{ rungs: [2], share: 1 }]);
   });
 });
 
@@ -35,7 +34,7 @@ describe("hyperbandScheduler", () => {
     const loss = (t: number, e: number) => (s.trials[t].params.x as number) + 1 / e;
     const log = drive(s, 400, loss);
     const cycle = bracketCycle([27, 12, 6, 4]);
-    const rungs = [1, 3, 9, 27].map((r) => rungEpochs(r, 3, 40));
+    const rungs = hyperbandBrackets(1, 3, 40).map((b) => b.rungs);
     let continues = 0;
     for (const [kind, trial, toEpoch] of log) {
       const bracket = rungs[cycle[trial % cycle.length]];

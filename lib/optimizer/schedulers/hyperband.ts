@@ -16,19 +16,16 @@ export type HyperbandOptions = {
 };
 
 /**
- * Bracket s = 0..s_max starts trials at r·η^s epochs, s_max = ⌊log_η(R/r)⌋.
- * Its share of new trials is Hyperband's n for that bracket,
+ * Bracket s = 0..s_max starts trials at rung s of the ladder `rungEpochs`
+ * (which ends at max epochs) and uses the rungs above it. Its share of new
+ * trials is Hyperband's n for that bracket,
  * ⌈(s_max+1)/(s_max−s+1)·η^(s_max−s)⌉, so each bracket gets about the same
  * budget, as in Li et al. 2017.
  */
-export function hyperbandBrackets(minEpochs: number, eta: number, maxEpochs: number): { minEpochs: number; share: number }[] {
-  let sMax = 0;
-  while (minEpochs * eta ** (sMax + 1) <= maxEpochs) sMax++;
-  const brackets: { minEpochs: number; share: number }[] = [];
-  for (let s = 0; s <= sMax; s++) {
-    brackets.push({ minEpochs: minEpochs * eta ** s, share: Math.ceil(((sMax + 1) / (sMax - s + 1)) * eta ** (sMax - s)) });
-  }
-  return brackets;
+export function hyperbandBrackets(minEpochs: number, eta: number, maxEpochs: number): { rungs: number[]; share: number }[] {
+  const ladder = rungEpochs(minEpochs, eta, maxEpochs);
+  const sMax = ladder.length - 1;
+  return ladder.map((_, s) => ({ rungs: ladder.slice(s), share: Math.ceil(((sMax + 1) / (sMax - s + 1)) * eta ** (sMax - s)) }));
 }
 
 /** A repeating order of brackets for new trials, interleaved by smooth weighted round-robin over the shares. */
@@ -51,8 +48,7 @@ export function bracketCycle(shares: readonly number[]): number[] {
 /**
  * Asynchronous Hyperband (the ASHA paper's variant of Li et al. 2017): trial
  * n belongs to bracket cycle[n mod |cycle|], a pure function of its number;
- * each bracket runs ASHA on its own trials with rungs r·η^(s+k) up to max
- * epochs. A request for work first promotes (brackets in order of their
+ * each bracket runs ASHA on its own trials along its part of the ladder. A request for work first promotes (brackets in order of their
  * minimum resource), else starts a new trial in the next bracket of the cycle.
  * @see arXiv:1603.06560 (Li, Jamieson, DeSalvo, Rostamizadeh, Talwalkar 2017, "Hyperband")
  * @see arXiv:1810.05934 (Li et al. 2018, asynchronous Hyperband, section 3)
@@ -70,7 +66,7 @@ export function hyperbandScheduler(options: HyperbandOptions = {}): Scheduler {
       const brackets = hyperbandBrackets(Math.min(minEpochs, maxEpochs), eta, maxEpochs);
       cached = {
         maxEpochs,
-        rungs: brackets.map((b) => rungEpochs(b.minEpochs, eta, maxEpochs)),
+        rungs: brackets.map((b) => b.rungs),
         cycle: bracketCycle(brackets.map((b) => b.share)),
       };
     }
