@@ -3,9 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { getRecentJobOutcomes, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
 import { measurements, trials } from "../../db/schema";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
+import { FAILURE_WINDOW, FailureWatch } from "./failures";
 import { createStudy } from "./studies";
 
 let where: { dir: string };
@@ -138,6 +139,10 @@ describe("a study of the user's own training command", () => {
     expect(s.failedCount).toBe(5);
     expect(s.trialCount).toBeLessThanOrEqual(6);
     expect(getStudyDetail(study.id)!.trials.every((t) => t.status === "failed" || t.status === "pruned")).toBe(true);
+    // After a restart the watch is rebuilt from the event log, and sees the same run of failures.
+    const outcomes = getRecentJobOutcomes(study.id, FAILURE_WINDOW);
+    expect(outcomes.map((o) => o.failed)).toEqual([true, true, true, true, true]);
+    expect(new FailureWatch(outcomes).verdict()).toBe(s.error);
   });
 
   it("rejects a command whose template names an unknown parameter, writing nothing", () => {
