@@ -98,7 +98,7 @@ export function StudyView({
       </div>
 
       {study.error && (
-        <div className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="study-error">
+        <div className="max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="study-error">
           {study.error}
         </div>
       )}
@@ -137,7 +137,11 @@ export function StudyView({
               </div>
               <ProgressBar value={study.progress} className="mt-3" label="budget spent" />
               <p className="mt-3 text-sm tabular-nums text-slate-600">
-                <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running · {study.epochsSpent.toLocaleString("en-US")} epochs
+                <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running ·{" "}
+                <span data-testid="study-failed-count" className={study.failedCount > 0 ? "font-medium text-rose-700" : undefined}>
+                  {study.failedCount} failed
+                </span>{" "}
+                · {study.epochsSpent.toLocaleString("en-US")} epochs
               </p>
             </div>
           </Card>

@@ -59,7 +59,8 @@ export function TrainingFieldsEditor({
             <span className="mt-1 block text-xs text-slate-500">
               The first line is the program, each further line one argument, passed as is: it is <strong className="font-medium text-slate-700">never run through a shell</strong>{" "}
               (no quoting, <code>$VAR</code>, pipes or globbing). Use <code className="text-indigo-700">{"{param}"}</code> placeholders for the parameters below, and{" "}
-              <code className="text-indigo-700">{"{epochs}"}</code>, <code className="text-indigo-700">{"{checkpoint_dir}"}</code>, <code className="text-indigo-700">{"{resume_from}"}</code>,{" "}
+              <code className="text-indigo-700">{"{epochs}"}</code>, <code className="text-indigo-700">{"{checkpoint_dir}"}</code>, <code className="text-indigo-700">{"{resume_from}"}</code> (the folder),{" "}
+              <code className="text-indigo-700">{"{resume_file}"}</code> (its newest checkpoint file, empty when none),{" "}
               <code className="text-indigo-700">{"{seed}"}</code>. The program prints one JSON line per epoch, such as <code>{'{"epoch": 3, "value": 0.41}'}</code>.
             </span>
             <FieldErrors label="command" messages={argvErrors} />

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
+import type { FailureStats } from "../lib/engine/failures";
 import type { Rule } from "../lib/optimizer/rules";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
 import type { Params, Space } from "../lib/optimizer/space";
@@ -260,6 +261,58 @@ export function markRunningTrialsInterrupted(): { studyId: number; trialId: numb
   });
 }
 
+/**
+ * How a study's last `limit` finished jobs ended, oldest first: failed, or
+ * not (completed, paused or pruned by the strategy). Trials interrupted by a
+ * server restart, paused with the study or stopped by the user are left out.
+ */
+export function getRecentJobOutcomes(studyId: number, limit: number): { failed: boolean; trial: number; reason: string | null }[] {
+  const rows = getDb()
+    .select({ type: events.type, payload: events.payload })
+    .from(events)
+    .where(and(eq(events.studyId, studyId), inArray(events.type, ["trial_finished", "trial_failed"]), sql`coalesce(json_extract(${events.payload}, '$.status'), '') != 'interrupted'`))
+    .orderBy(sql`${events.id} desc`)
+    .limit(limit)
+    .all() as { type: EventType; payload: { trial: number; reason?: string | null } }[];
+  return rows.reverse().map((r) => ({ failed: r.type === "trial_failed", trial: r.payload.trial, reason: r.payload.reason ?? null }));
+}
+
+/** A study's failed trials, and how many of the trials that resumed from a checkpoint failed (lib/engine/failures.ts trustProblems). */
+export function getFailureStats(studyId: number): FailureStats {
+  const db = getDb();
+  const counts = trialCounts([studyId]).get(studyId) ?? { total: 0, running: 0, failed: 0 };
+  const resumedIds = db
+    .selectDistinct({ id: events.trialId })
+    .from(events)
+    .where(
+      and(
+        eq(events.studyId, studyId),
+        sql`(${events.type} = 'trial_resumed' or (${events.type} = 'job' and json_extract(${events.payload}, '$.kind') in ('continue', 'branch')))`,
+      ),
+    )
+    .all()
+    .map((r) => r.id)
+    .filter((id): id is number => id !== null);
+  const resumedFailed =
+    resumedIds.length === 0
+      ? 0
+      : Number(db.select({ n: sql<number>`count(*)` }).from(trials).where(and(inArray(trials.id, resumedIds), eq(trials.status, "failed"))).get()?.n ?? 0);
+  const last = db
+    .select({ number: trials.number, reason: trials.reason })
+    .from(trials)
+    .where(and(eq(trials.studyId, studyId), eq(trials.status, "failed")))
+    .orderBy(sql`${trials.finishedAt} desc`, sql`${trials.id} desc`)
+    .limit(1)
+    .get();
+  return {
+    trials: counts.total,
+    failed: counts.failed,
+    resumed: resumedIds.length,
+    resumedFailed,
+    lastFailure: last ? { trial: last.number, reason: last.reason } : null,
+  };
+}
+
 /** A study's replayable events in order. */
 export function getReplayEvents(studyId: number): { type: EventType; payload: Record<string, unknown> }[] {
   return getDb()
@@ -276,24 +329,27 @@ export function getTrialRecords(studyId: number, status?: TrialStatusName): Tria
   return getDb().select().from(trials).where(where).orderBy(asc(trials.number)).all();
 }
 
-function trialCounts(studyIds: number[]): Map<number, { total: number; running: number }> {
-  const counts = new Map<number, { total: number; running: number }>();
+type TrialCounts = { total: number; running: number; failed: number };
+
+function trialCounts(studyIds: number[]): Map<number, TrialCounts> {
+  const counts = new Map<number, TrialCounts>();
   if (studyIds.length === 0) return counts;
   const rows = getDb()
     .select({
       studyId: trials.studyId,
       total: sql<number>`count(*)`,
       running: sql<number>`sum(case when ${trials.status} = 'running' then 1 else 0 end)`,
+      failed: sql<number>`sum(case when ${trials.status} = 'failed' then 1 else 0 end)`,
     })
     .from(trials)
     .where(inArray(trials.studyId, studyIds))
     .groupBy(trials.studyId)
     .all();
-  for (const r of rows) counts.set(r.studyId, { total: Number(r.total), running: Number(r.running ?? 0) });
+  for (const r of rows) counts.set(r.studyId, { total: Number(r.total), running: Number(r.running ?? 0), failed: Number(r.failed ?? 0) });
   return counts;
 }
 
-function toSummary(s: StudyRecord, counts: { total: number; running: number } | undefined, bestTrialNumber: number | null, title: string): StudySummary {
+function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNumber: number | null, title: string): StudySummary {
   const trialCount = counts?.total ?? 0;
   const progress =
     s.status === "completed" ? 1 : s.budgetKind === "epochs" ? s.epochsSpent / s.budgetValue : trialCount / s.budgetValue;
@@ -320,6 +376,7 @@ function toSummary(s: StudyRecord, counts: { total: number; running: number } | 
     epochsSpent: s.epochsSpent,
     trialCount,
     runningCount: counts?.running ?? 0,
+    failedCount: counts?.failed ?? 0,
     progress: Math.min(1, progress),
     error: s.error,
     createdAt: s.createdAt,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { spaceSchema } from "./space-schema";
 
 /** The placeholders every template may use besides the params. */
-export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "seed"] as const;
+export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "resume_file", "seed"] as const;
 
 // "{{" and "}}" stand for literal braces; "{name}" is a placeholder.
 const PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g;
@@ -46,7 +46,7 @@ export const commandSpecSchema = z
     /** The program and its arguments, with {param} and built-in placeholders; run without a shell. */
     argv: z.array(z.string().max(1000, "must be at most 1000 characters").refine((a) => !a.includes("\0"), "must not contain a NUL byte")).min(1).max(64),
     cwd: z.string().min(1).max(4096),
-    /** The key of the optimized value in each JSON line; "value" is always accepted too. */
+    /** The key of the optimized value in each JSON line; a first line without it fails the job. */
     metric: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-/]{0,63}$/, "must be a JSON key of 1–64 letters, digits, '_', '.', '-' or '/'").default("value"),
     direction: z.enum(["minimize", "maximize"]),
     maxEpochs: z.number().int().min(1).max(100_000),

@@ -104,6 +104,8 @@ export type StudySummary = {
   epochsSpent: number;
   trialCount: number;
   runningCount: number;
+  /** Trials that failed (the program crashed, broke the protocol or timed out); interrupted ones are not counted. */
+  failedCount: number;
   /** Share of the budget spent, 0..1. */
   progress: number;
   error: string | null;

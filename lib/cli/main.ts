@@ -3,18 +3,21 @@
  * Runs the same engine and database as the server, headless.
  */
 import fs from "node:fs";
-import { getStudyDetail, getStudySummary } from "../../db/queries";
+import { getFailureStats, getStudyDetail, getStudySummary } from "../../db/queries";
 import { exportStudy } from "../../db/dashboard";
 import { main as benchMain } from "../../bench/command";
 import { isHttpError } from "../api/http";
 import { getEngine } from "../engine/engine";
+import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
 import { AgentClient, agentDefaults, runAgent } from "./agent";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
-  hypersieve run FILE            run the study a YAML or JSON file defines, headless, and print its best trial
+  hypersieve run FILE            run the study a YAML or JSON file defines, headless, and print its best trial;
+                                 exits 1 when the study failed or measured nothing, 3 when its best trial is not
+                                 trustworthy (too many trials failed; see docs/command-protocol.md)
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
   hypersieve agent --server URL --study ID [--name NAME] [--token-file FILE] -- PROGRAM ARGS...
                                  train jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file
@@ -32,7 +35,7 @@ function progressLine(id: number): string {
   const width = 30;
   const filled = Math.round(s.progress * width);
   const best = s.bestValue === null ? "–" : s.bestValue.toPrecision(5);
-  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(s.progress * 100).toFixed(0).padStart(3)}%  ${s.epochsSpent} epochs · ${s.trialCount} trials · ${s.runningCount} running · best ${s.metric} ${best}`;
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(s.progress * 100).toFixed(0).padStart(3)}%  ${s.epochsSpent} epochs · ${s.trialCount} trials · ${s.runningCount} running · ${s.failedCount} failed · best ${s.metric} ${best}`;
 }
 
 async function run(file: string): Promise<number> {
@@ -76,13 +79,21 @@ async function run(file: string): Promise<number> {
     console.error(`study ${id} failed: ${s.error}`);
     return 1;
   }
+  const stats = getFailureStats(id);
   const best = detail.trials.find((t) => t.number === s.bestTrial);
   if (!best) {
     console.log(`study ${id} ${s.status} with no measurement`);
+    if (stats.lastFailure) console.error(`${stats.failed} of ${stats.trials} trials failed; the last, trial #${stats.lastFailure.trial}: ${stats.lastFailure.reason}`);
     return 1;
   }
   console.log(`best trial #${best.number}: ${s.metric} = ${s.bestValue} at epoch ${s.bestEpoch}`);
   console.log(JSON.stringify(best.params));
+  const problems = trustProblems(stats);
+  if (problems.length > 0) {
+    console.error(`the best trial of study ${id} is not trustworthy:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    if (stats.lastFailure) console.error(`the last failure, trial #${stats.lastFailure.trial}: ${stats.lastFailure.reason}`);
+    return interrupted ? 130 : 3;
+  }
   return interrupted ? 130 : 0;
 }
 

@@ -5,6 +5,7 @@
 import {
   continueTrial,
   finishTrial,
+  getRecentJobOutcomes,
   getReplayEvents,
   getStudyRecord,
   getTrialRecords,
@@ -19,6 +20,7 @@ import {
 import type { StudyStatus } from "../api/schemas";
 import { objectiveForStudy } from "../objectives/registry";
 import { getAgentBoard, type AgentSpec } from "./agent-board";
+import { FAILURE_WINDOW, FailureWatch } from "./failures";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -55,6 +57,8 @@ export class StudyRun {
   private suspendedMayExist = true;
   /** Continue jobs waiting for their trial's previous job to settle. */
   private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
+  /** The last jobs' outcomes, from the event log, so a restart does not forget a run of failures. */
+  private readonly failures: FailureWatch;
 
   private constructor(
     private readonly record: StudyRecord,
@@ -64,6 +68,7 @@ export class StudyRun {
     this.state = record.status;
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
+    this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
     this.saveAnalysis();
   }
 
@@ -266,6 +271,7 @@ export class StudyRun {
     const deferred = this.deferred.get(active.number);
     this.deferred.delete(active.number);
     try {
+      if (active.verdict) this.failures.record({ failed: false, trial: active.number, reason: null });
       if (active.verdict && deferred && active.verdict.decision === "pause") {
         // Already continued: the trial's row says running, to the new target. If the study was paused or
         // stopped meanwhile, the trial waits as a suspended one (paused short of its target).
@@ -283,11 +289,14 @@ export class StudyRun {
         const reason = error instanceof Error ? error.message : error ? String(error) : "the objective ended before its last epoch";
         this.strategy.fail(active.number, reason);
         finishTrial(studyId, active.trialId, active.number, "failed", reason, "trial_failed");
+        this.failures.record({ failed: true, trial: active.number, reason });
       }
     } catch (e) {
       this.fail(e);
       return;
     }
+    const tooMany = this.state === "running" ? this.failures.verdict() : null;
+    if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
     this.pump();
   }
 
@@ -385,12 +394,24 @@ export class StudyRun {
     setStudyStatus(this.record.id, status);
   }
 
-  private fail(error: unknown): void {
+  /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */
+  private fail(error: unknown, haltReason?: string): void {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`[hypersieve] study ${this.record.id} failed:`, error);
     this.state = "failed";
-    for (const a of this.active.values()) this.interrupt(a, "halt", `the study failed: ${message}`);
+    const reason = haltReason ?? `the study failed: ${message}`;
+    for (const a of this.active.values()) this.interrupt(a, "halt", reason);
     setStudyStatus(this.record.id, "failed", message);
+    try {
+      // Trials the strategy paused at a rung will never be continued now.
+      for (const t of getTrialRecords(this.record.id, "paused")) {
+        if (this.active.has(t.number)) continue;
+        this.strategy.halt(t.number, reason);
+        finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
+      }
+    } catch (e) {
+      console.error(`[hypersieve] study ${this.record.id}: could not close its paused trials:`, e);
+    }
   }
 }
 

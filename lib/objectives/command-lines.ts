@@ -7,14 +7,20 @@
 /** One epoch's measurement as a program printed it. */
 export type MeasurementLine = { epoch: number; value: number; extra: Record<string, number> };
 
-/** Why a line is not a measurement: a plain log line, or an object that breaks the protocol. */
-export type LineRejection = "log" | "malformed";
+/** An object with an epoch but without the study's metric key: the keys it had instead, in order. */
+export type MissingMetric = { missingMetric: string; keys: string[] };
+
+/** Why a line is not a measurement: a plain log line, an object that breaks the protocol, or one that lacks the metric. */
+export type LineRejection = "log" | "malformed" | MissingMetric;
 
 /** At most this many extra metrics per line are kept, so one chatty program cannot bloat the measurements table. */
 export const MAX_EXTRA_METRICS = 32;
 
 /** Longer lines are cut; a measurement line is never near this long. */
 export const MAX_LINE_CHARS = 64 * 1024;
+
+/** A missing-metric failure lists at most this many of the keys the line had. */
+const MAX_KEYS_SHOWN = 40;
 
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.\-/]{0,63}$/;
 
@@ -45,9 +51,10 @@ function metricValue(raw: unknown): number | undefined {
 }
 
 /**
- * Reads one stdout line. The measured value is under `metric` when that key
- * is present, else under "value"; every other numeric key but "epoch" is an
- * extra metric.
+ * Reads one stdout line. The measured value is under `metric`, and only
+ * there: a line with an epoch but without that key is a MissingMetric (no
+ * fallback to "value", which once let a study optimize the wrong number).
+ * Every other numeric key but "epoch" is an extra metric.
  */
 export function parseMeasurementLine(line: string, metric: string): MeasurementLine | LineRejection {
   const text = line.trim();
@@ -56,20 +63,24 @@ export function parseMeasurementLine(line: string, metric: string): MeasurementL
   if (!object) return "malformed";
   const epoch = object.epoch;
   if (typeof epoch !== "number" || !Number.isSafeInteger(epoch) || epoch < 1) return "malformed";
-  const key = metric in object ? metric : "value";
-  if (!(key in object)) return "malformed";
-  const value = metricValue(object[key]);
+  if (!Object.hasOwn(object, metric)) return { missingMetric: metric, keys: Object.keys(object).slice(0, MAX_KEYS_SHOWN).map((k) => k.slice(0, 64)) };
+  const value = metricValue(object[metric]);
   if (value === undefined) return "malformed";
   const extra: Record<string, number> = {};
   let count = 0;
   for (const [name, raw] of Object.entries(object)) {
-    if (name === "epoch" || name === key || count >= MAX_EXTRA_METRICS || !KEY_PATTERN.test(name)) continue;
+    if (name === "epoch" || name === metric || count >= MAX_EXTRA_METRICS || !KEY_PATTERN.test(name)) continue;
     const v = typeof raw === "number" ? raw : undefined;
     if (v === undefined || !Number.isFinite(v)) continue;
     extra[name] = v;
     count++;
   }
   return { epoch, value, extra };
+}
+
+/** The failure of a job whose first measurement line lacks the metric, listing what the line had. */
+export function missingMetricMessage(m: MissingMetric): string {
+  return `metric '${m.missingMetric}' not in the reported line; keys seen: ${m.keys.join(", ")}`;
 }
 
 /** What to do with a measurement of `epoch`: record it, drop it, end the job normally, or fail it. */

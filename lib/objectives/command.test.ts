@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Decision } from "../optimizer/types";
 import { judgeEpoch, parseMeasurementLine } from "./command-lines";
+import { checkpointEpoch, newestCheckpoint } from "./checkpoint-file";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
 
 const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
@@ -102,6 +103,7 @@ describe("command objective", () => {
       HYPERSIEVE_FROM_EPOCH: "0",
       HYPERSIEVE_CHECKPOINT_DIR: dir,
       HYPERSIEVE_RESUME_FROM: "",
+      HYPERSIEVE_RESUME_FILE: "",
       HYPERSIEVE_SEED: "7",
     });
     expect(r.summary).toMatchObject({ outcome: "completed", exitCode: 0, lastEpoch: 5, ignoredLines: 0 });
@@ -210,6 +212,48 @@ describe("command objective", () => {
     expect(received.env).toMatchObject({ HYPERSIEVE_RESUME_FROM: dir, HYPERSIEVE_FROM_EPOCH: "3", HYPERSIEVE_EPOCHS: "8" });
   });
 
+  it("fails a job whose first measurement lacks the study's metric, listing the keys the line had", async () => {
+    const r = await run(spec([], { metric: "val_accuracy", direction: "maximize" }), { toEpoch: 5 });
+    expect(r.points).toEqual([]);
+    expect(r.error?.message).toMatch(/metric 'val_accuracy' not in the reported line; keys seen: epoch, value, argv_lr, echo_lr, pid, start_epoch, note/);
+    expect(r.summary.outcome).toBe("failed");
+  });
+
+  it("reads the value under the study's metric key, keeping the other numbers as extras", async () => {
+    const r = await run(spec(["--key", "val_loss"], { metric: "val_loss" }), { toEpoch: 3 });
+    expect(r.error).toBeNull();
+    expect(r.points).toEqual(expectedCurve(0.2, 3).map((v, i) => [i + 1, v]));
+    expect(r.extras[0]).not.toHaveProperty("val_loss");
+  });
+
+  it("hands a program that takes a checkpoint file the newest one at or before from_epoch, so the curve continues", async () => {
+    const dir = freshDir();
+    const fileSpec = spec(["--checkpoint-dir", "{checkpoint_dir}", "--resume-from", "{resume_file}"]);
+    const first = await run(fileSpec, { toEpoch: 3, checkpointDir: dir });
+    expect(first.error).toBeNull();
+    const fresh = JSON.parse(fs.readFileSync(path.join(dir, "received-0.json"), "utf8"));
+    expect(fresh.argv.slice(-2)).toEqual(["--resume-from", ""]);
+    expect(fresh.env.HYPERSIEVE_RESUME_FILE).toBe("");
+    // Saved after epoch 3 was recorded, as when a stop comes mid-epoch: never the one to resume from.
+    fs.writeFileSync(path.join(dir, "epoch-4.pt"), JSON.stringify({ epoch: 4, x: 123 }));
+    const second = await run(fileSpec, { fromEpoch: 3, toEpoch: 6, checkpointDir: dir });
+    expect(second.error).toBeNull();
+    expect([...first.points, ...second.points]).toEqual(expectedCurve(0.2, 6).map((v, i) => [i + 1, v]));
+    expect(second.extras.every((x) => x.start_epoch === 3)).toBe(true);
+    const resumed = JSON.parse(fs.readFileSync(path.join(dir, "received-3.json"), "utf8"));
+    expect(resumed.argv.slice(-2)).toEqual(["--resume-from", path.join(dir, "epoch-3.pt")]);
+    expect(resumed.env).toMatchObject({ HYPERSIEVE_RESUME_FILE: path.join(dir, "epoch-3.pt"), HYPERSIEVE_RESUME_FROM: dir });
+  });
+
+  it("fails loudly, with the program's error, when a folder is passed where the program wants a file", async () => {
+    const dir = freshDir();
+    const folderSpec = spec(["--checkpoint-dir", "{checkpoint_dir}", "--resume-from", "{resume_from}"]);
+    expect((await run(folderSpec, { toEpoch: 1, checkpointDir: dir })).error).toBeNull();
+    const r = await run(folderSpec, { fromEpoch: 1, toEpoch: 3, checkpointDir: dir });
+    expect(r.error?.message).toMatch(/exited with code 1 after epoch 1 of 3/);
+    expect(r.error?.message).toMatch(/EISDIR/);
+  });
+
   it("drops the epochs an earlier job reported when a program without a checkpoint trains again from scratch", async () => {
     const r = await run(spec(), { fromEpoch: 3, toEpoch: 5, checkpointDir: undefined });
     expect(r.error).toBeNull();
@@ -252,10 +296,13 @@ describe("parseMeasurementLine", () => {
     { line: '{"epoch": -1, "value": 0.5}', want: "malformed" },
     { line: '{"epoch": 1.5, "value": 0.5}', want: "malformed" },
     { line: '{"epoch": "1", "value": 0.5}', want: "malformed" },
-    { line: '{"epoch": 1}', want: "malformed" },
+    { line: '{"epoch": 1}', want: { missingMetric: "value", keys: ["epoch"] } },
     { line: '{"epoch": 1, "value": "0.5"}', want: "malformed" },
     { line: '{"epoch": 1, "value": true}', want: "malformed" },
-    { line: '{"epoch": 1, "loss": 0.5}', metric: "val_loss", want: "malformed" },
+    { line: '{"epoch": 1, "loss": 0.5}', metric: "val_loss", want: { missingMetric: "val_loss", keys: ["epoch", "loss"] } },
+    { line: '{"epoch": 1, "value": 0.5}', metric: "val_accuracy", want: { missingMetric: "val_accuracy", keys: ["epoch", "value"] } },
+    { line: '{"epoch": 1, "value": 0.5}', metric: "toString", want: { missingMetric: "toString", keys: ["epoch", "value"] } },
+    { line: '{"value": 0.5}', metric: "val_accuracy", want: "malformed" },
   ])("reads $line", ({ line, metric, want }) => {
     expect(parseMeasurementLine(line, metric ?? "value")).toEqual(want);
   });
@@ -275,5 +322,50 @@ describe("judgeEpoch", () => {
     { epoch: 2, fromEpoch: 0, last: 0, want: { fail: "reported epoch 2 first; epoch 1 is missing" } },
   ])("judges epoch $epoch after $last (job from $fromEpoch to 8)", ({ epoch, fromEpoch, last, want }) => {
     expect(judgeEpoch(epoch, { fromEpoch, toEpoch: 8, last })).toEqual(want);
+  });
+});
+
+describe("newestCheckpoint", () => {
+  it.each([
+    { name: "epoch-12.pt", epoch: 12 },
+    { name: "epoch_3.ckpt", epoch: 3 },
+    { name: "epoch=7-step=340.ckpt", epoch: 7 },
+    { name: "model.Epoch12.pt", epoch: 12 },
+    { name: "12.pt", epoch: 12 },
+    { name: "last.ckpt", epoch: null },
+    { name: "checkpoint-500", epoch: null },
+    { name: "ckpt_3.pt", epoch: null },
+  ])("reads the epoch of $name as $epoch", ({ name, epoch }) => {
+    expect(checkpointEpoch(name)).toBe(epoch);
+  });
+
+  /** A folder with these entries, each modified `age` seconds ago (folders when the name ends in /). */
+  function folder(entries: [string, number][]): string {
+    const dir = freshDir();
+    const now = Date.now() / 1000;
+    for (const [name, age] of entries) {
+      const file = path.join(dir, name.replace(/\/$/, ""));
+      if (name.endsWith("/")) fs.mkdirSync(file);
+      else fs.writeFileSync(file, "x");
+      fs.utimesSync(file, now - age, now - age);
+    }
+    return dir;
+  }
+
+  it.each([
+    { what: "the highest epoch, not the newest file", entries: [["epoch-2.pt", 5], ["epoch-10.pt", 50], ["epoch-9.pt", 1]], from: 20, want: "epoch-10.pt" },
+    { what: "none past from_epoch", entries: [["epoch-3.pt", 9], ["epoch-4.pt", 1]], from: 3, want: "epoch-3.pt" },
+    { what: "nothing when every epoch is later", entries: [["epoch-5.pt", 1]], from: 3, want: "" },
+    { what: "epoch names over last.ckpt", entries: [["last.ckpt", 0], ["epoch=2-step=30.ckpt", 9]], from: 4, want: "epoch=2-step=30.ckpt" },
+    { what: "the latest mtime without epoch names, folders included", entries: [["checkpoint-500/", 9], ["checkpoint-1000/", 2], ["checkpoint-1500/", 4]], from: 3, want: "checkpoint-1000" },
+    { what: "no half-written or hidden files", entries: [["model.pt", 9], ["model.pt.tmp", 0], [".model.pt", 0], ["tmpa1b2c3", 0], ["epoch-3.pt.part", 0]], from: 3, want: "model.pt" },
+    { what: "nothing in an empty folder", entries: [], from: 3, want: "" },
+  ] as { what: string; entries: [string, number][]; from: number; want: string }[])("picks $what", ({ entries, from, want }) => {
+    const dir = folder(entries);
+    expect(newestCheckpoint(dir, from)).toBe(want ? path.join(dir, want) : "");
+  });
+
+  it("gives nothing for a folder that does not exist", () => {
+    expect(newestCheckpoint(path.join(root, "nope"), 3)).toBe("");
   });
 });

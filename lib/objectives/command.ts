@@ -9,7 +9,8 @@ import path from "node:path";
 import { commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
 import { assertSpace, type ParamValue, type Params, type Space } from "../optimizer/space";
-import { judgeEpoch, LineSplitter, LineTail, parseMeasurementLine, tailText } from "./command-lines";
+import { newestCheckpoint } from "./checkpoint-file";
+import { judgeEpoch, LineSplitter, LineTail, missingMetricMessage, parseMeasurementLine, tailText } from "./command-lines";
 import { paramsSeed } from "./mlp/objective";
 import { groupAlive, terminateGroup, trackGroup, untrackGroup } from "./process-group";
 import type { Objective, TrainRequest } from "./types";
@@ -19,7 +20,7 @@ export type CommandSpec = {
   /** The program and its arguments, with placeholders such as {lr} or {epochs}; never run through a shell. */
   argv: string[];
   cwd: string;
-  /** The key of the optimized value in each line; "value" is always accepted too. */
+  /** The key of the optimized value in each line (default "value"); a first line without it fails the job. */
   metric?: string;
   direction: "minimize" | "maximize";
   maxEpochs: number;
@@ -103,16 +104,19 @@ function assertSpec(spec: CommandSpec): void {
 }
 
 /** The program's argv (placeholders filled) and environment for one job. */
-export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir">) {
+export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart">) {
   const seed = String(request.seed ?? paramsSeed(request.params));
   const checkpointDir = request.checkpointDir ?? "";
-  const resumeFrom = request.fromEpoch > 0 ? checkpointDir : "";
+  // A branch would start from its parent's folder; a trial goes on from its own once it has reported.
+  const resumeFrom = request.warmStart?.checkpointDir ?? (request.fromEpoch > 0 ? checkpointDir : "");
+  const resumeFile = resumeFrom ? newestCheckpoint(resumeFrom, request.fromEpoch) : "";
   const values = new Map<string, string>(Object.entries(request.params).map(([name, value]) => [name, formatValue(value)]));
   for (const [name, value] of [
     ["epochs", String(request.toEpoch)],
     ["from_epoch", String(request.fromEpoch)],
     ["checkpoint_dir", checkpointDir],
     ["resume_from", resumeFrom],
+    ["resume_file", resumeFile],
     ["seed", seed],
   ]) values.set(name, value);
   const missing = spec.argv.flatMap(placeholdersOf).filter((name) => !values.has(name));
@@ -127,6 +131,7 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
     HYPERSIEVE_FROM_EPOCH: String(request.fromEpoch),
     HYPERSIEVE_CHECKPOINT_DIR: checkpointDir,
     HYPERSIEVE_RESUME_FROM: resumeFrom,
+    HYPERSIEVE_RESUME_FILE: resumeFile,
     HYPERSIEVE_SEED: seed,
   };
   return { argv: spec.argv.map((arg) => fillPlaceholders(arg, values)), env };
@@ -175,6 +180,8 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
   let ignoredLines = 0;
   let malformedLines = 0;
   let repeatedEpochs = 0;
+  // Only the first line with an epoch decides whether the program reports the metric at all.
+  let sawEpochLine = false;
   let ending: Ending | null = null;
   let killing: Promise<void> | null = null;
   let child: ChildProcess;
@@ -203,12 +210,23 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
     const onStdoutLine = (line: string) => {
       if (line.trim() === "") return;
       const parsed = parseMeasurementLine(line, launch.metric);
+      if (typeof parsed === "object" && "missingMetric" in parsed) {
+        stdoutTail.push(line);
+        if (!sawEpochLine && !ending) {
+          sawEpochLine = true;
+          return end({ kind: "fail", message: missingMetricMessage(parsed) });
+        }
+        ignoredLines++;
+        malformedLines++;
+        return;
+      }
       if (typeof parsed === "string") {
         ignoredLines++;
         if (parsed === "malformed") malformedLines++;
         stdoutTail.push(line);
         return;
       }
+      sawEpochLine = true;
       if (ending) return;
       const { epoch, value, extra } = parsed;
       const verdict = judgeEpoch(epoch, { fromEpoch, toEpoch, last });

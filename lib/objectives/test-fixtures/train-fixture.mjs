@@ -10,6 +10,12 @@
 //   --grandchild      start a child process (sharing our stdout) and report its pid
 //   --ignore-term     ignore SIGTERM
 //   --delay MS        wait between epochs (default 5)
+//   --key NAME        print the value under NAME instead of "value"
+// Checkpoints go to HYPERSIEVE_CHECKPOINT_DIR as state-<e>.json, and a job
+// resumes from the newest one at or before HYPERSIEVE_FROM_EPOCH in
+// HYPERSIEVE_RESUME_FROM. Like many users' scripts, it can instead take
+//   --checkpoint-dir DIR  save epoch-<e>.pt there (JSON inside)
+//   --resume-from FILE    load exactly this file ("" = from scratch); a folder crashes it, as torch.load does
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -26,6 +32,9 @@ const lr = Number(option("lr", params.lr));
 const toEpoch = Number(option("epochs", process.env.HYPERSIEVE_EPOCHS));
 const dir = process.env.HYPERSIEVE_CHECKPOINT_DIR ?? "";
 const resumeFrom = process.env.HYPERSIEVE_RESUME_FROM ?? "";
+const fileMode = args.includes("--checkpoint-dir") || args.includes("--resume-from");
+const checkpointDir = option("checkpoint-dir", "");
+const resumeFile = option("resume-from", "");
 const fromEpoch = Number(process.env.HYPERSIEVE_FROM_EPOCH ?? 0);
 const delay = Number(option("delay", 5));
 
@@ -48,6 +57,7 @@ if (flag("grandchild")) {
 
 /** The newest checkpoint at or before the epoch the job starts from. */
 function loadCheckpoint() {
+  if (fileMode) return resumeFile ? JSON.parse(fs.readFileSync(resumeFile, "utf8")) : { epoch: 0, x: 1 };
   if (!resumeFrom) return { epoch: 0, x: 1 };
   const epochs = fs.readdirSync(resumeFrom)
     .map((f) => /^state-(\d+)\.json$/.exec(f))
@@ -59,6 +69,13 @@ function loadCheckpoint() {
 }
 
 function saveCheckpoint(state) {
+  if (fileMode) {
+    if (!checkpointDir) return;
+    const file = path.join(checkpointDir, `epoch-${state.epoch}.pt`);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    fs.renameSync(`${file}.tmp`, file);
+    return;
+  }
   if (!dir) return;
   const file = path.join(dir, `state-${state.epoch}.json`);
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
@@ -94,7 +111,7 @@ for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
   saveCheckpoint(state);
   if (flag("garbage")) for (const line of garbage) process.stdout.write(`${line}\n`);
   if (Number(option("skip", 0)) !== epoch) {
-    const line = { epoch, value: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, note: "text is not a metric" };
+    const line = { epoch, [option("key", "value")]: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, note: "text is not a metric" };
     if (grandchild) line.grandchild_pid = grandchild;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
