@@ -3,9 +3,11 @@
  * statsmodels' KDEMultivariate with the normal-reference bandwidth does it in
  * hpbandster: a product of untruncated Gaussian kernels for numeric parameters
  * (in unit coordinates) and Aitchison–Aitken kernels for categorical ones, one
- * kernel per observation with equal weights and no prior kernel. Parzen
- * estimators of TPE (parzen.ts) differ in all three respects, so they are not
- * reused here.
+ * kernel per observation with equal weights and no prior kernel. TPE's Parzen
+ * estimators (parzen.ts) differ in all three respects, so they are not reused
+ * here. A categorical kernel spreads λ over the parameter's k − 1 other
+ * choices, not over the other choices observed as statsmodels counts them, so
+ * a model that never saw a choice still gives it a finite density.
  */
 import type { Rng } from "../rng";
 import type { Space } from "../space";
