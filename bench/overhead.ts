@@ -1,7 +1,8 @@
 /**
  * Optimizer overhead: the wall time of one ask plus one tell per sampler when
  * the study already holds 100, 1,000 and 10,000 finished trials in a
- * 6-parameter space. Run with `npx tsx bench/overhead.ts`. Prints figures; not a test.
+ * 6-parameter space. Run with `npx tsx bench/overhead.ts [sampler ...]` (every
+ * sampler when none is named). Prints figures; not a test.
  */
 import { performance } from "node:perf_hooks";
 import { SAMPLERS } from "../lib/optimizer/registry";
@@ -51,7 +52,9 @@ function measure(name: string, size: number): number {
   return times[Math.floor(times.length / 2)];
 }
 
-const rows = Object.keys(SAMPLERS).map((name) => [name, ...SIZES.map((n) => measure(name, n).toFixed(3))]);
+const names = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(SAMPLERS);
+for (const name of names) if (!Object.hasOwn(SAMPLERS, name)) throw new Error(`unknown sampler '${name}' (known: ${Object.keys(SAMPLERS).join(", ")})`);
+const rows = names.map((name) => [name, ...SIZES.map((n) => measure(name, n).toFixed(3))]);
 const headers = ["sampler", ...SIZES.map((n) => `${n.toLocaleString("en-US")} trials (ms)`)];
 const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

@@ -29,6 +29,7 @@ const STRATEGIES: { value: string; label: string }[] = [
   { value: "random+asha", label: "random+asha" },
   { value: "tpe+asha", label: "tpe+asha" },
   { value: "random+hyperband", label: "random+hyperband" },
+  { value: "bohb", label: "bohb — BOHB: density models inside Hyperband" },
   { value: "random+iepoch", label: "random+iepoch" },
 ];
 

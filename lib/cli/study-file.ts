@@ -173,7 +173,7 @@ export function studyFromData(
     }
   }
   const method = d.method ?? "sieve";
-  if (typeof method !== "string") problems.push({ path: ["method"], message: "must be a strategy name such as sieve, random, bayes, or sampler+scheduler like tpe+asha" });
+  if (typeof method !== "string") problems.push({ path: ["method"], message: "must be a strategy name such as sieve, random, bayes, bohb, or sampler+scheduler like tpe+asha" });
   let space: ParamDef[] | undefined;
   if (d.parameters !== undefined) {
     if (!isRecord(d.parameters) || Object.keys(d.parameters).length === 0) problems.push({ path: ["parameters"], message: "must map each parameter name to its range or values" });

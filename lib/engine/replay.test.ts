@@ -28,7 +28,7 @@ function drive(name: string, seed: number, steps: number, allowBranch = false) {
 }
 
 describe("replay of the event log", () => {
-  it.each(["sieve", "tpe+asha", "random+hyperband"])("rebuilds %s exactly: same trials, losses, rules and analysis", (name) => {
+  it.each(["sieve", "tpe+asha", "random+hyperband", "bohb"])("rebuilds %s exactly: same trials, losses, rules and analysis", (name) => {
     const { strategy, log, setup } = drive(name, 5, 900);
     expect(strategy.trials.length).toBeGreaterThan(50);
     if (name === "sieve") expect(strategy.snapshots().length).toBeGreaterThan(0);

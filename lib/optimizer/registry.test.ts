@@ -9,7 +9,7 @@ const space: Space = [
   { type: "categorical", name: "act", choices: ["relu", "tanh"] },
 ];
 
-const NAMES = ["random+fifo", "sobol+fifo", "tpe+fifo", "random+asha", "tpe+asha", "random+hyperband", "tpe+hyperband", "random+iepoch", "tpe+iepoch", "sobol+asha"];
+const NAMES = ["random+fifo", "sobol+fifo", "tpe+fifo", "random+asha", "tpe+asha", "random+hyperband", "tpe+hyperband", "random+iepoch", "tpe+iepoch", "sobol+asha", "bohb", "bohb+asha"];
 
 /** Every job and verdict of 150 asks, with a loss that depends on params and epoch. */
 function transcript(s: Strategy): string[] {
@@ -40,7 +40,7 @@ describe("createStrategy", () => {
 
   it.each([
     ["tpe", /must be 'sampler\+scheduler'/],
-    ["grid+asha", /unknown sampler 'grid' \(known: (?=.*\brandom\b)(?=.*\bsobol\b)(?=.*\btpe\b)/],
+    ["grid+asha", /unknown sampler 'grid' \(known: (?=.*\brandom\b)(?=.*\bsobol\b)(?=.*\btpe\b)(?=.*\bbohb\b)/],
     ["tpe+median", /unknown scheduler 'median' \(known: (?=.*\bfifo\b)(?=.*\basha\b)(?=.*\bhyperband\b)(?=.*\biepoch\b)/],
     ["toString+fifo", /unknown sampler 'toString'/],
   ])("rejects the name %s with a message that says what is wrong", (name, message) => {
@@ -52,5 +52,11 @@ describe("createStrategy", () => {
     const s = createStrategy({ name: "random+asha", space, direction: "minimize", maxEpochs: 9, seed: 0, settings: { eta: 2, minEpochs: 2, patience: 3 } });
     expect(s.name).toBe("random+asha(eta=2,r=2,patience=3)");
     expect(() => createStrategy({ name: "random+hyperband", space, direction: "minimize", maxEpochs: 9, seed: 0, settings: { eta: 1 } })).toThrow(/hyperband: eta/);
+  });
+
+  it("resolves bohb to BOHB's sampler inside Hyperband, and hands it the scheduler's eta", () => {
+    expect(parseStrategyName("bohb")).toEqual({ sampler: "bohb", scheduler: "hyperband" });
+    expect(createStrategy({ name: "bohb", space, direction: "minimize", maxEpochs: 9, seed: 0 }).name).toBe("bohb+hyperband(eta=3,r=1)");
+    expect(() => createStrategy({ name: "bohb", space, direction: "minimize", maxEpochs: 9, seed: 0, samplerSettings: { randomFraction: 2 } })).toThrow(/bohb: randomFraction/);
   });
 });

@@ -2,6 +2,7 @@
  * Strategies by name: a sampler and a scheduler joined by "+", such as
  * "random+fifo" or "tpe+asha". Settings travel beside the name.
  */
+import { bohbSampler, type BohbOptions } from "./samplers/bohb";
 import { randomSampler } from "./samplers/random";
 import { sieveSampler } from "./samplers/sieve";
 import { sobolSampler } from "./samplers/sobol";
@@ -40,8 +41,12 @@ export type SchedulerSettings = {
   seed?: number;
 };
 
-/** What a sampler factory may use: the study's seed (for sequences fixed once per study) and sampler options. */
-export type SamplerSettings = { seed?: number } & TpeOptions;
+/**
+ * What a sampler factory may use: the study's seed (for sequences fixed once
+ * per study), sampler options, and the scheduler's eta and minEpochs (bohb
+ * models the scheduler's rungs).
+ */
+export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number } & TpeOptions & Omit<BohbOptions, "eta" | "minEpochs">;
 
 /** Sampler factories by name; each takes the study's seed and the sampler settings. */
 export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
@@ -55,6 +60,18 @@ export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> =
       priorWeight: s.priorWeight,
       magicClip: s.magicClip,
       constantLiar: s.constantLiar,
+    }),
+  bohb: (s = {}) =>
+    bohbSampler({
+      minPointsInModel: s.minPointsInModel,
+      topNPercent: s.topNPercent,
+      numSamples: s.numSamples,
+      randomFraction: s.randomFraction,
+      bandwidthFactor: s.bandwidthFactor,
+      minBandwidth: s.minBandwidth,
+      freshTries: s.freshTries,
+      eta: s.eta,
+      minEpochs: s.minEpochs,
     }),
 };
 
@@ -102,7 +119,7 @@ export function createStrategy(setup: StrategySetup): Strategy {
     direction: setup.direction,
     maxEpochs: setup.maxEpochs,
     seed: setup.seed,
-    sampler: SAMPLERS[parsed.sampler]({ ...setup.samplerSettings, seed: setup.seed }),
+    sampler: SAMPLERS[parsed.sampler]({ ...setup.samplerSettings, eta: setup.settings?.eta, minEpochs: setup.settings?.minEpochs, seed: setup.seed }),
     scheduler: SCHEDULERS[parsed.scheduler]({ ...setup.settings, seed: setup.seed }),
     allowBranch: setup.allowBranch,
     branchKeeps: setup.branchKeeps,
