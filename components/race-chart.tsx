@@ -244,39 +244,51 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
 
 function RankAgreement({ race }: { race: RaceResponse | undefined }) {
   if (!race) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (race.agreement.length === 0) return <p className="text-sm text-slate-500">Not measured: this scheduler has fewer than two rungs.</p>;
+  if (race.checks.length === 0) return <p className="text-sm text-slate-500">Not measured: this scheduler has fewer than two rungs.</p>;
   return (
     <div className="space-y-3 text-sm">
       <table className="w-full text-xs">
         <thead className="text-left text-slate-500">
           <tr>
-            <th className="pb-1 font-medium">rungs</th>
-            <th className="pb-1 font-medium">epochs</th>
-            <th className="pb-1 font-medium">Spearman ρ</th>
-            <th className="pb-1 text-right font-medium">pairs</th>
+            <th className="pb-1 font-medium">rung (epoch)</th>
+            <th className="pb-1 text-right font-medium" title="finished trials in the top 1/3 at this rung, and below it">kept / dropped</th>
+            <th className="pb-1 pl-3 font-medium" title="the chance that a trial dropped at this rung ends better than a kept one">dropped end better</th>
+            <th className="pb-1 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to the end</th>
+            <th className="pb-1 font-medium">verdict</th>
           </tr>
         </thead>
         <tbody>
-          {race.agreement.map((a) => (
-            <tr key={a.rung} data-testid="agreement-row" data-rung={a.rung}>
+          {race.checks.map((c) => (
+            <tr key={c.rung} data-testid="agreement-row" data-rung={c.rung} data-predicts={String(c.predicts)}>
+              <td className="py-0.5 tabular-nums">
+                {c.rung} ({c.epoch})
+              </td>
+              <td className="py-0.5 text-right tabular-nums text-slate-500">
+                {c.kept} / {c.dropped}
+              </td>
+              <td className="py-0.5 pl-3 tabular-nums">{c.overtake === null ? <span className="text-slate-400">too few</span> : `${Math.round(c.overtake * 100)}%`}</td>
               <td className="py-0.5">
-                {a.rung} → {a.rung + 1}
-              </td>
-              <td className="py-0.5 tabular-nums text-slate-500">
-                {a.epoch} → {a.nextEpoch}
+                <RhoBar rho={c.rhoToEnd} />
               </td>
               <td className="py-0.5">
-                <RhoBar rho={a.rho} />
+                {c.predicts === null ? (
+                  <span className="text-slate-400">not judged</span>
+                ) : c.predicts ? (
+                  <span className="text-emerald-700">predicts the end</span>
+                ) : (
+                  <span className="font-medium text-rose-700">misleads</span>
+                )}
               </td>
-              <td className="py-0.5 text-right tabular-nums">{a.pairs}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="text-xs text-slate-500" data-testid="entry-rung">
         New trials enter at <b className="text-slate-800">rung {race.entryRung}</b>
-        {race.rungs[race.entryRung] !== undefined ? ` (epoch ${race.rungs[race.entryRung]})` : ""}
-        {race.entryRung > 0 ? ": the ranks below it did not predict the next rung's, so the race starts higher." : ": its ranks predict the next rung's, or too few trials have been compared yet."}
+        {race.rungs[race.entryRung] !== undefined ? ` (epoch ${race.rungs[race.entryRung]})` : ""}: {race.reason}.
+      </p>
+      <p className="text-xs text-slate-400">
+        A rung misleads when trials it would drop, trained to the end anyway (audits), end better than the ones it keeps at least half the time — settings that learn fast early and end worse.
       </p>
     </div>
   );

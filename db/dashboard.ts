@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
 import { encodeValue, type Space } from "../lib/optimizer/space";
+import type { TrialState } from "../lib/optimizer/types";
 import { getDb } from "./client";
 import { getStudyRecord, getTrialRows } from "./queries";
 import { events, measurements, studies, trials } from "./schema";
@@ -186,4 +187,48 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
     .all();
   if (format === "json") return JSON.stringify(rows);
   return ["trial,epoch,value,extra", ...rows.map((r) => [r.trial, r.epoch, r.value, r.extra].map(csvCell).join(","))].join("\n") + "\n";
+}
+
+/**
+ * A study's trials as the race sees them (losses per epoch, lower is
+ * better), for judging its rungs; a branch's inherited epochs are left
+ * infinite, since only the epochs a trial trained itself count there.
+ */
+export function raceTrials(studyId: number): TrialState[] {
+  const db = getDb();
+  const minimize = getStudyRecord(studyId)?.direction !== "maximize";
+  const rows = db.select({ id: trials.id, number: trials.number, status: trials.status, startEpoch: trials.startEpoch, targetEpoch: trials.targetEpoch }).from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number)).all();
+  const points = db
+    .select({ trialId: measurements.trialId, epoch: measurements.epoch, value: measurements.value })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(eq(trials.studyId, studyId))
+    .all();
+  const losses = new Map<number, number[]>();
+  for (const p of points) {
+    const list = losses.get(p.trialId) ?? [];
+    const loss = p.value === null || !Number.isFinite(p.value) ? Infinity : minimize ? p.value : -p.value;
+    list[p.epoch - 1] = loss;
+    losses.set(p.trialId, list);
+  }
+  return rows.map((r) => {
+    const own = losses.get(r.id) ?? [];
+    const curve = Array.from({ length: own.length }, (_, i) => own[i] ?? Infinity);
+    let bestLoss = Infinity;
+    let bestEpoch = 0;
+    curve.forEach((l, i) => {
+      if (l < bestLoss) [bestLoss, bestEpoch] = [l, i + 1];
+    });
+    return {
+      number: r.number,
+      params: {},
+      z: [],
+      status: r.status === "interrupted" ? "failed" : r.status,
+      losses: curve,
+      targetEpoch: r.targetEpoch,
+      bestLoss,
+      bestEpoch,
+      startEpoch: r.startEpoch,
+    };
+  });
 }

@@ -230,9 +230,14 @@ export type ScatterResponse = {
 
 export type RaceResponse = {
   rungs: number[];
-  /** Rank agreement (Spearman) between rung k and rung k+1 over the trials that reached k+1. */
-  agreement: { rung: number; epoch: number; nextEpoch: number; rho: number | null; pairs: number }[];
+  /**
+   * Per rung below the last: finished trials the race kept there (its top 1/η) and dropped there,
+   * the chance a dropped one ends better than a kept one, Spearman's ρ to the end, and whether the rung predicts the end.
+   */
+  checks: { rung: number; epoch: number; kept: number; dropped: number; overtake: number | null; comparedAt: number | null; rhoToEnd: number | null; predicts: boolean | null }[];
   entryRung: number;
+  /** Why new trials enter where they do, in words. */
+  reason: string;
 };
 
 export type HistoryResponse = { points: [number, number][] };

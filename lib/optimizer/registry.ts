@@ -36,6 +36,12 @@ export type SchedulerSettings = {
   schedules?: boolean;
   /** race: shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
+  /** race: share of all epochs spent on audits (trials it would drop, trained to the end anyway) until its rungs are judged (default 1/(s+1)). */
+  auditShare?: number;
+  /** race: share of all epochs spent on audits afterwards (default 0.1). */
+  keepAuditing?: number;
+  /** race: finished trials kept and dropped at a rung, each, before the rung is judged (default 3). */
+  minEvidence?: number;
   population?: number;
   ready?: number;
   seed?: number;
@@ -81,7 +87,7 @@ export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Schedul
   asha: (s) => ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
   hyperband: (s) => hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
   race: (s) =>
-    raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb }),
+    raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb, auditShare: s.auditShare, keepAuditing: s.keepAuditing, minEvidence: s.minEvidence }),
   pbt: (s) => pbtScheduler({ population: s.population, ready: s.ready, patience: s.patience, seed: s.seed }),
   iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
 };

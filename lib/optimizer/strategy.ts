@@ -30,6 +30,7 @@ type MutableTrial = {
   status: TrialStatus;
   losses: number[];
   targetEpoch: number;
+  entryEpoch: number;
   bestLoss: number;
   bestEpoch: number;
   reason?: string;
@@ -112,6 +113,7 @@ export class Strategy {
       status: "running",
       losses: [],
       targetEpoch: toEpoch,
+      entryEpoch: toEpoch,
       bestLoss: Infinity,
       bestEpoch: 0,
       origin: this.sampler.origin?.(number),
@@ -154,6 +156,7 @@ export class Strategy {
       status: "running",
       losses,
       targetEpoch: toEpoch,
+      entryEpoch: toEpoch,
       bestLoss,
       bestEpoch,
       origin: want.origin,
@@ -185,11 +188,14 @@ export class Strategy {
    */
   private sampleWithinRules(number: number): Params {
     const rng = deriveRng(this.seed, "sample", number);
-    let params = this.sampler.sample(this.view(), rng, number);
+    const base = this.view();
+    const fidelity = this.scheduler.trustedFidelity?.(base);
+    const view = fidelity ? { ...base, trustedEpoch: fidelity.epoch, fidelityJudged: fidelity.judged } : base;
+    let params = this.sampler.sample(view, rng, number);
     const sub = this.userSubspace;
     if (sub) {
       for (let attempt = 1; attempt < 10 && !contains(sub, encode(this.space, params)); attempt++) {
-        params = this.sampler.sample(this.view(), deriveRng(this.seed, "sample", number, attempt), number);
+        params = this.sampler.sample(view, deriveRng(this.seed, "sample", number, attempt), number);
       }
       if (!contains(sub, encode(this.space, params))) {
         const z = sampleSubspace(sub, deriveRng(this.seed, "subspace", number));

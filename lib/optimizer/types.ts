@@ -26,6 +26,8 @@ export interface TrialState {
   readonly losses: readonly number[];
   /** The epoch the current or last job trains to. */
   readonly targetEpoch: number;
+  /** The epoch its first job trained to: the rung it entered the race at (max epochs for a trial trained straight to the end). */
+  readonly entryEpoch?: number;
   readonly bestLoss: number;
   readonly bestEpoch: number;
   readonly reason?: string;
@@ -76,6 +78,10 @@ export interface StudyView {
   readonly allowBranch?: boolean;
   /** Params a branch keeps from its parent (the network's shape). */
   readonly branchKeeps?: readonly string[];
+  /** The lowest epoch whose ranks the scheduler does not know to mislead (the race's entry rung); a sampler analyses no lower fidelity. */
+  readonly trustedEpoch?: number;
+  /** Whether the scheduler has checked that ranks from `trustedEpoch` up predict the end; until then a sampler should not narrow on them. */
+  readonly fidelityJudged?: boolean;
 }
 
 /** Proposes configurations. A sampler never sees storage, only the study view and its own Rng. */
@@ -100,4 +106,6 @@ export interface Scheduler {
   next(view: StudyView): SchedulerJob;
   /** Judges a trial right after its newest loss was appended. */
   onReport(trial: TrialState, view: StudyView): Verdict;
+  /** The lowest epoch whose ranks are not known to mislead, and whether the ones from there up were checked, for schedulers that check (the race). */
+  trustedFidelity?(view: StudyView): { epoch: number; judged: boolean };
 }

@@ -7,7 +7,7 @@
  * proposed; a fixed fraction of proposals stays uniformly random.
  */
 import type { Rng } from "../rng";
-import { checkInteger, rungEpochs, rungLoss } from "../schedulers/asha";
+import { checkInteger, rungLoss } from "../schedulers/asha";
 import { hyperbandBrackets } from "../schedulers/hyperband";
 import { decode, type Params, type Space } from "../space";
 import type { Sampler, StudyView } from "../types";
@@ -43,7 +43,7 @@ export type BudgetObservation = { number: number; z: readonly number[]; loss: nu
 /** The budgets: every distinct rung epoch of Hyperband's brackets for these settings, ascending. */
 export function bohbBudgets(minEpochs: number, eta: number, maxEpochs: number): number[] {
   const brackets = hyperbandBrackets(Math.min(minEpochs, maxEpochs), eta, maxEpochs);
-  const epochs = new Set(brackets.flatMap((b) => rungEpochs(b.minEpochs, eta, maxEpochs)));
+  const epochs = new Set(brackets.flatMap((b) => b.rungs));
   return [...epochs].sort((a, b) => a - b);
 }
 

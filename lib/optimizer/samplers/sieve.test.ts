@@ -100,3 +100,28 @@ describe("sieve analysis rounds over a multi-epoch race", () => {
     expect(epochs.filter((e) => e === epochs[rise]).length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe("sieve on a fidelity-dependent parameter", () => {
+  const FIDELITY_SEEDS = 10;
+  it(`reports a parameter that learns fast early and ends worse as such, and keeps the optimum inside (${FIDELITY_SEEDS} seeds)`, () => {
+    // x0 high learns fast (low loss at epoch 1) but ends worse; the end's optimum is x0 = 0, x1 = 0.3; x2 does nothing.
+    const curve = (z: number[], e: number) => {
+      const early = 1 / e;
+      return early * (2 - 1.5 * z[0]) + (1 - early) * (z[0] + 2 * (z[1] - 0.3) ** 2);
+    };
+    let reported = 0;
+    let optimumInside = 0;
+    for (let seed = 0; seed < FIDELITY_SEEDS; seed++) {
+      const sampler = sieveSampler({ seed, permutations: 199, bootstrap: 0 });
+      const strategy = new Strategy({ space: unitSpace(3), direction: "minimize", maxEpochs: 27, seed, sampler, scheduler: raceScheduler() });
+      const noise = (t: number, e: number) => deriveRng(seed, "noise", t, e).normal();
+      drive(strategy, 600, (t, e) => curve(strategy.trials[t].z as number[], e) + 0.05 * noise(t, e));
+      const findings = sampler.snapshots().flatMap((s) => s.fidelityEffects ?? []);
+      if (findings.some((f) => f.param === "x0" && f.lowRho > 0 === false && f.highRho > 0)) reported++;
+      if (contains(buildSubspace(unitSpace(3), sampler.rules()), [0, 0.3, 0.5])) optimumInside++;
+    }
+    console.info(`fidelity-dependent: reported ${reported}/${FIDELITY_SEEDS}, optimum inside ${optimumInside}/${FIDELITY_SEEDS}`);
+    expect(reported / FIDELITY_SEEDS).toBeGreaterThanOrEqual(0.8);
+    expect(optimumInside).toBe(FIDELITY_SEEDS);
+  });
+});

@@ -8,6 +8,7 @@
  * correlations are not biased by where the sieve already looks.
  */
 import { analyzeEffects, type AnalysisParam, type Effect, type Observation } from "../analysis/effects";
+import { spearman } from "../analysis/stats";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
 import { deriveRng, type Rng } from "../rng";
 import { buildSubspace, clampToBox, contains, sampleSubspace, volumeShare, type Rule, type Subspace } from "../rules";
@@ -52,6 +53,21 @@ export type AnalysisSnapshot = {
   /** The current subspace's bounds per parameter, in unit coordinates. */
   bounds: [number, number][];
   volumeShare: number;
+  /** Parameters whose effect changes sign between a low and a high fidelity ("learns faster early, ends worse"). */
+  fidelityEffects?: FidelityEffect[];
+};
+
+/** A parameter whose rank correlation with the loss has one sign at a low fidelity and the other at a high one, both significant. */
+export type FidelityEffect = {
+  param: string;
+  lowEpoch: number;
+  lowRho: number;
+  highEpoch: number;
+  highRho: number;
+  /** Trials compared at each fidelity. */
+  lowN: number;
+  highN: number;
+  summary: string;
 };
 
 /** A sieve sampler: a Sampler that also exposes its discovered rules and analysis snapshots. */
@@ -130,6 +146,50 @@ function describeSlab(space: Space, group: number[], weights: number[], low: num
   return `${low.toFixed(2)} ≤ ${terms.trim()} ≤ ${high.toFixed(2)}`;
 }
 
+/** Observations needed at a fidelity before its rank correlations are compared with another's. */
+const MIN_FIDELITY_OBSERVATIONS = 12;
+/** Two-sided 5% for Spearman's ρ: ρ·√(n−1) beyond this is significant. */
+const Z_95 = 1.96;
+
+/**
+ * Parameters whose effect reverses with the budget: Spearman's ρ between the
+ * parameter and the loss is significant with one sign at the lowest rung
+ * and with the other at the highest rung that has enough trials. Every
+ * trial that trained a rung itself counts, so the high rung is biased
+ * towards what the race promoted; a reversal survives that bias only when
+ * it is strong.
+ * @see arXiv:1803.02021 (Wu et al. 2018, short-horizon bias)
+ */
+export function fidelityEffects(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityEffect[] {
+  const at = (epoch: number) => trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)));
+  const usable = rungs.filter((e) => at(e).length >= MIN_FIDELITY_OBSERVATIONS);
+  if (usable.length < 2) return [];
+  const [low, high] = [usable[0], usable[usable.length - 1]];
+  const lowTrials = at(low);
+  const highTrials = at(high);
+  const out: FidelityEffect[] = [];
+  space.forEach((p, i) => {
+    if (p.type === "categorical") return;
+    const lowRho = spearman(lowTrials.map((t) => t.z[i]), lowTrials.map((t) => rungLoss(t, low)));
+    const highRho = spearman(highTrials.map((t) => t.z[i]), highTrials.map((t) => rungLoss(t, high)));
+    const sig = (rho: number, n: number) => Number.isFinite(rho) && Math.abs(rho) * Math.sqrt(n - 1) >= Z_95;
+    if (!sig(lowRho, lowTrials.length) || !sig(highRho, highTrials.length) || Math.sign(lowRho) === Math.sign(highRho)) return;
+    const early = lowRho < 0 ? "large" : "small";
+    const late = highRho < 0 ? "large" : "small";
+    out.push({
+      param: p.name,
+      lowEpoch: low,
+      lowRho,
+      highEpoch: high,
+      highRho,
+      lowN: lowTrials.length,
+      highN: highTrials.length,
+      summary: `${p.name}: ${early} values learn faster early (ρ = ${lowRho.toFixed(2)} at epoch ${low}, ${lowTrials.length} trials), ${late} values end better (ρ = ${highRho.toFixed(2)} at epoch ${high}, ${highTrials.length} trials)`,
+    });
+  });
+  return out;
+}
+
 /**
  * The sieve sampler.
  * @see Eriksson et al. 2019 (TuRBO), arXiv:1910.01739, and López-Ibáñez et al. 2016 (irace), for narrowing with a way back out
@@ -157,6 +217,9 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   /** The fidelity and size of the last round: a new round runs at a higher fidelity, or with 25% more observations at the same one. */
   let lastAnalyzed = { epoch: 0, rows: 0 };
   let sobol: { point(n: number): number[] } | null = null;
+  /** The fidelity each discovered slab was drawn at, and the lowest fidelity the scheduler trusts now. */
+  const ruleEpochs = new Map<string, number>();
+  let trusted = 0;
 
   /**
    * The subspaces of the rules: the user's alone, all rules in force, and
@@ -177,7 +240,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   /** The full-space samples with a loss at the highest rung that enough of them reached. */
   function observationsFor(view: StudyView): { epoch: number; rows: { trial: TrialState; obs: Observation }[] } | null {
     const pool = view.trials.filter((t) => origins.get(t.number) === "fill" && t.losses.length > 0);
-    const rungs = rungEpochs(1, eta, view.maxEpochs);
+    const rungs = rungEpochs(1, eta, view.maxEpochs).filter((e) => e >= (view.trustedEpoch ?? 0));
     for (let k = rungs.length - 1; k >= 0; k--) {
       const reached = pool.filter((t) => t.losses.length >= rungs[k]);
       if (reached.length >= minObservations) {
@@ -244,7 +307,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
         weights: slab.weights,
         low: slab.low,
         high: slab.high,
-        status: c.p <= activateP && c.goodOutside === 0 ? "active" : "proposed",
+        // A slab drawn at a fidelity whose ranks the race has not yet checked against the end stays a proposal (a soft prior).
+        status: c.p <= activateP && c.goodOutside === 0 && (view.fidelityJudged !== false || data.epoch >= view.maxEpochs) ? "active" : "proposed",
         evidence: {
           statistic: effect.partialR2,
           p: c.p,
@@ -256,6 +320,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       };
       // Never narrow past the best trial so far.
       if (candidate.status === "active" && incumbent && !contains(buildSubspace(space, [candidate]), incumbent.z)) candidate.status = "proposed";
+      ruleEpochs.set(id, data.epoch);
       discovered = [...discovered.filter((r) => r.id !== id), candidate];
     }
     discovered = applyDecisions(discovered);
@@ -269,7 +334,24 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       rules: [...userRules, ...discovered],
       bounds: sub.box.map(([a, b]) => [a, b]),
       volumeShare: volumeShare(sub, deriveRng(seed, "volume", round)),
+      fidelityEffects: fidelityEffects(space, view.trials, rungEpochs(1, eta, view.maxEpochs)),
     });
+  }
+
+  /**
+   * Relaxes the slabs drawn at a fidelity below `epoch`, where the scheduler
+   * found that ranks do not predict the end: never narrow on low-fidelity
+   * evidence that higher fidelities contradict. A user's decision on a rule
+   * still stands.
+   */
+  function relaxBelow(epoch: number): void {
+    discovered = discovered.map((r) => {
+      const drawnAt = ruleEpochs.get(r.id) ?? Infinity;
+      if (r.kind !== "slab" || drawnAt >= epoch || decisions.has(r.id) || (r.status !== "active" && r.status !== "proposed")) return r;
+      const summary = `${r.evidence?.summary ?? ""}; relaxed: drawn at epoch ${drawnAt}, where ranks do not predict the end (the race trusts epoch ${epoch} and up)`;
+      return { ...r, status: "relaxed" as const, evidence: r.evidence ? { ...r.evidence, summary } : undefined };
+    });
+    directions = [];
   }
 
   function fillPoint(space: Space, rng: Rng): number[] {
@@ -322,6 +404,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     name: "sieve",
     sample(view, rng, trialNumber) {
       const space = view.space;
+      if ((view.trustedEpoch ?? 0) > trusted) relaxBelow((trusted = view.trustedEpoch!));
       const initial = options.initialTrials ?? Math.max(16, 3 * space.length);
       if (trialNumber >= initial) analyze(view);
       // Configurations already tried, kept up to date incrementally (the view only grows).

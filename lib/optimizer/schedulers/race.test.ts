@@ -7,7 +7,7 @@ import { Strategy } from "../strategy";
 import type { StudyView, TrialState } from "../types";
 import { ashaScheduler, rungEpochs } from "./asha";
 import { drive, type JobRecord } from "./drive.test-helper";
-import { chooseEntryRung, raceScheduler, rankAgreement, type RaceOptions } from "./race";
+import { raceDecision, raceScheduler, type RaceOptions } from "./race";
 
 const space: Space = [{ type: "float", name: "x", low: 0, high: 1 }];
 
@@ -58,12 +58,12 @@ describe("raceScheduler promotion", () => {
   ];
 
   it("promotes the top ⌊n_k/η⌋ of a rung once each, as ASHA does, and otherwise starts a new trial at rung 0", () => {
-    expect(drive(race(9), expected.length, loss)).toEqual(expected);
+    expect(drive(race(9, { auditShare: 0 }), expected.length, loss)).toEqual(expected);
     expect(drive(new Strategy({ space, direction: "minimize", maxEpochs: 9, seed: 1, sampler: randomSampler(), scheduler: ashaScheduler() }), expected.length, loss)).toEqual(expected);
   });
 
   it("continues a promoted trial from its checkpoint instead of starting it again", () => {
-    const s = race(9);
+    const s = race(9, { auditShare: 0 });
     drive(s, expected.length, loss);
     expect(s.trials).toHaveLength(10);
     expect(s.trials[1]).toMatchObject({ status: "completed", losses: losses[1], startEpoch: 0 });
@@ -73,12 +73,12 @@ describe("raceScheduler promotion", () => {
   });
 
   it("makes the same decisions as ASHA over a long run of noisy curves", () => {
-    // Independent losses per epoch: the best-so-far ranking decides; minPairs keeps new trials at rung 0, as in ASHA.
+    // Independent losses per epoch: the best-so-far ranking decides; without audits and with an unreachable minEvidence the race is ASHA.
     const noisy = (t: number, e: number) => deriveRng(5, "loss", t, e).next();
     const asha = new Strategy({ space, direction: "minimize", maxEpochs: 27, seed: 1, sampler: randomSampler(), scheduler: ashaScheduler() });
     const ashaLog = drive(asha, 400, noisy);
     expect(ashaLog.filter(([kind, , to]) => kind === "continue" && to === 27).length).toBeGreaterThan(0);
-    expect(drive(race(27, { minPairs: 1e9 }), 400, noisy)).toEqual(ashaLog);
+    expect(drive(race(27, { auditShare: 0, minEvidence: 1e9 }), 400, noisy)).toEqual(ashaLog);
   });
 
   // Rung 0: trial 0 (0.1) was not promoted yet; trials 1–3 sit at rung 1, where trial 2 leads (0.1).
@@ -98,7 +98,7 @@ describe("raceScheduler promotion", () => {
     ["5 members at rung 0 allow 1 promotion, which trial 0 took", fivePaused, { kind: "new", toEpoch: 1 }],
     ["6 members allow 2: the second best goes on", [...fivePaused, trial(5, [0.6])], { kind: "continue", trial: 1, toEpoch: 3 }],
   ] as const)("answers from the study view: %s", (_, trials, job) => {
-    expect(raceScheduler().next(view([...trials]))).toEqual(job);
+    expect(raceScheduler({ auditShare: 0 }).next(view([...trials]))).toEqual(job);
   });
 
   it.each([
@@ -108,80 +108,86 @@ describe("raceScheduler promotion", () => {
     // Both have best loss 0.2 by epoch 3; one fell from 0.5 (slope −0.15 per epoch), the other was flat (slope 0).
     const curves = falling === 1 ? [[0.2, 0.2, 0.2], [0.5, 0.3, 0.2]] : [[0.5, 0.3, 0.2], [0.2, 0.2, 0.2]];
     const trials = [trial(0, curves[0]), trial(1, curves[1]), trial(2, [0.6, 0.5, 0.4])];
-    expect(raceScheduler().next(view(trials))).toEqual({ kind: "continue", trial: falling, toEpoch: 9 });
+    expect(raceScheduler({ auditShare: 0 }).next(view(trials))).toEqual({ kind: "continue", trial: falling, toEpoch: 9 });
   });
 });
 
-describe("rankAgreement", () => {
+describe("raceDecision", () => {
   const rungs = [1, 3, 9];
-  /** n trials whose epoch-1 order (2 + i/100) is reversed by epoch 3 (1.5 − i/100), or kept when `agree`. */
-  const reached = (n: number, agree: boolean) =>
-    Array.from({ length: n }, (_, i) => trial(i, [2 + i / 100, 1.8, agree ? 1.5 + i / 100 : 1.5 - i / 100]));
+  /** Six finished trials: three led at epoch 1 (the kept, 0.1…0.12) and three trailed (0.5…0.52); `end` gives each one's final loss. */
+  const finishedSix = (end: (i: number) => number) =>
+    Array.from({ length: 6 }, (_, i) => {
+      const first = i < 3 ? 0.1 + i / 100 : 0.5 + (i - 3) / 100;
+      return trial(i, [first, first, first, first, first, first, first, first, end(i)], { status: "completed" });
+    });
+  /** Twelve rung-0 trials in between, so that the kept ones are exactly the top third. */
+  const rungZero = Array.from({ length: 12 }, (_, i) => trial(6 + i, [0.3 + i / 1000]));
 
   it.each([
-    ["reversed", false, -1],
-    ["kept", true, 1],
-  ])("gives ρ = ±1 when the ranks at rung 1 are %s", (_, agree, rho) => {
-    expect(rankAgreement(reached(12, agree), rungs, 0)).toEqual({ rho, pairs: 12 });
+    ["the dropped end better: rung 0 misleads", (i: number) => (i < 3 ? 0.09 : 0.01), 1, false, 1],
+    ["the kept end better: rung 0 predicts", (i: number) => (i < 3 ? 0.01 : 0.09), 0, true, 0],
+    ["equal ends count as half a win each: a coin, so rung 0 misleads", () => 0.05, 1, false, 0.5],
+  ])("judges each rung by whether its dropped trials end better than its kept ones: %s", (_, end, entryRung, predicts, overtake) => {
+    const d = raceDecision([...finishedSix(end), ...rungZero], rungs, 3, 3);
+    expect(d.checks[0]).toMatchObject({ rung: 0, epoch: 1, kept: 3, dropped: 3, overtake, predicts });
+    expect(d.entryRung).toBe(entryRung);
+    expect(d.reason).toMatch(entryRung ? /trials dropped at epoch 1 beat the kept ones at epoch 9/ : /early ranks predict the end/);
   });
 
-  it("pairs only the trials that trained both rungs themselves", () => {
-    const trials = [
-      ...reached(4, false),
-      trial(4, [0.1]), // has not reached rung 1
-      trial(5, [2.5, 1.8, 0.1], { parent: 0, startEpoch: 1 }), // a branch: its epoch-1 loss is its parent's
-    ];
-    expect(rankAgreement(trials, rungs, 0)).toEqual({ rho: -1, pairs: 4 });
+  it("does not judge a rung before minEvidence finished trials of each kind, and then trusts rung 0", () => {
+    const d = raceDecision([...finishedSix((i) => (i < 3 ? 0.09 : 0.01)), ...rungZero], rungs, 3, 4);
+    expect(d.checks.map((c) => c.predicts)).toEqual([null, null]);
+    expect(d.entryRung).toBe(0);
+    expect(d.reason).toMatch(/too few audited trials have finished/);
   });
 
-  it("gives no ρ below 3 pairs", () => {
-    expect(rankAgreement(reached(2, true), rungs, 0)).toEqual({ rho: NaN, pairs: 2 });
-  });
-});
-
-describe("chooseEntryRung", () => {
-  it.each([
-    ["ranks agree at rung 0", [{ rho: 1, pairs: 12 }], 4, 0],
-    ["too few pairs to judge rung 0", [{ rho: -1, pairs: 11 }], 4, 0],
-    ["ranks reversed at rung 0, too few pairs at rung 1", [{ rho: -1, pairs: 12 }, { rho: -1, pairs: 3 }], 4, 1],
-    ["ranks reversed at rung 0, agree at rung 1", [{ rho: -1, pairs: 30 }, { rho: 0.9, pairs: 12 }], 4, 1],
-    ["ρ = 0.3 over 12 pairs is not significant (0.3·√11 < 1.645)", [{ rho: 0.3, pairs: 12 }, { rho: 1, pairs: 12 }], 4, 1],
-    ["ρ = 0.5 over 12 pairs is (0.5·√11 ≥ 1.645)", [{ rho: 0.5, pairs: 12 }], 4, 0],
-    ["reversed everywhere: never the top rung", [{ rho: -1, pairs: 50 }, { rho: -1, pairs: 20 }, { rho: -1, pairs: 12 }], 4, 2],
-    ["only two rungs: always rung 0", [{ rho: -1, pairs: 50 }], 2, 0],
-  ])("enters where %s", (_, agreement, rungCount, entry) => {
-    expect(chooseEntryRung((k) => agreement[k], rungCount)).toBe(entry);
+  it("compares at the furthest rung enough of both reached when too few kept trials finished", () => {
+    // The kept at epoch 1 lose at epoch 3 and are never promoted again; three of them reached epoch 3, none the end.
+    const keptEarly = [0, 1, 2].map((i) => trial(20 + i, [0.1 + i / 100, 0.9, 0.9]));
+    const droppedEarly = [0, 1, 2].map((i) => trial(23 + i, [0.5 + i / 100, 0.05, 0.05]));
+    const d = raceDecision([...keptEarly, ...droppedEarly, ...rungZero], rungs, 3, 3);
+    expect(d.checks[0]).toMatchObject({ kept: 0, dropped: 0, overtake: 1, comparedAt: 3, predicts: false });
+    expect(d.entryRung).toBe(1);
   });
 
-  it("waits for minPairs pairs", () => {
-    expect(chooseEntryRung(() => ({ rho: -1, pairs: 5 }), 3, 5)).toBe(1);
-    expect(chooseEntryRung(() => ({ rho: -1, pairs: 5 }), 3, 6)).toBe(0);
+  it("counts a trial stopped early for overfitting as finished, at its best loss", () => {
+    const trials = finishedSix((i) => (i < 3 ? 0.09 : 0.01)).map((t) => (t.number === 3 ? trial(3, [0.5, 0.5, 0.005, 0.5], { status: "pruned" }) : t));
+    const d = raceDecision([...trials, ...rungZero], rungs, 3, 3);
+    expect(d.checks[0]).toMatchObject({ kept: 3, dropped: 3, predicts: false });
   });
 });
 
 describe("raceScheduler entry rung", () => {
-  const rungs = rungEpochs(1, 3, 27);
   // Early leaders are late laggards: epoch 1 ranks by x, later epochs by −x.
   const reversed = (x: number, e: number) => (e === 1 ? 2 + x : 1 - x + 1 / e);
   const kept = (x: number, e: number) => x + 1 / e;
   it.each([
-    ["reversed", 12, 3, reversed],
-    ["kept", 12, 1, kept],
-    ["reversed, but minPairs is not reached", 1000, 1, reversed],
-  ])("starts new trials at rung 0 until 12 trials reached rung 1, then, when ranks at rung 1 are %s (minPairs %i), at toEpoch %i", (_, minPairs, lateEntry, curve) => {
-    const s = race(27, { minPairs });
+    ["reversed", reversed, 1],
+    ["kept", kept, 0],
+  ])("audits trials below the cut to the end, then enters new trials where ranks predict the end: ranks %s", (_, curve, entryRung) => {
+    const s = race(27);
+    const scheduler = (s as unknown as { scheduler: ReturnType<typeof raceScheduler> }).scheduler;
     const loss = (t: number, e: number) => curve(s.trials[t].params.x as number, e);
-    const before: number[] = [];
-    const after: number[] = [];
-    for (let j = 0; j < 150; j++) {
-      const pairs = rankAgreement(s.trials, rungs, 0).pairs;
-      const [[kind, , toEpoch]] = drive(s, 1, loss);
-      if (kind === "new") (pairs < 12 ? before : after).push(toEpoch);
-    }
-    expect(before.length).toBeGreaterThan(20);
-    expect(after.length).toBeGreaterThan(10);
-    expect(new Set(before)).toEqual(new Set([1]));
-    expect(new Set(after)).toEqual(new Set([lateEntry]));
+    const log = drive(s, 300, loss);
+    // Audits: trials sent from rung 0 or 1 straight to the end.
+    expect(log.filter(([kind, t, to]) => kind === "continue" && to === 27 && s.trials[t].entryEpoch! < 9).length).toBeGreaterThanOrEqual(3);
+    const decision = scheduler.decision({ space, maxEpochs: 27, trials: s.trials });
+    expect(decision.entryRung).toBe(entryRung);
+    const lateNew = log.slice(-60).filter(([kind]) => kind === "new").map(([, , to]) => to);
+    expect(lateNew.length).toBeGreaterThan(3);
+    expect(new Set(lateNew)).toEqual(new Set([decision.rungs[entryRung]]));
+  });
+
+  it("spends about auditShare of the epochs on audits", () => {
+    const s = race(27, { auditShare: 0.2 });
+    const loss = (t: number, e: number) => kept(s.trials[t].params.x as number, e);
+    const log = drive(s, 400, loss);
+    const audits = new Set(log.filter(([kind, t, to]) => kind === "continue" && to === 27 && s.trials[t].losses.length === 27 && !log.some(([k2, t2, to2]) => k2 === "continue" && t2 === t && to2 === 9)).map(([, t]) => t));
+    const own = (t: TrialState) => t.losses.length - (t.startEpoch ?? 0);
+    const total = s.trials.reduce((sum, t) => sum + own(t), 0);
+    const audited = [...audits].reduce((sum, t) => sum + own(s.trials[t]), 0);
+    expect(audited / total).toBeGreaterThan(0.1);
+    expect(audited / total).toBeLessThan(0.3);
   });
 });
 
@@ -290,7 +296,8 @@ describe("raceScheduler options", () => {
     [{ minEpochs: 0 }, /race: minEpochs must be an integer ≥ 1, got 0/],
     [{ patience: 0.5 }, /race: patience must be an integer ≥ 1, got 0.5/],
     [{ flattenWindow: 0 }, /race: flattenWindow must be an integer ≥ 1, got 0/],
-    [{ minPairs: 2 }, /race: minPairs must be an integer ≥ 3, got 2/],
+    [{ minEvidence: 1 }, /race: minEvidence must be an integer ≥ 2, got 1/],
+    [{ auditShare: 1 }, /race: auditShare must be a share in \[0, 1\), got 1/],
     [{ flattenThreshold: 0 }, /race: flattenThreshold must be a share between 0 and 1, got 0/],
   ])("rejects the bad option %j with a message naming it", (options, message) => {
     expect(() => raceScheduler(options)).toThrow(RangeError);

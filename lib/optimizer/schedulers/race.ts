@@ -1,11 +1,12 @@
 /**
  * The learning-curve race (DESIGN.md, "The method", idea 2): asynchronous
- * rungs of geometrically growing epochs, promoting the fastest learners —
- * the best loss at equal budget, the recent slope breaking ties — and
- * checking that early ranks predict later ones. When the ranks at the
- * entry rung do not predict those one rung up, new trials enter one rung
- * higher ("fastest now" is not "best at the end"). A trial that stops
- * improving for `patience` epochs is stopped: it overfits.
+ * rungs of geometrically growing epochs that end at max epochs, promoting
+ * the fastest learners — the best loss at equal budget, the recent slope
+ * breaking ties — as ASHA does. "Fastest now" is not "best at the end": a
+ * share of the budget trains audits, trials the race would drop, to the
+ * end anyway, and when the dropped end as well as the kept, the rung that
+ * dropped them misleads and new trials enter above it, up to full training.
+ * A trial that stops improving for `patience` epochs is stopped: it overfits.
  *
  * Where the objective can warm start (idea 3), every third new candidate is
  * a neighbour of a leader started from the leader's checkpoint at its best
@@ -13,9 +14,10 @@
  * promoted whose curve has flattened is branched instead: it continues from
  * its own best checkpoint with the settings of `scheduleTarget`, the next
  * segment of its schedule, and the flattened trial is no longer promoted.
- * @see arXiv:1810.05934 (ASHA), arXiv:2109.15311 (FIRE-PBT, on greedy short-horizon bias), arXiv:1910.08475 (Ash and Adams 2020, shrink and perturb)
+ * @see arXiv:1810.05934 (ASHA), arXiv:1803.02021 (Wu et al. 2018, short-horizon bias), arXiv:2109.15311 (FIRE-PBT, on greedy short-horizon bias), arXiv:1910.08475 (Ash and Adams 2020, shrink and perturb)
  */
 import { spearman } from "../analysis/stats";
+import { mixSeed } from "../rng";
 import { branchable, flattened, scheduleTarget } from "../branching";
 import { leaders } from "../samplers/sieve";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
@@ -25,8 +27,12 @@ export type RaceOptions = {
   eta?: number;
   minEpochs?: number;
   patience?: number;
-  /** Trials at the next rung needed before the agreement is judged. */
-  minPairs?: number;
+  /** Finished trials kept and dropped at a rung, each, before the rung is judged (default 3). */
+  minEvidence?: number;
+  /** Share of all epochs spent on audits — trials the race would drop, trained to the end anyway — until every rung from the entry up is judged (default 1/(s+1), Hyperband's share for its full-training bracket). */
+  auditShare?: number;
+  /** Share of all epochs spent on audits once every rung from the entry up is judged, to keep checking (default 0.1). */
+  keepAuditing?: number;
   /** Start every third new candidate from a leader's checkpoint, where the objective can warm start (default true). */
   warmStart?: boolean;
   /** Branch flattened leaders into schedules, where the objective can warm start (default true). */
@@ -49,36 +55,134 @@ function slope(t: TrialState, epoch: number, window = 2): number {
   return Number.isFinite(a) && Number.isFinite(b) ? (b - a) / window : 0;
 }
 
-/** Spearman's ρ between the losses at rung k and rung k+1 of the trials that reached k+1. */
-export function rankAgreement(trials: readonly TrialState[], rungs: readonly number[], k: number): { rho: number; pairs: number } {
-  const reached = trials.filter((t) => ownAt(t, rungs[k]) && t.losses.length >= rungs[k + 1]);
-  const early = reached.map((t) => rungLoss(t, rungs[k]));
-  const late = reached.map((t) => rungLoss(t, rungs[k + 1]));
-  return { rho: reached.length >= 3 ? spearman(early, late) : NaN, pairs: reached.length };
+/** How one rung's ranks compare with the end, for the race view and the entry decision. */
+export type RungCheck = {
+  rung: number;
+  epoch: number;
+  /** Finished trials that were in the top 1/η at this rung (kept), and finished ones that were not (dropped: audits, or promoted early and overtaken). */
+  kept: number;
+  dropped: number;
+  /** The chance that a dropped trial does better than a kept one at `comparedAt` (Mann–Whitney's U / (n₁n₂)); null before `minEvidence` of each reached a later rung. */
+  overtake: number | null;
+  /** The epoch the kept and dropped were compared at: the end when enough of both finished, else the furthest rung between that enough reached. */
+  comparedAt: number | null;
+  /** Spearman's ρ between the losses at this rung and the final (best) losses of the finished trials. */
+  rhoToEnd: number | null;
+  /** Whether this rung's ranks predict the end (null: not judged yet). */
+  predicts: boolean | null;
+};
+
+/** The race's decision: per rung, how its ranks compare with the end, and where new trials enter and why. */
+export type RaceDecision = {
+  rungs: number[];
+  checks: RungCheck[];
+  entryRung: number;
+  reason: string;
+};
+
+/** Each trial's rank share at a rung: the share of the rung's trials that were strictly ahead of it. */
+function rankShares(trials: readonly TrialState[], epoch: number): Map<number, number> {
+  const members = trials.filter((t) => ownAt(t, epoch)).map((t) => ({ n: t.number, loss: rungLoss(t, epoch) }));
+  const sorted = members.map((m) => m.loss).sort((a, b) => a - b);
+  const shares = new Map<number, number>();
+  for (const m of members) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < m.loss) lo = mid + 1;
+      else hi = mid;
+    }
+    shares.set(m.n, lo / members.length);
+  }
+  return shares;
 }
+
+/** Whether a trial has its final value: it reached the last rung, or early stopping ended it. */
+const finished = (t: TrialState, maxEpochs: number) => t.losses.length >= maxEpochs || (t.status === "pruned" && t.losses.length > 0);
 
 /**
- * The first rung whose ranks predict the next rung's (ρ significantly
- * positive, or too few pairs to tell yet); new trials enter there.
+ * Decides where new trials enter the race. For each rung it compares the
+ * trials it kept there (its top 1/η) with the trials it would have dropped
+ * there, at the end of training — or, while too few of either finished, at
+ * the furthest rung enough of both reached. When a dropped trial does
+ * better than a kept one at least half the time, the rung's ranks do not
+ * predict the end — the short-horizon bias of settings that learn fast
+ * and end worse (Wu et al. 2018) — and new trials enter above the highest
+ * such rung, up to full training; nothing is promoted from below it. A rung
+ * is judged once `minEvidence` finished trials of each kind exist.
+ * @see arXiv:1803.02021 (Wu, Ren, Liao, Grosse 2018, short-horizon bias), arXiv:2305.04559 (Egele et al. 2023: check that early ranks suffice)
  */
-export function chooseEntryRung(agreementAt: (k: number) => { rho: number; pairs: number }, rungCount: number, minPairs = 12): number {
-  let k = 0;
-  while (k < rungCount - 2) {
-    const { rho, pairs } = agreementAt(k);
-    if (pairs < minPairs || rho * Math.sqrt(pairs - 1) >= 1.645) break;
-    k++;
-  }
-  return k;
+export function raceDecision(trials: readonly TrialState[], rungs: readonly number[], eta: number, minEvidence: number): RaceDecision {
+  const last = rungs.length - 1;
+  const maxEpochs = rungs[last];
+  const done = trials.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
+  const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
+    const shares = rankShares(trials, epoch);
+    const kept = (t: TrialState) => shares.get(t.number)! < 1 / eta;
+    // The furthest rung that enough kept and dropped trials reached: the end, else a rung between.
+    let overtake: number | null = null;
+    let atEpoch: number | null = null;
+    let keptN = 0;
+    let droppedN = 0;
+    for (let j = last; j > k && overtake === null; j--) {
+      const reached = j === last ? done.filter((t) => shares.has(t.number)) : trials.filter((t) => shares.has(t.number) && ownAt(t, rungs[j]));
+      const value = (t: TrialState) => (j === last ? t.bestLoss : rungLoss(t, rungs[j]));
+      const a = reached.filter(kept).map(value);
+      const d = reached.filter((t) => !kept(t)).map(value);
+      if (j === last) [keptN, droppedN] = [a.length, d.length];
+      if (a.length < minEvidence || d.length < minEvidence) continue;
+      let wins = 0;
+      for (const x of d) for (const y of a) wins += x < y ? 1 : x === y ? 0.5 : 0;
+      overtake = wins / (a.length * d.length);
+      atEpoch = rungs[j];
+    }
+    const judged = done.filter((t) => shares.has(t.number));
+    const rho = judged.length >= 3 ? spearman(judged.map((t) => rungLoss(t, epoch)), judged.map((t) => t.bestLoss)) : NaN;
+    return {
+      rung: k,
+      epoch,
+      kept: keptN,
+      dropped: droppedN,
+      overtake,
+      comparedAt: atEpoch,
+      rhoToEnd: Number.isFinite(rho) ? rho : null,
+      predicts: overtake === null ? null : overtake < 0.5,
+    };
+  });
+  let entryRung = 0;
+  for (const c of checks) if (c.predicts === false) entryRung = c.rung + 1;
+  const s = rungs.length - 1;
+  const misled = checks[entryRung - 1];
+  const reason =
+    entryRung === 0
+      ? checks.some((c) => c.predicts === true)
+        ? "the trials kept at each rung judged so far end better than the ones dropped there: early ranks predict the end"
+        : "too few audited trials have finished yet: trusting rung 0, as ASHA does"
+      : `trials dropped at epoch ${misled.epoch} beat the kept ones at epoch ${misled.comparedAt} ${Math.round(misled.overtake! * 100)}% of the time: new trials enter at epoch ${rungs[entryRung]}${entryRung === s ? " (full training)" : ""}`;
+  return { rungs: [...rungs], checks, entryRung, reason };
 }
 
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** Epochs each trial trained itself (a branch's inherited epochs are not its own). */
+const ownEpochs = (t: TrialState) => Math.max(0, t.losses.length - (t.startEpoch ?? 0));
+
 /** The race scheduler. */
-export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRung(view: StudyView): number } {
+export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision(view: StudyView): RaceDecision; rungs(maxEpochs: number): number[] } {
   const eta = options.eta ?? 3;
   const minEpochs = options.minEpochs ?? 1;
-  const minPairs = options.minPairs ?? 12;
+  const minEvidence = options.minEvidence ?? 3;
+  const auditShare = options.auditShare;
+  const keepAuditing = options.keepAuditing ?? 0.1;
   checkInteger("race", "eta", eta, 2);
   checkInteger("race", "minEpochs", minEpochs, 1);
   checkInteger("race", "patience", options.patience, 1);
+  checkInteger("race", "minEvidence", minEvidence, 2);
   const patience = options.patience;
   const warmStart = options.warmStart ?? true;
   const schedules = options.schedules ?? true;
@@ -86,30 +190,24 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRun
   const window = options.flattenWindow ?? 3;
   const threshold = options.flattenThreshold ?? 0.02;
   checkInteger("race", "flattenWindow", window, 1);
-  // ρ needs at least 3 pairs; fewer would raise the entry rung on no evidence.
-  checkInteger("race", "minPairs", minPairs, 3);
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`race: flattenThreshold must be a share between 0 and 1, got ${threshold}`);
+  if (auditShare !== undefined && !(auditShare >= 0 && auditShare < 1)) throw new RangeError(`race: auditShare must be a share in [0, 1), got ${auditShare}`);
+  if (!(keepAuditing >= 0 && keepAuditing < 1)) throw new RangeError(`race: keepAuditing must be a share in [0, 1), got ${keepAuditing}`);
+  /** Trials sent to the end as audits; rebuilt exactly when a study's history is replayed, as every ask is. */
+  const audited = new Set<number>();
+  const rungsFor = (maxEpochs: number) => rungEpochs(Math.min(minEpochs, maxEpochs), eta, maxEpochs);
 
   /**
-   * The rung new trials enter at: raised past every rung whose ranks do not
-   * predict the next one's. The promoted trials are the top of their rung,
-   * a restricted range that weakens any correlation, so the test asks only
-   * whether ρ is significantly positive (one-sided 5%, ρ·√(n−1) ≥ 1.645).
+   * From the highest rung down to the entry rung, the fastest paused learner
+   * in the top 1/η of its rung (ASHA's rule, slope breaking ties); a
+   * flattened one branches into its schedule's next segment instead, and is
+   * then superseded. Rungs below the entry rung mislead, so nothing is
+   * promoted from them.
    */
-  function entryRung(view: StudyView): number {
-    const rungs = rungEpochs(minEpochs, eta, view.maxEpochs);
-    return chooseEntryRung((k) => rankAgreement(view.trials, rungs, k), rungs.length, minPairs);
-  }
-
-  /**
-   * From the highest rung down, the fastest paused learner in the top 1/η of
-   * its rung (ASHA's rule, slope breaking ties); a flattened one branches
-   * into its schedule's next segment instead, and is then superseded.
-   */
-  function promotion(view: StudyView, rungs: readonly number[]): SchedulerJob {
+  function promotion(view: StudyView, rungs: readonly number[], entryRung: number): SchedulerJob {
     const trials = view.trials;
     const superseded = new Set(trials.filter((t) => t.origin === "schedule" && t.parent !== undefined).map((t) => t.parent!));
-    for (let k = rungs.length - 2; k >= 0; k--) {
+    for (let k = rungs.length - 2; k >= entryRung; k--) {
       const epoch = rungs[k];
       const members = trials.filter((t) => ownAt(t, epoch));
       const quota = Math.floor(members.length / eta);
@@ -144,12 +242,66 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { entryRun
     return { kind: "branch", parent: parent.number, fromEpoch: parent.bestEpoch, toEpoch, origin: "warm", shrinkPerturb };
   }
 
+  /**
+   * An audit: a paused trial below the cut at the lowest rung one can be
+   * found at, from the entry rung up (a full-space sample where there is one),
+   * trained to the end anyway while the audits' epochs are below
+   * `auditShare` of all epochs. Audits are the unbiased evidence of whether
+   * early ranks predict the end: promoted trials only show how the early
+   * leaders end. Which trial is audited is a hash of its number, not its rank.
+   */
+  function audit(view: StudyView, rungs: readonly number[], decision: RaceDecision): SchedulerJob {
+    const last = rungs.length - 1;
+    const entryRung = decision.entryRung;
+    const judged = decision.checks.slice(entryRung).every((c) => c.predicts !== null);
+    const share = judged ? keepAuditing : (auditShare ?? 1 / (last + 1));
+    if (share === 0 || entryRung >= last) return null;
+    let auditEpochs = 0;
+    let total = 0;
+    for (const t of view.trials) {
+      const own = t.status === "running" ? Math.max(ownEpochs(t), t.targetEpoch - (t.startEpoch ?? 0)) : ownEpochs(t);
+      total += own;
+      if (audited.has(t.number)) auditEpochs += own;
+    }
+    if (auditEpochs >= share * total) return null;
+    for (let k = entryRung; k < last; k++) {
+      const epoch = rungs[k];
+      const ranked = view.trials
+        .filter((t) => ownAt(t, epoch))
+        .map((t) => ({ t, loss: rungLoss(t, epoch) }))
+        .sort((a, b) => a.loss - b.loss || a.t.number - b.t.number);
+      const quota = Math.max(1, Math.floor(ranked.length / eta));
+      // Below the cut, full-space samples first (a sampler that narrows marks them "fill"; other samplers' trials all are).
+      let pick: TrialState | null = null;
+      let pickKey = Infinity;
+      for (let r = quota; r < ranked.length; r++) {
+        const { t } = ranked[r];
+        if (t.status !== "paused" || t.losses.length !== epoch) continue;
+        const key = (t.origin === undefined || t.origin === "fill" ? 0 : 2 ** 32) + mixSeed(t.number, k);
+        if (key < pickKey) [pick, pickKey] = [t, key];
+      }
+      if (pick) {
+        audited.add(pick.number);
+        return { kind: "continue", trial: pick.number, toEpoch: view.maxEpochs };
+      }
+    }
+    return null;
+  }
+
   return {
     name: `race(eta=${eta},r=${minEpochs}${patience ? `,patience=${patience}` : ""})`,
-    entryRung,
+    rungs: rungsFor,
+    decision(view) {
+      return raceDecision(view.trials, rungsFor(view.maxEpochs), eta, minEvidence);
+    },
+    trustedFidelity(view) {
+      const d = raceDecision(view.trials, rungsFor(view.maxEpochs), eta, minEvidence);
+      return { epoch: d.rungs[d.entryRung], judged: d.checks.slice(d.entryRung).every((c) => c.predicts === true) };
+    },
     next(view) {
-      const rungs = rungEpochs(minEpochs, eta, view.maxEpochs);
-      return promotion(view, rungs) ?? warmStarted(view, rungs) ?? { kind: "new", toEpoch: rungs[entryRung(view)] };
+      const rungs = rungsFor(view.maxEpochs);
+      const decision = raceDecision(view.trials, rungs, eta, minEvidence);
+      return promotion(view, rungs, decision.entryRung) ?? audit(view, rungs, decision) ?? warmStarted(view, rungs) ?? { kind: "new", toEpoch: rungs[decision.entryRung] };
     },
     onReport(trial, view) {
       return baseVerdict(trial, view.maxEpochs, patience);

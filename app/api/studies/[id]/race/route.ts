@@ -1,17 +1,16 @@
-import { bestUpTo } from "@/db/dashboard";
+import { raceTrials } from "@/db/dashboard";
 import { getStudyRecord } from "@/db/queries";
 import { handle } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
 import type { RaceResponse } from "@/lib/api/schemas";
-import { spearman } from "@/lib/optimizer/analysis/stats";
 import { parseStrategyName } from "@/lib/optimizer/registry";
 import { rungEpochs } from "@/lib/optimizer/schedulers/asha";
-import { chooseEntryRung } from "@/lib/optimizer/schedulers/race";
+import { raceDecision } from "@/lib/optimizer/schedulers/race";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The race: rung epochs, how well each rung's ranks predict the next rung's, and where new trials enter. */
+/** The race: rung epochs, how each rung's ranks compare with the end, and where new trials enter and why. */
 export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return handle(async () => {
     const id = await existingStudyId(context);
@@ -19,15 +18,11 @@ export function GET(_request: Request, context: { params: Promise<{ id: string }
     const parsed = parseStrategyName(study.strategy);
     const scheduler = "scheduler" in parsed ? parsed.scheduler : "fifo";
     const rungs = scheduler === "fifo" ? [study.maxEpochs] : rungEpochs(1, 3, study.maxEpochs);
-    const best = rungs.map((e) => bestUpTo(id, e));
-    const agreement = rungs.slice(0, -1).map((epoch, k) => {
-      const late = best[k + 1];
-      const numbers = [...late.keys()].filter((n) => best[k].has(n));
-      const rho = numbers.length >= 3 ? spearman(numbers.map((n) => best[k].get(n)!), numbers.map((n) => late.get(n)!)) : null;
-      return { rung: k, epoch, nextEpoch: rungs[k + 1], rho, pairs: numbers.length };
-    });
-    const entryRung = scheduler === "race" ? chooseEntryRung((k) => ({ rho: agreement[k].rho ?? NaN, pairs: agreement[k].pairs }), rungs.length) : 0;
-    const body: RaceResponse = { rungs, agreement, entryRung };
+    const decision = raceDecision(raceTrials(id), rungs, 3, 3);
+    const body: RaceResponse =
+      scheduler === "race"
+        ? decision
+        : { ...decision, entryRung: 0, reason: `${scheduler} starts every new trial at ${scheduler === "fifo" ? "epoch 1 and trains it to the end" : "the lowest rung of its brackets"}; the checks show whether that would mislead` };
     return Response.json(body);
   });
 }
