@@ -2,7 +2,15 @@ import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
 export default defineConfig({
-  resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL("./", import.meta.url)),
+      // Server modules say `import "server-only"`, which throws outside React's react-server condition; tests are
+      // server code, so they get the package's own empty module (what Next resolves it to on the server). Setting
+      // resolve.conditions instead would also switch react and next to their server builds.
+      "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
+    },
+  },
   test: {
     include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",

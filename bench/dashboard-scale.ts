@@ -5,7 +5,7 @@
  * navigation to the heatmap, the subspace view and the race being drawn,
  * and the bytes the page received. Run after a build (`npm run build`, or NEXT_DIST_DIR=... for another folder):
  *
- *   npx tsx bench/dashboard-scale.ts [--trials 10000] [--epochs 50]
+ *   npx tsx --conditions=react-server bench/dashboard-scale.ts [--trials 10000] [--epochs 50]
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";

@@ -8,7 +8,7 @@
  * Time is the sum of the wall time of every trained epoch (training, the
  * validation pass and the checkpoint write), measured between reports.
  *
- * Run with `npx tsx bench/warm-start.ts [--seeds 5] [--target 0.08] [--cap 200]`.
+ * Run with `npx tsx --conditions=react-server bench/warm-start.ts [--seeds 5] [--target 0.08] [--cap 200]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";

@@ -10,7 +10,8 @@ import { isHttpError } from "../api/http";
 import { getEngine } from "../engine/engine";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
-import { AgentClient, agentDefaults, runAgent } from "./agent";
+import { AgentClient, agentDefaults } from "./agent";
+import { runAgent } from "./agent-run";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
