@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
+/** Test files of the slow, many-seed project. */
+const PLANTED = ["lib/optimizer/samplers/sieve-planted.test.ts"];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -12,9 +15,20 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...PLANTED, "**/node_modules/**"],
+        },
+      },
+      // Many-seed statistical runs of the whole method: about 40 s each alone, minutes beside the unit tests on 2 busy cores.
+      { extends: true, test: { name: "planted", include: PLANTED, testTimeout: 900_000 } },
+    ],
   },
 });
