@@ -93,6 +93,10 @@ describe("layering", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("keeps the MLP worker thread's modules free of server-only, which it loads without the react-server condition", () => {
+    expect(pathToServerModule(path.join(root, "lib/objectives/mlp/worker.ts"))).toBeNull();
+  });
+
   it("keeps db below the engine and the objectives", () => {
     // Known debt: study summaries carry the objective's title, which only the objective registry knows.
     const allowed = new Set(["db/queries.ts -> lib/objectives/registry.ts"]);
