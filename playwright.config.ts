@@ -39,7 +39,8 @@ export default defineConfig({
     command: `mkdir -p .e2e && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && npm run build && npx next start -H 127.0.0.1 -p ${port}`,
     url: `http://127.0.0.1:${port}/api/objectives`,
     reuseExistingServer: false,
-    timeout: 240_000,
+    // next build and start take 35–55 s on an idle 2-core machine, several minutes when four builds share it.
+    timeout: 600_000,
     stdout: "pipe",
     stderr: "pipe",
     env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },

@@ -5,12 +5,13 @@
  * navigation to the heatmap, the subspace view and the race being drawn,
  * and the bytes the page received. Run after a build (`npm run build`, or NEXT_DIST_DIR=... for another folder):
  *
- *   npx tsx bench/dashboard-scale.ts [--trials 10000] [--epochs 50]
+ *   npx tsx --conditions=react-server bench/dashboard-scale.ts [--trials 10000] [--epochs 50]
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { closeDb, getDb } from "../db/client";
 import { insertStudy, saveRules, saveSnapshots } from "../db/queries";
@@ -21,13 +22,11 @@ import { buildSubspace, volumeShare, type Rule } from "../lib/optimizer/rules";
 import { decode, encode, type Space } from "../lib/optimizer/space";
 import { eq } from "drizzle-orm";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TRIALS = arg("trials", 10_000);
-const EPOCHS = arg("epochs", 50);
-const PORT = arg("port", 3199);
+// Strict: a misspelt option is an error, not a silently ignored word.
+const { values: options } = parseArgs({ options: { trials: { type: "string", default: "10000" }, epochs: { type: "string", default: "50" }, port: { type: "string", default: "3199" } } });
+const TRIALS = Number(options.trials);
+const EPOCHS = Number(options.epochs);
+const PORT = Number(options.port);
 
 const space: Space = [
   { type: "float", name: "lr", low: 1e-4, high: 1, log: true },

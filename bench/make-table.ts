@@ -2,7 +2,7 @@
  * Makes an lc-table/1 learning-curve table (../shared/benchmarks/FORMAT.md) by
  * training the built-in MLP on every point of a hyperparameter grid.
  *
- *   npx tsx bench/make-table.ts --dataset wine|breast-cancer|digits --grid FILE.json --epochs N --out FILE.json [--workers 2]
+ *   npx tsx --conditions=react-server bench/make-table.ts --dataset wine|breast-cancer|digits --grid FILE.json --epochs N --out FILE.json [--workers 2]
  *
  * The grid file is {"name": "...", "space": [{"name": "lr", "type": "float", "log": true, "values": [...]}, ...]},
  * with an optional "fixed": {"optimizer": "adam", ...} for hyperparameters that
@@ -29,7 +29,7 @@ export const LOSS_CAP = 10;
 /** A command-line mistake: printed and answered with exit status 2. */
 class UsageError extends Error {}
 
-const USAGE = "usage: npx tsx bench/make-table.ts --dataset wine|breast-cancer|digits --grid FILE.json --epochs N --out FILE.json [--workers 2]";
+const USAGE = "usage: npx tsx --conditions=react-server bench/make-table.ts --dataset wine|breast-cancer|digits --grid FILE.json --epochs N --out FILE.json [--workers 2]";
 
 type Options = { dataset: DatasetId; gridFile: string; epochs: number; out: string; workers: number };
 type Grid = { name: string; description?: string; space: TableParam[]; fixed: Params };

@@ -8,20 +8,24 @@
  * Prints figures, never fails on them.
  */
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { parseLcTable, rowScores, tableSpace, topTarget } from "../lib/objectives/lc-table";
 import { createStrategy } from "../lib/optimizer/registry";
 import { buildSubspace, contains } from "../lib/optimizer/rules";
 import { encode } from "../lib/optimizer/space";
 import { replay } from "./replay";
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const file = flag("table", "lib/objectives/tables/digits-mlp.json");
-const seeds = Number(flag("seeds", "20"));
-const budget = Number(flag("budget-fte", "100"));
+// Strict: a misspelt option is an error, not a silently ignored word.
+const { values: options } = parseArgs({
+  options: {
+    table: { type: "string", default: "lib/objectives/tables/digits-mlp.json" },
+    seeds: { type: "string", default: "20" },
+    "budget-fte": { type: "string", default: "100" },
+  },
+});
+const file = options.table;
+const seeds = Number(options.seeds);
+const budget = Number(options["budget-fte"]);
 const table = parseLcTable(JSON.parse(readFileSync(file, "utf8")));
 const space = tableSpace(table);
 const scores = rowScores(table);

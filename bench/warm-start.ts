@@ -8,12 +8,13 @@
  * Time is the sum of the wall time of every trained epoch (training, the
  * validation pass and the checkpoint write), measured between reports.
  *
- * Run with `npx tsx bench/warm-start.ts [--seeds 5] [--target 0.08] [--cap 200]`.
+ * Run with `npx tsx --conditions=react-server bench/warm-start.ts [--seeds 5] [--target 0.08] [--cap 200]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/objectives/mlp/dataset";
 import { createMlpObjective } from "../lib/objectives/mlp/objective";
 import { trainJob } from "../lib/objectives/mlp/trainer";
@@ -21,15 +22,12 @@ import { mixSeed } from "../lib/optimizer/rng";
 import { createStrategy, type SchedulerSettings } from "../lib/optimizer/registry";
 import type { Space } from "../lib/optimizer/space";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const SEEDS = flag("seeds", 5);
-const TARGET = flag("target", 0.08);
+// Strict: a misspelt option is an error, not a silently ignored word.
+const { values: options } = parseArgs({ options: { seeds: { type: "string", default: "5" }, target: { type: "string", default: "0.08" }, cap: { type: "string", default: "200" } } });
+const SEEDS = Number(options.seeds);
+const TARGET = Number(options.target);
 /** Epochs a run may train before it counts as not reaching the target. */
-const CAP = flag("cap", 200);
+const CAP = Number(options.cap);
 const MAX_EPOCHS = 30;
 
 /** The MLP space narrowed to widths and batch sizes that train in tens of milliseconds per epoch. */

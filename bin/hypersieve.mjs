@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The hypersieve command: runs lib/cli/entry.ts under tsx (the sources are TypeScript).
+// The hypersieve command: runs lib/cli/entry.ts under tsx (the sources are TypeScript), with the react-server
+// condition, under which the server modules' `import "server-only"` resolves to an empty module as it does in Next.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(root, "lib", "cli", "entry.ts"), ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(root, "lib", "cli", "entry.ts"), ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, HYPERSIEVE_ROOT: root },
 });

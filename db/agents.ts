@@ -2,6 +2,7 @@
  * Agent jobs and tokens. A job is claimed in one atomic statement, so two
  * agents never get the same one; its lease is renewed while it trains.
  */
+import "server-only";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { agentJobs, agentTokens } from "./schema";

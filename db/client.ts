@@ -3,6 +3,7 @@
  * never opens it) and kept on globalThis so dev reloads do not reopen it.
  * Migrations are applied on first open.
  */
+import "server-only";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";

@@ -2,6 +2,7 @@
  * Queries behind the study dashboard. Aggregation and downsampling happen
  * here, so the browser never receives every measurement of a large study.
  */
+import "server-only";
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
 import { encodeValue, type Space } from "../lib/optimizer/space";

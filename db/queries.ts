@@ -3,6 +3,7 @@
  * acknowledges something (a study, a job, a report) is one transaction,
  * committed before the function returns.
  */
+import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
 import type { FailureStats } from "../lib/engine/failures";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import { authenticateAgent } from "../engine/agent-board";
 import { readJson } from "./http";

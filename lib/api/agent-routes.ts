@@ -1,4 +1,5 @@
 /** Helpers of the agent routes: the job id from the path, and the study's liveness. */
+import "server-only";
 import { z } from "zod";
 import { getStudyRecord } from "../../db/queries";
 import { HttpError, parseWith } from "./http";

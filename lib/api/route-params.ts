@@ -1,3 +1,4 @@
+import "server-only";
 import { getStudyRecord } from "../../db/queries";
 import { HttpError, parseWith } from "./http";
 import { studyIdSchema } from "./schemas";

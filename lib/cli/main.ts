@@ -11,7 +11,8 @@ import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
-import { AgentClient, agentDefaults, runAgent } from "./agent";
+import { AgentClient, agentDefaults } from "./agent";
+import { runAgent } from "./agent-run";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:

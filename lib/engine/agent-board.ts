@@ -5,6 +5,7 @@
  * gets the strategy's decision back; the engine persists each report
  * before the agent hears the answer, exactly as for local trials.
  */
+import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { claimJob, closeOpenJobs, enqueueJob, expiredJobs, finishJob, getAgentTokenHash, getJob, renewLease, requeueJob, setAgentTokenHash, setJobEpoch, type AgentJob } from "../../db/agents";
 import { HttpError } from "../api/http";

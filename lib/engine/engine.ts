@@ -2,6 +2,7 @@
  * The study runner of this server process: one per process, kept on
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
+import "server-only";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
 import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";

@@ -13,7 +13,7 @@ afterAll(() => closeTempDatabase(where));
 
 describe("restart after a crash", () => {
   it("marks the trials that were running interrupted and finishes the study's budget", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/engine-child.ts"], {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "test/engine-child.ts"], {
       env: { ...process.env, HYPERSIEVE_DB: where.file, BUDGET: "200" },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -2,6 +2,7 @@
  * Study commands shared by route handlers and the CLI: validate against the
  * objective, write, and hand over to the engine.
  */
+import "server-only";
 import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../../db/queries";
 import { HttpError } from "../api/http";
 import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";

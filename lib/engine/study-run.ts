@@ -2,6 +2,7 @@
  * One study in motion: its strategy rebuilt from the event log, the trials it
  * is training, and the loop that asks for jobs until the budget is spent.
  */
+import "server-only";
 import {
   continueTrial,
   finishTrial,

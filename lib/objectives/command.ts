@@ -3,6 +3,7 @@
  * shell) with its params, and the program prints one JSON object a line per
  * epoch. The protocol is docs/command-protocol.md.
  */
+import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

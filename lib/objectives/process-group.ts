@@ -4,6 +4,7 @@
  * every process it started — a data loader's workers, a shell's children.
  * POSIX only.
  */
+import "server-only";
 import fs from "node:fs";
 
 const POLL_MS = 25;

@@ -2,6 +2,7 @@
  * The objectives a study can optimize, by id: replays of the learning-curve
  * tables shipped in lib/objectives/tables, and synthetic functions.
  */
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { ObjectiveInfo } from "../api/schemas";

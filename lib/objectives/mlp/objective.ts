@@ -4,6 +4,7 @@
  * runs in a worker thread; when workers cannot start (no tsx installed), it
  * runs in-process and hands the event loop back between mini-batches.
  */
+import "server-only";
 import type { ObjectiveInfo } from "../../api/schemas";
 import { labelId, mixSeed } from "../../optimizer/rng";
 import type { Params } from "../../optimizer/space";

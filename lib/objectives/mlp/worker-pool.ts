@@ -4,6 +4,7 @@
  * time (worker-entry.mjs), the same way under `next start`, `next dev`, vitest
  * and tsx.
  */
+import "server-only";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker, WorkerJob } from "./worker";

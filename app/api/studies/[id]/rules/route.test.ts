@@ -80,8 +80,11 @@ describe("user rules", () => {
   });
 
   it("answers 404 for an unknown rule and 409 for a finished study", async () => {
-    const study = launch(4);
-    expect((await PATCH(json("PATCH", { status: "active" }), ctx(study.id, "slab%3Anope"))).status).toBe(404);
+    // A rule decision needs a live study, not a long one: a small study, paused at once so it stays live and idle.
+    const live = createStudy({ name: "live", objective: "synthetic:branin", budget: { kind: "epochs", value: 30 }, parallelism: 1, seed: 4, epochDelayMs: 20, strategy: "random+fifo" });
+    launched.push(live.id);
+    await applyStudyAction(live.id, "pause");
+    expect((await PATCH(json("PATCH", { status: "active" }), ctx(live.id, "slab%3Anope"))).status).toBe(404);
     const small = createStudy({ name: "done", objective: "synthetic:branin", budget: { kind: "epochs", value: 30 }, parallelism: 1, seed: 1, epochDelayMs: 0, strategy: "random+fifo" });
     await waitFor(() => getStudySummary(small.id)!.status === "completed", 10_000, "completion");
     const response = await POST(json("POST", { kind: "pin", param: "x1", value: 1 }), ctx(small.id));
