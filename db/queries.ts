@@ -6,7 +6,6 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
-import type { FailureStats } from "../lib/engine/failures";
 import type { Rule } from "../lib/optimizer/rules";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
 import type { Params, Space } from "../lib/optimizer/space";
@@ -277,6 +276,17 @@ export function getRecentJobOutcomes(studyId: number, limit: number): { failed: 
     .all() as { type: EventType; payload: { trial: number; reason?: string | null } }[];
   return rows.reverse().map((r) => ({ failed: r.type === "trial_failed", trial: r.payload.trial, reason: r.payload.reason ?? null }));
 }
+
+/** Failed trials of a study, and of the trials that resumed from a checkpoint, how many failed. */
+export type FailureStats = {
+  trials: number;
+  failed: number;
+  /** Trials that went on from a checkpoint at least once (continued by the strategy, resumed after a pause, or branched). */
+  resumed: number;
+  /** Of those, the ones that failed: a failure ends a trial, so they failed in a job that resumed. */
+  resumedFailed: number;
+  lastFailure: { trial: number; reason: string | null } | null;
+};
 
 /** A study's failed trials, and how many of the trials that resumed from a checkpoint failed (lib/engine/failures.ts trustProblems). */
 export function getFailureStats(studyId: number): FailureStats {

@@ -4,6 +4,8 @@
  * finished study's best trial can be trusted. Pure: the counts come from the
  * database (db/queries.ts getFailureStats, getRecentJobOutcomes).
  */
+import "server-only";
+import type { FailureStats } from "../../db/queries";
 
 /** The study looks at this many of its most recent finished jobs. */
 export const FAILURE_WINDOW = 20;
@@ -45,15 +47,7 @@ export const UNTRUSTED_FAILED_SHARE = 0.25;
 export const UNTRUSTED_MIN_FAILED = 3;
 
 /** A study's failures, as the trust check needs them. */
-export type FailureStats = {
-  trials: number;
-  failed: number;
-  /** Trials that went on from a checkpoint at least once (continued by the strategy, resumed after a pause, or branched). */
-  resumed: number;
-  /** Of those, the ones that failed: a failure ends a trial, so they failed in a job that resumed. */
-  resumedFailed: number;
-  lastFailure: { trial: number; reason: string | null } | null;
-};
+export type { FailureStats };
 
 /**
  * Why a study's best trial cannot be trusted, empty when it can: many

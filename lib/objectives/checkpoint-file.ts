@@ -5,6 +5,7 @@
  * than a folder. The rule is docs/command-protocol.md, "Checkpoints and
  * resuming".
  */
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deriveRng } from "../rng";
+import { buildSubspace, contains } from "../rules";
 import { drive } from "../schedulers/drive.test-helper";
 import { raceScheduler } from "../schedulers/race";
 import type { Space } from "../space";
