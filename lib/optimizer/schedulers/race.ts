@@ -98,6 +98,9 @@ function rankShares(trials: readonly TrialState[], epoch: number): Map<number, n
   return shares;
 }
 
+/** Whether a trial is a full-space sample: samplers that narrow mark theirs "fill"; every other sampler's trials are. */
+const fullSpace = (t: TrialState) => t.origin === undefined || t.origin === "fill";
+
 /** Whether a trial has its final value: it reached the last rung, or early stopping ended it. */
 const finished = (t: TrialState, maxEpochs: number) => t.losses.length >= maxEpochs || (t.status === "pruned" && t.losses.length > 0);
 
@@ -116,7 +119,9 @@ const finished = (t: TrialState, maxEpochs: number) => t.losses.length >= maxEpo
 export function raceDecision(trials: readonly TrialState[], rungs: readonly number[], eta: number, minEvidence: number): RaceDecision {
   const last = rungs.length - 1;
   const maxEpochs = rungs[last];
-  const done = trials.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
+  // Evidence comes from full-space samples only: a sampler that narrows shifts the rest towards where it looks, and the verdict with it.
+  const evidence = trials.filter(fullSpace);
+  const done = evidence.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
   const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
     const shares = rankShares(trials, epoch);
     const kept = (t: TrialState) => shares.get(t.number)! < 1 / eta;
@@ -126,7 +131,7 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
     let keptN = 0;
     let droppedN = 0;
     for (let j = last; j > k && overtake === null; j--) {
-      const reached = j === last ? done.filter((t) => shares.has(t.number)) : trials.filter((t) => shares.has(t.number) && ownAt(t, rungs[j]));
+      const reached = j === last ? done.filter((t) => shares.has(t.number)) : evidence.filter((t) => shares.has(t.number) && ownAt(t, rungs[j]));
       const value = (t: TrialState) => (j === last ? t.bestLoss : rungLoss(t, rungs[j]));
       const a = reached.filter(kept).map(value);
       const d = reached.filter((t) => !kept(t)).map(value);
@@ -277,7 +282,7 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       for (let r = quota; r < ranked.length; r++) {
         const { t } = ranked[r];
         if (t.status !== "paused" || t.losses.length !== epoch) continue;
-        const key = (t.origin === undefined || t.origin === "fill" ? 0 : 2 ** 32) + mixSeed(t.number, k);
+        const key = (fullSpace(t) ? 0 : 2 ** 32) + mixSeed(t.number, k);
         if (key < pickKey) [pick, pickKey] = [t, key];
       }
       if (pick) {
