@@ -19,6 +19,7 @@ import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
 import { TrainingFieldsEditor } from "./training-fields";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 /** The strategies offered, the sieve first; the value is what the API takes. */
 const STRATEGIES: { value: string; label: string }[] = [
@@ -142,6 +143,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const training = isTrainingKind(form.objective) ? form.objective : null;
   const trainingInfo = TRAINING_OBJECTIVES.find((t) => t.id === training);
   const submitting = create.isPending || create.isSuccess;
+  const hydrated = useHydrated();
   // The race is the only scheduler that reads warmStart and schedules.
   const raceSwitches = strategyParts(form.strategy)[1] === "race" && objective?.warmStart === true;
 
@@ -215,7 +217,9 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const spaceErrors = spacePrefixes.flatMap((p) => (errors[p] ?? []).map((message) => ({ p, message })));
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="new-study-form">
+    <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="new-study-form" data-hydrated={hydrated}>
+      {/* Until React hydrates, the fields and Launch are disabled: typed text could be lost, and Launch would submit the form natively. */}
+      <fieldset disabled={!hydrated} className="min-w-0 space-y-6">
       {formError && (
         <div className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" role="alert" data-testid="form-error">
           <p className="font-medium">{formError.issues.length > 0 ? "The study was not created: fix the fields below." : formError.message}</p>
@@ -390,6 +394,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
           Launch study
         </button>
       </div>
+      </fieldset>
     </form>
   );
 }

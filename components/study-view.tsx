@@ -16,6 +16,7 @@ import { StatusBadge } from "./status-badge";
 import { StudyActions } from "./study-actions";
 import { SubspaceView } from "./subspace-view";
 import { TrialsTable } from "./trials-table";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 
 const TAB_LABELS: Record<StudyTab, string> = {
@@ -52,6 +53,7 @@ export function StudyView({
     wasLive.current = live;
   }, [live, id, queryClient]);
 
+  const hydrated = useHydrated();
   const [tab, setTab] = useState<StudyTab>(initialTab);
   const selectTab = (next: StudyTab) => {
     setTab(next);
@@ -109,22 +111,30 @@ export function StudyView({
       )}
 
       <nav className="flex gap-1 border-b border-slate-200" role="tablist" aria-label="Study views">
+        {/* Links, so a tab clicked before hydration still opens (the server renders it); after, a click switches without a round trip. */}
         {STUDY_TABS.map((t) => (
-          <button
+          <a
             key={t}
-            type="button"
+            href={t === "overview" ? `/studies/${id}` : `/studies/${id}?tab=${t}`}
             role="tab"
             aria-selected={tab === t}
-            onClick={() => selectTab(t)}
+            onClick={(event) => {
+              if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+              event.preventDefault();
+              selectTab(t);
+            }}
             className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${
               tab === t ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"
             }`}
             data-testid={`tab-${t}`}
           >
             {TAB_LABELS[t]}
-          </button>
+          </a>
         ))}
       </nav>
+
+      {/* Every control below renders disabled until React has hydrated the page. */}
+      <fieldset disabled={!hydrated} className="min-w-0" data-testid="study-controls" data-hydrated={hydrated}>
 
       {tab === "overview" && (
         <div className="space-y-6" role="tabpanel">
@@ -220,6 +230,7 @@ export function StudyView({
           </Card>
         </div>
       )}
+      </fieldset>
     </div>
   );
 }

@@ -74,7 +74,9 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
   const onChange = { onSuccess: (res: RuleChangeResponse) => setChange(res) };
   // The server takes rule changes for running or paused studies only.
   const editable = study.status === "running" || study.status === "paused";
-  const busy = add.isPending || decide.isPending || !editable;
+  // Until the rules have loaded, a pin or a range could duplicate or contradict one the page does not show yet.
+  const loading = analysis.isPending;
+  const busy = add.isPending || decide.isPending || !editable || loading;
   const sorted = [...rules].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
 
   return (
@@ -98,7 +100,9 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
       <Card
         title="Search space"
         subtitle={
-          latest
+          loading
+            ? "loading the analysis…"
+            : latest
             ? `round ${latest.round}: the subspace holds ${formatShare(latest.volumeShare)} of the space`
             : runsSieve(study.strategy)
               ? "no analysis round yet: the full space"
@@ -126,8 +130,21 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
         </div>
       </Card>
 
-      <Card title="Rules" subtitle={`${rules.length} rule${rules.length === 1 ? "" : "s"}; user rules always win over discovered ones`} flush testId="rules">
-        {rules.length === 0 ? (
+      <Card
+        title="Rules"
+        subtitle={loading ? "loading…" : `${rules.length} rule${rules.length === 1 ? "" : "s"}; user rules always win over discovered ones`}
+        flush
+        testId="rules"
+      >
+        {loading ? (
+          <p className="px-5 py-8 text-center text-sm text-slate-500" data-testid="rules-loading" aria-busy="true">
+            Loading the rules…
+          </p>
+        ) : analysis.error && rules.length === 0 ? (
+          <p className="px-5 py-8 text-center text-sm text-rose-700" data-testid="rules-error">
+            The rules could not be loaded: {analysis.error.message}
+          </p>
+        ) : rules.length === 0 ? (
           <p className="px-5 py-8 text-center text-sm text-slate-500" data-testid="rules-empty">
             No rules yet. {runsSieve(study.strategy) ? "The sieve proposes slabs once its analysis finds where the good trials lie; " : ""}
             pin a value or drag on a range bar to add one.
@@ -208,6 +225,7 @@ function ParamRow({
             <select
               className="block w-full rounded-md border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
               value={text || String(param.choices[0])}
+              disabled={disabled}
               onChange={(e) => setText(e.target.value)}
               data-testid={`pin-value-${param.name}`}
             >
@@ -229,6 +247,7 @@ function ParamRow({
                   setText(e.target.value);
                   setProblem(null);
                 }}
+                disabled={disabled}
                 aria-invalid={problem !== null}
                 aria-label={`value to pin ${param.name} at`}
                 data-testid={`pin-value-${param.name}`}
