@@ -4,7 +4,7 @@ import type { ParamDef, RuleChangeResponse, RuleView, StudySummary } from "@/lib
 import { ApiRequestError } from "@/lib/client/api";
 import { formatParam } from "@/lib/client/format";
 import { useAddRule, useAnalysis, useDecideRule } from "@/lib/client/queries";
-import { describeRule, ruleShape } from "@/lib/client/rule-text";
+import { describeRule, ruleShape, zMeanings } from "@/lib/client/rule-text";
 import { describeRange, formatShare, unitOf, valueToUnit } from "@/lib/client/units";
 import { Card } from "./card";
 import { runsSieve } from "./correlations-panel";
@@ -284,6 +284,11 @@ function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: P
           </span>
           <span className="rounded-full bg-slate-50 px-2 py-0.5 text-xs text-slate-500 ring-1 ring-inset ring-slate-200">{rule.origin === "user" ? "yours" : "discovered"}</span>
         </div>
+        {zMeanings(rule, space).length > 0 && (
+          <p className="mt-0.5 text-xs text-slate-500" data-testid="rule-z-meaning">
+            z is a parameter&apos;s position in its range (0 = low end, 1 = high end): {zMeanings(rule, space).join("; ")}.
+          </p>
+        )}
         <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500">
           <span className="font-mono">{rule.id}</span>
           {ev && <span data-testid="rule-evidence">{ev.summary}</span>}

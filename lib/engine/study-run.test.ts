@@ -53,6 +53,9 @@ describe("study runner", () => {
     await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "the study to complete");
     const detail = getStudyDetail(study.id)!;
     expect(detail.trials.filter((t) => t.status === "failed")).toEqual([]);
+    // Trials left waiting at a rung end pruned when the study finishes, not paused.
+    expect(detail.trials.filter((t) => t.status === "paused" || t.status === "running").map((t) => `#${t.number} ${t.status}`)).toEqual([]);
+    expect(detail.trials.some((t) => t.status === "pruned" && /^the study finished while this trial waited at epoch \d+$/.test(t.reason ?? ""))).toBe(true);
     expect(detail.trials.some((t) => t.epochs > 1)).toBe(true);
     expect(detail.study.epochsSpent).toBe(600);
     for (const curve of getCurves(study.id).curves) curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
