@@ -2,6 +2,7 @@
 import { Fragment, useState } from "react";
 import type { EffectView, ParamDef, SnapshotView } from "@/lib/api/schemas";
 import { formatValue } from "@/lib/client/format";
+import { raiseEffect } from "@/lib/client/effects";
 import { darkOnDiverging, divergingColor, formatUnit, undirectedColor } from "@/lib/client/units";
 
 const SATURATION = 0.6;
@@ -19,19 +20,6 @@ function effectIndex(snapshot: SnapshotView | null): Map<string, EffectView> {
 
 function cellKey(row: number, col: number): string {
   return row === col ? `${row}` : `${Math.min(row, col)},${Math.max(row, col)}`;
-}
-
-/**
- * What raising a cell's parameter (diagonal) or both of its parameters together
- * (off the diagonal) does to the loss, as a signed strength: + raises it, −
- * lowers it; null when the effect has no one direction (a U-shape, choices).
- * The analysis signs an interaction + when raising both lowers the loss, so
- * off the diagonal the sign flips: one colour means one thing everywhere.
- */
-export function raiseEffect(effect: EffectView): { value: number; interval: [number, number] } | null {
-  if (effect.shape === "monotone") return { value: effect.strength, interval: effect.interval };
-  if (effect.shape === "interaction") return { value: -effect.strength, interval: [-effect.interval[1], -effect.interval[0]] };
-  return null;
 }
 
 /** A cell's background, text colour and label. */

@@ -20,7 +20,12 @@ test("launches a table study from the form whose every trial takes the table's g
   await form.setBound("lr", "high", "0.5");
   await expect(lrGrid.locator('[data-testid="space-grid-value"][data-inside="false"]')).toHaveText(["1"]);
   await screenshot(page, "30-table-form-grid");
+  const sent = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/studies");
   await form.launch();
+  // The form itself sends the grids: the narrowed one cut to the range, the untouched ones as the objective has them.
+  const body = (await sent).postDataJSON() as { space: ParamDef[] };
+  expect(body.space.find((p) => p.name === "lr")).toMatchObject({ log: true, grid: grids.get("lr")!.filter((v) => v <= 0.5) });
+  expect(body.space.filter((p) => p.name !== "lr")).toEqual(table.space.filter((p) => p.name !== "lr"));
   await page.waitForURL(/\/studies\/\d+$/);
   const id = new StudyPage(page).id();
 
