@@ -103,7 +103,7 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
           loading
             ? "loading the analysis…"
             : latest
-            ? `round ${latest.round}: the subspace holds ${formatShare(latest.volumeShare)} of the space`
+            ? `after analysis round ${snapshots.length}: the subspace holds ${formatShare(latest.volumeShare)} of the space`
             : runsSieve(study.strategy)
               ? "no analysis round yet: the full space"
               : "the full space, narrowed only by your rules"

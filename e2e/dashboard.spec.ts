@@ -268,9 +268,10 @@ test("the race grows while the study runs; the trials pages, a trial's page and 
     await expect(study.trialRows().first()).toBeVisible();
     await screenshot(page, "21-trials-paged", { fullPage: false });
 
-    const link = study.trialRows().first().getByTestId("trial-link");
-    const number = Number(await link.textContent());
-    await link.click();
+    // A click anywhere on a row opens its trial, not only on its number.
+    const row = study.trialRows().first();
+    const number = Number(await row.getAttribute("data-trial-number"));
+    await row.getByTestId("trial-params").click();
     await page.waitForURL(new RegExp(`/studies/${created.id}/trials/${number}$`));
     await expect(page.getByTestId("trial-title")).toHaveText(`Trial #${number}`);
     await expect.poll(async () => Number(await page.getByTestId("trial-curve").getAttribute("data-point-count"))).toBeGreaterThan(0);
