@@ -44,7 +44,9 @@ export function describeShape(effect: EffectView, space: ParamDef[]): string {
     case "categorical":
       return "the loss differs across its choices";
     case "interaction":
-      return effect.sign > 0 ? "interaction +: raising both together lowers the loss" : "interaction −: raising one while lowering the other lowers the loss";
+      return effect.sign > 0
+        ? "raising both together lowers the loss (beyond each one's own effect)"
+        : "raising both together raises the loss: raising one while lowering the other lowers it";
   }
 }
 

@@ -119,9 +119,12 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
   const last = Math.max(2, maxEpochs);
   const leaders = infos.filter((i) => i.leader >= 0).sort((a, b) => a.leader - b.leader);
   // Stopped early: pruned, failed or interrupted, or completed before the last epoch (patience). Paused trials wait at a rung for promotion.
+  // Trials still waiting at a rung when the study finished are not the race's verdicts: counted apart.
+  const waited = (t: TrialRow) => t.status === "pruned" && (t.reason ?? "").startsWith("the study finished while this trial waited");
   const stopped = trials
-    .filter((t) => t.reason && (t.status === "pruned" || t.status === "failed" || t.status === "interrupted" || (t.status === "completed" && t.epochs < maxEpochs)))
+    .filter((t) => t.reason && !waited(t) && (t.status === "pruned" || t.status === "failed" || t.status === "interrupted" || (t.status === "completed" && t.epochs < maxEpochs)))
     .sort((a, b) => b.number - a.number);
+  const waiting = trials.filter(waited).length;
   const counts = rungs.map((_, k) => infos.filter((i) => i.level >= k).length);
   // A rung's label goes a row up when the previous rung is close and its label sits on the lower row.
   const labelRows: number[] = [];
@@ -245,6 +248,11 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
           )}
         </Card>
         <Card title="Stopped early, and why" subtitle={`${stopped.length} trials`} testId="race-stopped">
+          {waiting > 0 && (
+            <p className="mb-2 text-xs text-slate-500" data-testid="race-waited">
+              {waiting} more trial{waiting === 1 ? " was" : "s were"} waiting at a rung for promotion when the study finished (pruned then).
+            </p>
+          )}
           {stopped.length === 0 ? (
             <p className="text-sm text-slate-500">No trial has been stopped early yet.</p>
           ) : (

@@ -298,7 +298,7 @@ export function SpaceEditor({
                             data-testid={`field-space-${id(i, row)}-high`}
                           />
                         </label>
-                        {row.type === "int" && row.original?.type === "int" && !editableNames && (
+                        {row.type === "int" && row.original?.type === "int" && !row.original.grid && !editableNames && (
                           <span className="text-xs text-slate-500" data-testid={`space-${row.name}-step`}>
                             step <span className="font-mono text-slate-700">{row.original.step ?? 1}</span>
                           </span>

@@ -123,6 +123,7 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
               pinned={pins.get(p.name)}
               proposed={proposals.get(p.name) ?? []}
               disabled={busy}
+              editable={editable}
               onRange={(low, high) => add.mutate({ kind: "range", param: p.name, low, high }, onChange)}
               onPin={(value) => add.mutate({ kind: "pin", param: p.name, value }, onChange)}
             />
@@ -157,6 +158,7 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
                 rule={rule}
                 space={study.space}
                 disabled={busy}
+                editable={editable}
                 onDecide={(status) => decide.mutate({ ruleId: rule.id, status }, onChange)}
               />
             ))}
@@ -173,6 +175,7 @@ function ParamRow({
   pinned,
   proposed,
   disabled,
+  editable,
   onRange,
   onPin,
 }: {
@@ -181,6 +184,8 @@ function ParamRow({
   pinned: number | string | boolean | undefined;
   proposed: { id: string; span: [number, number] }[];
   disabled: boolean;
+  /** False once the study has finished: no pin field then. */
+  editable: boolean;
   onRange: (low: number, high: number) => void;
   onPin: (value: number | string | boolean) => void;
 }) {
@@ -200,7 +205,11 @@ function ParamRow({
     onPin(value);
   };
   return (
-    <div className="grid grid-cols-1 items-center gap-x-6 gap-y-2 py-3 md:grid-cols-[10rem_1fr_17rem]" data-testid="param-row" data-param={param.name}>
+    <div
+      className={`grid grid-cols-1 items-center gap-x-6 gap-y-2 py-3 ${editable ? "md:grid-cols-[9rem_1fr_14rem]" : "md:grid-cols-[9rem_1fr]"}`}
+      data-testid="param-row"
+      data-param={param.name}
+    >
       <div>
         <div className="font-mono text-sm font-medium text-slate-800">{param.name}</div>
         <div className="text-xs text-slate-500">
@@ -213,65 +222,79 @@ function ParamRow({
         )}
       </div>
       <RangeBar param={param} range={range} pinned={pinned} proposed={proposed} disabled={disabled} onSelect={onRange} />
-      <form
-        className="flex items-start gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submitPin();
-        }}
-      >
-        <div className="min-w-0 flex-1">
-          {param.type === "categorical" ? (
-            <select
-              className="block w-full rounded-md border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
-              value={text || String(param.choices[0])}
-              disabled={disabled}
-              onChange={(e) => setText(e.target.value)}
-              data-testid={`pin-value-${param.name}`}
-            >
-              {param.choices.map((c) => (
-                <option key={String(c)} value={String(c)}>
-                  {String(c)}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <>
-              <input
-                className="block w-full rounded-md border-0 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 tabular-nums focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-rose-500"
-                inputMode="decimal"
-                placeholder={param.grid ? param.grid.slice(0, 4).map(formatParam).join(", ") + (param.grid.length > 4 ? ", …" : "") : `${formatParam(param.low)} … ${formatParam(param.high)}`}
-                list={param.grid ? `grid-${param.name}` : undefined}
-                value={text}
-                onChange={(e) => {
-                  setText(e.target.value);
-                  setProblem(null);
-                }}
+      {editable && (
+        <form
+          className="flex items-start gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submitPin();
+          }}
+        >
+          <div className="min-w-0 flex-1">
+            {param.type === "categorical" ? (
+              <select
+                className="block w-full rounded-md border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+                value={text || String(param.choices[0])}
                 disabled={disabled}
-                aria-invalid={problem !== null}
-                aria-label={`value to pin ${param.name} at`}
+                onChange={(e) => setText(e.target.value)}
                 data-testid={`pin-value-${param.name}`}
-              />
-              {param.grid && (
-                <datalist id={`grid-${param.name}`}>
-                  {param.grid.map((v) => (
-                    <option key={v} value={v} />
-                  ))}
-                </datalist>
-              )}
-            </>
-          )}
-          {problem && <p className="mt-0.5 text-xs text-rose-600">{problem}</p>}
-        </div>
-        <SmallButton tone="neutral" type="submit" disabled={disabled} testId={`btn-pin-${param.name}`}>
-          Pin
-        </SmallButton>
-      </form>
+              >
+                {param.choices.map((c) => (
+                  <option key={String(c)} value={String(c)}>
+                    {String(c)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <>
+                <input
+                  className="block w-full rounded-md border-0 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 tabular-nums focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-rose-500"
+                  inputMode="decimal"
+                  placeholder={param.grid ? param.grid.slice(0, 4).map(formatParam).join(", ") + (param.grid.length > 4 ? ", …" : "") : `${formatParam(param.low)} … ${formatParam(param.high)}`}
+                  list={param.grid ? `grid-${param.name}` : undefined}
+                  value={text}
+                  onChange={(e) => {
+                    setText(e.target.value);
+                    setProblem(null);
+                  }}
+                  disabled={disabled}
+                  aria-invalid={problem !== null}
+                  aria-label={`value to pin ${param.name} at`}
+                  data-testid={`pin-value-${param.name}`}
+                />
+                {param.grid && (
+                  <datalist id={`grid-${param.name}`}>
+                    {param.grid.map((v) => (
+                      <option key={v} value={v} />
+                    ))}
+                  </datalist>
+                )}
+              </>
+            )}
+            {problem && <p className="mt-0.5 text-xs text-rose-600">{problem}</p>}
+          </div>
+          <SmallButton tone="neutral" type="submit" disabled={disabled} testId={`btn-pin-${param.name}`}>
+            Pin
+          </SmallButton>
+        </form>
+      )}
     </div>
   );
 }
 
-function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: ParamDef[]; disabled: boolean; onDecide: (status: "active" | "rejected") => void }) {
+function RuleRow({
+  rule,
+  space,
+  disabled,
+  editable,
+  onDecide,
+}: {
+  rule: RuleView;
+  space: ParamDef[];
+  disabled: boolean;
+  editable: boolean;
+  onDecide: (status: "active" | "rejected") => void;
+}) {
   const ev = rule.evidence;
   const muted = rule.status === "rejected" || rule.status === "relaxed";
   return (
@@ -299,23 +322,25 @@ function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: P
           )}
         </div>
       </div>
-      <div className="flex gap-2">
-        {rule.status === "proposed" && (
-          <SmallButton tone="primary" disabled={disabled} onClick={() => onDecide("active")} testId="btn-accept">
-            Accept
-          </SmallButton>
-        )}
-        {(rule.status === "proposed" || (rule.status === "active" && rule.origin === "discovered")) && (
-          <SmallButton tone="neutral" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-reject">
-            Reject
-          </SmallButton>
-        )}
-        {rule.status === "active" && rule.origin === "user" && (
-          <SmallButton tone="danger" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-withdraw">
-            Withdraw
-          </SmallButton>
-        )}
-      </div>
+      {editable && (
+        <div className="flex gap-2">
+          {rule.status === "proposed" && (
+            <SmallButton tone="primary" disabled={disabled} onClick={() => onDecide("active")} testId="btn-accept">
+              Accept
+            </SmallButton>
+          )}
+          {(rule.status === "proposed" || (rule.status === "active" && rule.origin === "discovered")) && (
+            <SmallButton tone="neutral" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-reject">
+              Reject
+            </SmallButton>
+          )}
+          {rule.status === "active" && rule.origin === "user" && (
+            <SmallButton tone="danger" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-withdraw">
+              Withdraw
+            </SmallButton>
+          )}
+        </div>
+      )}
     </li>
   );
 }
