@@ -245,7 +245,7 @@ test("the race grows while the study runs; the trials pages, a trial's page and 
     await expect(study.race()).not.toHaveAttribute("data-rung-count", "0");
     await expect(study.race().locator("svg text", { hasText: "rung 1" })).toBeVisible();
     await expect(page.getByTestId("race-leader").first()).toBeVisible();
-    await page.waitForTimeout(3000);
+    await expect(page.getByTestId("race-leader")).toHaveCount(5);
     await screenshot(page, "19-race");
 
     await study.openTab("overview");

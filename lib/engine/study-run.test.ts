@@ -5,6 +5,7 @@ import { GET as analysisRoute } from "../../app/api/studies/[id]/analysis/route"
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import fs from "node:fs";
 import { checkpointDir } from "./study-run";
+import { listObjectives } from "../objectives/registry";
 import { applyStudyAction, createStudy } from "./studies";
 
 let where: { dir: string };
@@ -137,6 +138,18 @@ describe("study runner", () => {
     for (const rule of rules) expect(["proposed", "active", "rejected", "relaxed"]).toContain(rule.status);
     const response = await analysisRoute(new Request("http://127.0.0.1"), { params: Promise.resolve({ id: String(study.id) }) });
     expect((await response.json()).snapshots).toHaveLength(snapshots.length);
+  });
+
+  it("gives a table's parameters its grid when a request's space leaves it out, and rejects values off the grid", async () => {
+    const objectiveSpace = listObjectives().find((o) => o.id === base.objective)!.space;
+    const space = objectiveSpace.map((p) => (p.type === "categorical" ? p : { type: p.type, name: p.name, low: p.low, high: p.name === "lr" ? 0.5 : p.high, ...(p.log ? { log: true } : {}) }));
+    const study = createStudy({ ...base, budget: { kind: "trials", value: 8 }, space: space as typeof objectiveSpace });
+    const lr = study.space.find((p) => p.name === "lr");
+    expect(lr).toMatchObject({ high: 0.5, grid: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "study to complete");
+    for (const t of getStudyDetail(study.id)!.trials) expect(lr!.type !== "categorical" && lr!.grid).toContain(t.params.lr);
+    const offGrid = space.map((p) => (p.name === "lr" ? { ...p, grid: [0.002, 0.3] } : p));
+    expect(() => createStudy({ ...base, budget: { kind: "trials", value: 1 }, space: offGrid as typeof objectiveSpace })).toThrow(/space\.0\.grid: lr: \[0\.002\] not among/);
   });
 
   it("rejects a space outside the objective's and writes nothing", () => {
