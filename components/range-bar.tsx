@@ -139,7 +139,12 @@ export function RangeBar({
       </div>
       <div className="relative mt-0.5 h-3 text-[10px] text-slate-500">
         {ticks.map((t) => (
-          <span key={t.label} className="absolute -translate-x-1/2 tabular-nums whitespace-nowrap" style={{ left: `${t.z * 100}%` }}>
+          <span
+            key={t.label}
+            // Labels at the ends are anchored inwards, so they stay within the bar's width.
+            className={`absolute tabular-nums whitespace-nowrap ${t.z < 0.03 ? "" : t.z > 0.97 ? "-translate-x-full" : "-translate-x-1/2"}`}
+            style={{ left: `${t.z * 100}%` }}
+          >
             {t.label}
           </span>
         ))}
