@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { getAnalysis, getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { eq } from "drizzle-orm";
+import { getAnalysis, getCurves, getStudyDetail, getStudySummary, pruneWaitingTrialsOfFinishedStudies, tableCounts } from "../../db/queries";
+import { trials } from "../../db/schema";
 import { GET as analysisRoute } from "../../app/api/studies/[id]/analysis/route";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import fs from "node:fs";
@@ -150,6 +152,18 @@ describe("study runner", () => {
     for (const t of getStudyDetail(study.id)!.trials) expect(lr!.type !== "categorical" && lr!.grid).toContain(t.params.lr);
     const offGrid = space.map((p) => (p.name === "lr" ? { ...p, grid: [0.002, 0.3] } : p));
     expect(() => createStudy({ ...base, budget: { kind: "trials", value: 1 }, space: offGrid as typeof objectiveSpace })).toThrow(/space\.0\.grid: lr: \[0\.002\] not among/);
+  });
+
+  it("prunes, at start, the trials an older server left paused in a finished study", async () => {
+    const study = createStudy({ ...base, objective: "synthetic:branin", strategy: "random+asha", seed: 21, budget: { kind: "epochs", value: 200 } });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "the study to complete");
+    const victim = getStudyDetail(study.id)!.trials[0];
+    getDb().update(trials).set({ status: "paused", reason: null, finishedAt: null }).where(eq(trials.id, victim.id)).run();
+    expect(pruneWaitingTrialsOfFinishedStudies()).toBe(1);
+    const after = getStudyDetail(study.id)!.trials.find((t) => t.id === victim.id)!;
+    expect(after.status).toBe("pruned");
+    expect(after.reason).toBe(`the study finished while this trial waited at epoch ${victim.epochs}`);
+    expect(pruneWaitingTrialsOfFinishedStudies()).toBe(0);
   });
 
   it("rejects a space outside the objective's and writes nothing", () => {
