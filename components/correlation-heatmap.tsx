@@ -2,7 +2,8 @@
 import { Fragment, useState } from "react";
 import type { EffectView, ParamDef, SnapshotView } from "@/lib/api/schemas";
 import { formatValue } from "@/lib/client/format";
-import { darkOnDiverging, divergingColor, formatUnit } from "@/lib/client/units";
+import { raiseEffect } from "@/lib/client/effects";
+import { darkOnDiverging, divergingColor, formatUnit, undirectedColor } from "@/lib/client/units";
 
 const SATURATION = 0.6;
 const HATCH = "repeating-linear-gradient(45deg, #f1f5f9 0 4px, #e2e8f0 4px 8px)";
@@ -21,6 +22,17 @@ function cellKey(row: number, col: number): string {
   return row === col ? `${row}` : `${Math.min(row, col)},${Math.max(row, col)}`;
 }
 
+/** A cell's background, text colour and label. */
+function cellLook(effect: EffectView): { background: string; dark: boolean; text: string } {
+  const raise = raiseEffect(effect);
+  if (raise) {
+    const v = raise.value;
+    return { background: divergingColor(v, SATURATION), dark: darkOnDiverging(v, SATURATION), text: `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(2)}` };
+  }
+  const s = Math.abs(effect.strength);
+  return { background: undirectedColor(s, SATURATION), dark: darkOnDiverging(s, SATURATION), text: `${effect.shape === "interior" ? "∪" : ""}${s.toFixed(2)}` };
+}
+
 /** What an effect's shape means, in words and in the parameter's units. */
 export function describeShape(effect: EffectView, space: ParamDef[]): string {
   const p = space[effect.group[0]];
@@ -32,7 +44,9 @@ export function describeShape(effect: EffectView, space: ParamDef[]): string {
     case "categorical":
       return "the loss differs across its choices";
     case "interaction":
-      return effect.sign > 0 ? "interaction +: raising both together lowers the loss" : "interaction −: raising one while lowering the other lowers the loss";
+      return effect.sign > 0
+        ? "raising both together lowers the loss (beyond each one's own effect)"
+        : "raising both together raises the loss: raising one while lowering the other lowers it";
   }
 }
 
@@ -85,7 +99,7 @@ export function CorrelationHeatmap({
               {space.map((colParam, col) => {
                 const effect = effects.get(cellKey(row, col));
                 const isSelected = selected !== null && ((selected[0] === row && selected[1] === col) || (selected[0] === col && selected[1] === row));
-                const strength = effect?.strength ?? 0;
+                const look = effect ? cellLook(effect) : null;
                 return (
                   <button
                     key={colParam.name}
@@ -100,18 +114,19 @@ export function CorrelationHeatmap({
                     style={{
                       width: cell,
                       height: cell,
-                      background: effect ? divergingColor(strength, SATURATION) : HATCH,
-                      color: effect ? (darkOnDiverging(strength, SATURATION) ? "white" : "#334155") : "#94a3b8",
+                      background: look ? look.background : HATCH,
+                      color: look ? (look.dark ? "white" : "#334155") : "#94a3b8",
                       boxShadow: row === col && effect ? "inset 0 0 0 1px rgba(15,23,42,0.25)" : undefined,
                     }}
-                    aria-label={`${rowParam.name} × ${colParam.name}${effect ? `: strength ${effect.strength.toFixed(2)}` : ": not enough trials yet"}`}
+                    aria-label={`${rowParam.name} × ${colParam.name}${effect ? `: ${describeShape(effect, space)}, strength ${Math.abs(effect.strength).toFixed(2)}` : ": not enough trials yet"}`}
                     data-testid="heatmap-cell"
                     data-row={rowParam.name}
                     data-col={colParam.name}
                     data-strength={effect ? effect.strength : ""}
+                    data-raise={effect ? (raiseEffect(effect)?.value ?? "undirected") : ""}
                     data-significant={effect?.significant ? "true" : "false"}
                   >
-                    {effect && cell >= 40 && <span>{`${strength > 0 ? "+" : strength < 0 ? "−" : ""}${Math.abs(strength).toFixed(2)}`}</span>}
+                    {look && cell >= 40 && <span>{look.text}</span>}
                     {effect?.significant && (
                       <span className="absolute top-0.5 right-1 text-xs leading-none" aria-hidden>
                         ★
@@ -138,6 +153,7 @@ export function CorrelationHeatmap({
 
 function CellDetails({ effect, space, row, col, hovering }: { effect: EffectView | undefined; space: ParamDef[]; row: number; col: number; hovering: boolean }) {
   const title = row === col ? space[row].name : `${space[Math.min(row, col)].name} × ${space[Math.max(row, col)].name}`;
+  const raise = effect ? raiseEffect(effect) : null;
   return (
     <div className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs" data-testid="heatmap-tooltip" aria-live="polite">
       <div className="mb-1 flex items-baseline justify-between gap-2">
@@ -150,14 +166,18 @@ function CellDetails({ effect, space, row, col, hovering }: { effect: EffectView
         <>
           <p className="mb-1.5 text-slate-600">{describeShape(effect, space)}</p>
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 font-mono tabular-nums">
-            <dt className="font-sans text-slate-500">strength</dt>
+            <dt className="font-sans text-slate-500">{raise ? (row === col ? "raising it" : "raising both") : "strength"}</dt>
             <dd>
-              {effect.strength.toFixed(3)} <span className="text-slate-400">(R² {effect.partialR2.toFixed(3)})</span>
+              {(raise ? raise.value : Math.abs(effect.strength)).toFixed(3)} <span className="text-slate-400">(R² {effect.partialR2.toFixed(3)})</span>
             </dd>
-            <dt className="font-sans text-slate-500">90% interval</dt>
-            <dd>
-              [{effect.interval[0].toFixed(2)}, {effect.interval[1].toFixed(2)}]
-            </dd>
+            {raise && (
+              <>
+                <dt className="font-sans text-slate-500">90% interval</dt>
+                <dd>
+                  [{raise.interval[0].toFixed(2)}, {raise.interval[1].toFixed(2)}]
+                </dd>
+              </>
+            )}
             <dt className="font-sans text-slate-500">p</dt>
             <dd>{formatValue(effect.p)}</dd>
             <dt className="font-sans text-slate-500">q (FDR)</dt>
@@ -180,20 +200,24 @@ function HeatmapLegend() {
   return (
     <div className="space-y-3 text-xs text-slate-600" data-testid="heatmap-legend">
       <div>
-        <div className="mb-1 font-medium text-slate-700">Signed strength</div>
+        <div className="mb-1 font-medium text-slate-700">What raising does to the loss</div>
         <div className="flex h-3 overflow-hidden rounded-sm ring-1 ring-slate-200">
           {stops.map((s) => (
             <div key={s} className="flex-1" style={{ background: divergingColor(s, SATURATION) }} />
           ))}
         </div>
-        <div className="mt-0.5 flex justify-between font-mono tabular-nums text-slate-500">
-          <span>−0.6</span>
+        <div className="mt-0.5 flex justify-between tabular-nums text-slate-500">
+          <span>−0.6 lowers</span>
           <span>0</span>
-          <span>+0.6</span>
+          <span>raises +0.6</span>
         </div>
         <p className="mt-1 text-slate-500">
-          Diagonal: a parameter&apos;s effect on the loss (red: raising it raises the loss). Off the diagonal: the pair&apos;s interaction beyond both effects.
+          Blue: the loss falls, red: it rises, when you raise the parameter (diagonal) or both parameters together, beyond each one&apos;s own effect (off the diagonal).
         </p>
+      </div>
+      <div className="flex items-start gap-2">
+        <span className="mt-0.5 h-3 w-5 shrink-0 rounded-sm ring-1 ring-slate-200" style={{ background: undirectedColor(0.45, SATURATION) }} />
+        <span>matters, but not one way: a U-shape (∪, best inside the range) or a categorical parameter&apos;s choices</span>
       </div>
       <div className="flex items-center gap-2">
         <span className="grid size-5 place-items-center rounded-sm bg-slate-100 text-xs ring-1 ring-slate-200">★</span>

@@ -33,7 +33,7 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
     <div className="space-y-6">
       <Card
         title="Correlations with the loss"
-        subtitle={snapshot ? `round ${snapshot.round} · tested at epoch ${snapshot.epoch} · ${snapshot.observations} observations` : undefined}
+        subtitle={snapshot ? `round ${index + 1} of ${snapshots.length} · tested at epoch ${snapshot.epoch} · ${snapshot.observations} observations` : undefined}
         testId="correlations"
       >
         {analysis.error && (
@@ -70,12 +70,12 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
                 data-testid="snapshot-slider"
                 data-index={index}
                 data-count={snapshots.length}
-                aria-valuetext={snapshot ? `round ${snapshot.round}` : undefined}
+                aria-valuetext={snapshot ? `round ${index + 1} of ${snapshots.length}` : undefined}
               />
             </label>
             {snapshot && (
               <span className="text-sm tabular-nums text-slate-600" data-testid="snapshot-label">
-                round <b className="font-semibold text-slate-900">{snapshot.round}</b> of {snapshots[snapshots.length - 1].round} · epoch {snapshot.epoch} ·{" "}
+                round <b className="font-semibold text-slate-900">{index + 1}</b> of {snapshots.length} · epoch {snapshot.epoch} ·{" "}
                 {snapshot.observations} observations · {snapshot.trials} trials · subspace {formatShare(snapshot.volumeShare)} of the space
                 {chosen === null && live && <span className="ml-2 text-xs text-indigo-600">following the newest round</span>}
               </span>

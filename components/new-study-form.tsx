@@ -19,6 +19,7 @@ import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
 import { TrainingFieldsEditor } from "./training-fields";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 /** The strategies offered, the sieve first; the value is what the API takes. */
 const STRATEGIES: { value: string; label: string }[] = [
@@ -143,6 +144,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const training = isTrainingKind(form.objective) ? form.objective : null;
   const trainingInfo = TRAINING_OBJECTIVES.find((t) => t.id === training);
   const submitting = create.isPending || create.isSuccess;
+  const hydrated = useHydrated();
   // The race is the only scheduler that reads warmStart and schedules.
   const raceSwitches = strategyParts(form.strategy)[1] === "race" && objective?.warmStart === true;
 
@@ -216,181 +218,184 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
   const spaceErrors = spacePrefixes.flatMap((p) => (errors[p] ?? []).map((message) => ({ p, message })));
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="new-study-form">
-      {formError && (
-        <div className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" role="alert" data-testid="form-error">
-          <p className="font-medium">{formError.issues.length > 0 ? "The study was not created: fix the fields below." : formError.message}</p>
-          {formError.issues.length > 0 && (
-            <ul className="mt-1 list-inside list-disc space-y-0.5">
-              {formError.issues.map((issue) => (
-                <li key={`${issue.path}:${issue.message}`}>
-                  <span className="font-mono">{issue.path || "study"}</span>: {issue.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+    <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="new-study-form" data-hydrated={hydrated}>
+      {/* Until React hydrates, the fields and Launch are disabled: typed text could be lost, and Launch would submit the form natively. */}
+      <fieldset disabled={!hydrated} className="min-w-0 space-y-6">
+        {formError && (
+          <div className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" role="alert" data-testid="form-error">
+            <p className="font-medium">{formError.issues.length > 0 ? "The study was not created: fix the fields below." : formError.message}</p>
+            {formError.issues.length > 0 && (
+              <ul className="mt-1 list-inside list-disc space-y-0.5">
+                {formError.issues.map((issue) => (
+                  <li key={`${issue.path}:${issue.message}`}>
+                    <span className="font-mono">{issue.path || "study"}</span>: {issue.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
 
-      <Section title="Objective" description="What each trial trains, and the metric the search optimizes.">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Objective" path="objective" errors={errors}>
-            <select
-              className={inputClass}
-              value={form.objective}
-              onChange={(e) => selectObjective(e.target.value)}
-              aria-invalid={!!errors["objective"]}
-              data-testid="field-objective"
-            >
-              {objectives.length > 0 && (
-                <optgroup label="Built-in objectives">
-                  {objectives.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.title}
+        <Section title="Objective" description="What each trial trains, and the metric the search optimizes.">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Objective" path="objective" errors={errors}>
+              <select
+                className={inputClass}
+                value={form.objective}
+                onChange={(e) => selectObjective(e.target.value)}
+                aria-invalid={!!errors["objective"]}
+                data-testid="field-objective"
+              >
+                {objectives.length > 0 && (
+                  <optgroup label="Built-in objectives">
+                    {objectives.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.title}
+                      </option>
+                    ))}
+                  </optgroup>
+                )}
+                <optgroup label="Your own training">
+                  {TRAINING_OBJECTIVES.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.title}
                     </option>
                   ))}
                 </optgroup>
-              )}
-              <optgroup label="Your own training">
-                {TRAINING_OBJECTIVES.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.title}
+              </select>
+            </Field>
+            <Field label="Study name" path="name" errors={errors}>
+              <input
+                className={inputClass}
+                value={form.name}
+                onChange={(e) => setForm((f) => ({ ...f, name: e.target.value, nameEdited: true }))}
+                aria-invalid={!!errors["name"]}
+                data-testid="field-name"
+              />
+            </Field>
+          </div>
+          {objective && (
+            <div className="mt-4 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="objective-info">
+              <Description key={objective.id} text={objective.description} />
+              <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-xs">
+                <Fact label="metric" value={`${objective.metric} (${objective.direction})`} />
+                <Fact label="epochs per trial" value={String(objective.maxEpochs)} />
+                <Fact label="parameters" value={String(objective.space.length)} />
+                {objective.optimum !== null && <Fact label="known optimum" value={String(objective.optimum)} />}
+              </dl>
+            </div>
+          )}
+          {training && trainingInfo && (
+            <div className="mt-4 space-y-4">
+              <p className="rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="objective-info">
+                {trainingInfo.description}
+              </p>
+              <TrainingFieldsEditor kind={training} fields={form.training} onChange={(fields) => set("training", fields)} errors={errors} />
+            </div>
+          )}
+        </Section>
+
+        <Section
+          title="Search space"
+          description={
+            training
+              ? `Name each parameter your program takes; ${training === "command" ? "the command" : "the agents' program"} gets it as {name}, and all of them as JSON in HYPERSIEVE_PARAMS.`
+              : "Names come from the objective; narrow a range or drop choices to focus the search."
+          }
+        >
+          <SpaceEditor rows={form.rows} onChange={(rows) => set("rows", rows)} errors={errors} editableNames={!!training} pathPrefixes={spacePrefixes} />
+          {spaceErrors.map(({ p, message }) => (
+            <p key={`${p}:${message}`} className="mt-2 text-xs text-rose-600" data-testid="field-error" data-path={p}>
+              space: {message}
+            </p>
+          ))}
+        </Section>
+
+        <Section title="Budget and execution" description="How much training the search may spend, and how it runs.">
+          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+            <Field label="Strategy" path="strategy" errors={errors} hint="sampler + scheduler" className="sm:col-span-2">
+              <select
+                className={inputClass}
+                value={form.strategy}
+                onChange={(e) => set("strategy", e.target.value)}
+                aria-invalid={!!errors["strategy"]}
+                data-testid="field-strategy"
+              >
+                {STRATEGIES.map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
                   </option>
                 ))}
-              </optgroup>
-            </select>
-          </Field>
-          <Field label="Study name" path="name" errors={errors}>
-            <input
-              className={inputClass}
-              value={form.name}
-              onChange={(e) => setForm((f) => ({ ...f, name: e.target.value, nameEdited: true }))}
-              aria-invalid={!!errors["name"]}
-              data-testid="field-name"
-            />
-          </Field>
-        </div>
-        {objective && (
-          <div className="mt-4 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="objective-info">
-            <Description key={objective.id} text={objective.description} />
-            <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-xs">
-              <Fact label="metric" value={`${objective.metric} (${objective.direction})`} />
-              <Fact label="epochs per trial" value={String(objective.maxEpochs)} />
-              <Fact label="parameters" value={String(objective.space.length)} />
-              {objective.optimum !== null && <Fact label="known optimum" value={String(objective.optimum)} />}
-            </dl>
-          </div>
-        )}
-        {training && trainingInfo && (
-          <div className="mt-4 space-y-4">
-            <p className="rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="objective-info">
-              {trainingInfo.description}
-            </p>
-            <TrainingFieldsEditor kind={training} fields={form.training} onChange={(fields) => set("training", fields)} errors={errors} />
-          </div>
-        )}
-      </Section>
-
-      <Section
-        title="Search space"
-        description={
-          training
-            ? `Name each parameter your program takes; ${training === "command" ? "the command" : "the agents' program"} gets it as {name}, and all of them as JSON in HYPERSIEVE_PARAMS.`
-            : "Names come from the objective; narrow a range or drop choices to focus the search."
-        }
-      >
-        <SpaceEditor rows={form.rows} onChange={(rows) => set("rows", rows)} errors={errors} editableNames={!!training} pathPrefixes={spacePrefixes} />
-        {spaceErrors.map(({ p, message }) => (
-          <p key={`${p}:${message}`} className="mt-2 text-xs text-rose-600" data-testid="field-error" data-path={p}>
-            space: {message}
-          </p>
-        ))}
-      </Section>
-
-      <Section title="Budget and execution" description="How much training the search may spend, and how it runs.">
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          <Field label="Strategy" path="strategy" errors={errors} hint="sampler + scheduler" className="sm:col-span-2">
-            <select
-              className={inputClass}
-              value={form.strategy}
-              onChange={(e) => set("strategy", e.target.value)}
-              aria-invalid={!!errors["strategy"]}
-              data-testid="field-strategy"
-            >
-              {STRATEGIES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Budget" path="budget.value" errors={errors} extraPaths={["budget", "budget.kind"]}>
-            <div className="flex gap-2">
-              <input
-                className={`${baseInput} block min-w-0 flex-1 tabular-nums`}
-                inputMode="numeric"
-                value={form.budgetValue}
-                onChange={(e) => set("budgetValue", e.target.value)}
-                aria-invalid={!!errors["budget.value"]}
-                data-testid="field-budget-value"
-              />
-              <select
-                className={`${baseInput} block w-28 shrink-0`}
-                value={form.budgetKind}
-                onChange={(e) => set("budgetKind", e.target.value as Budget["kind"])}
-                data-testid="field-budget-kind"
-              >
-                <option value="epochs">epochs</option>
-                <option value="trials">trials</option>
               </select>
-            </div>
-          </Field>
-          <Field label="Parallelism" path="parallelism" errors={errors} hint={training === "agent" ? "jobs on offer at once" : "trials at once"}>
-            <input className={inputClass} inputMode="numeric" value={form.parallelism} onChange={(e) => set("parallelism", e.target.value)} aria-invalid={!!errors["parallelism"]} data-testid="field-parallelism" />
-          </Field>
-          <Field label="Seed" path="seed" errors={errors}>
-            <input className={inputClass} inputMode="numeric" value={form.seed} onChange={(e) => set("seed", e.target.value)} aria-invalid={!!errors["seed"]} data-testid="field-seed" />
-          </Field>
-          <Field label="Patience" path="patience" errors={errors} hint="epochs; empty = off">
-            <input className={inputClass} inputMode="numeric" value={form.patience} onChange={(e) => set("patience", e.target.value)} aria-invalid={!!errors["patience"]} data-testid="field-patience" />
-          </Field>
-          {!training && (
-            <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
-              <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
             </Field>
-          )}
-          {raceSwitches && (
-            <div className="space-y-2 sm:col-span-2 lg:col-span-3" data-testid="race-switches">
-              <CheckboxField
-                label="Warm-start neighbours from leaders' checkpoints"
-                hint="Every third new trial starts from a leader's weights, shrunk and perturbed."
-                checked={form.warmStart}
-                onChange={(v) => set("warmStart", v)}
-                testId="field-warm-start"
-              />
-              <CheckboxField
-                label="Branch flattened leaders into schedules"
-                hint="A leader whose curve flattens continues from its best epoch with changed params."
-                checked={form.schedules}
-                onChange={(v) => set("schedules", v)}
-                testId="field-schedules"
-              />
-            </div>
-          )}
-        </div>
-      </Section>
+            <Field label="Budget" path="budget.value" errors={errors} extraPaths={["budget", "budget.kind"]}>
+              <div className="flex gap-2">
+                <input
+                  className={`${baseInput} block min-w-0 flex-1 tabular-nums`}
+                  inputMode="numeric"
+                  value={form.budgetValue}
+                  onChange={(e) => set("budgetValue", e.target.value)}
+                  aria-invalid={!!errors["budget.value"]}
+                  data-testid="field-budget-value"
+                />
+                <select
+                  className={`${baseInput} block w-28 shrink-0`}
+                  value={form.budgetKind}
+                  onChange={(e) => set("budgetKind", e.target.value as Budget["kind"])}
+                  data-testid="field-budget-kind"
+                >
+                  <option value="epochs">epochs</option>
+                  <option value="trials">trials</option>
+                </select>
+              </div>
+            </Field>
+            <Field label="Parallelism" path="parallelism" errors={errors} hint={training === "agent" ? "jobs on offer at once" : "trials at once"}>
+              <input className={inputClass} inputMode="numeric" value={form.parallelism} onChange={(e) => set("parallelism", e.target.value)} aria-invalid={!!errors["parallelism"]} data-testid="field-parallelism" />
+            </Field>
+            <Field label="Seed" path="seed" errors={errors}>
+              <input className={inputClass} inputMode="numeric" value={form.seed} onChange={(e) => set("seed", e.target.value)} aria-invalid={!!errors["seed"]} data-testid="field-seed" />
+            </Field>
+            <Field label="Patience" path="patience" errors={errors} hint="epochs; empty = off">
+              <input className={inputClass} inputMode="numeric" value={form.patience} onChange={(e) => set("patience", e.target.value)} aria-invalid={!!errors["patience"]} data-testid="field-patience" />
+            </Field>
+            {!training && (
+              <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
+                <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
+              </Field>
+            )}
+            {raceSwitches && (
+              <div className="space-y-2 sm:col-span-2 lg:col-span-3" data-testid="race-switches">
+                <CheckboxField
+                  label="Warm-start neighbours from leaders' checkpoints"
+                  hint="Every third new trial starts from a leader's weights, shrunk and perturbed."
+                  checked={form.warmStart}
+                  onChange={(v) => set("warmStart", v)}
+                  testId="field-warm-start"
+                />
+                <CheckboxField
+                  label="Branch flattened leaders into schedules"
+                  hint="A leader whose curve flattens continues from its best epoch with changed params."
+                  checked={form.schedules}
+                  onChange={(v) => set("schedules", v)}
+                  testId="field-schedules"
+                />
+              </div>
+            )}
+          </div>
+        </Section>
 
-      <div className="flex items-center justify-end gap-3">
-        {submitting && <span className="text-sm text-slate-500">Launching…</span>}
-        <button
-          type="submit"
-          disabled={submitting}
-          className="rounded-md bg-indigo-600 px-5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-60"
-          data-testid="btn-launch"
-        >
-          Launch study
-        </button>
-      </div>
+        <div className="flex items-center justify-end gap-3">
+          {submitting && <span className="text-sm text-slate-500">Launching…</span>}
+          <button
+            type="submit"
+            disabled={submitting}
+            className="rounded-md bg-indigo-600 px-5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-60"
+            data-testid="btn-launch"
+          >
+            Launch study
+          </button>
+        </div>
+      </fieldset>
     </form>
   );
 }

@@ -75,6 +75,27 @@ function RaceTooltip({ active, payload, label, infos, metric }: TooltipContentPr
   );
 }
 
+/** Whether two rungs sit so close on the epoch axis (under 12% of its width) that their labels would overlap. */
+function closeTo(a: number, b: number, first: number, last: number, log: boolean): boolean {
+  const share = (e: number) => (log ? Math.log(e / first) / Math.log(last / first) : (e - first) / (last - first));
+  return Math.abs(share(b) - share(a)) < 0.12;
+}
+
+/**
+ * A rung's label above the plot: "rung k" where there is room, lifted a row
+ * when the previous rung is close, and anchored inwards at either end so it
+ * is neither clipped nor over the axis' own labels.
+ */
+function RungLabel({ x, y, k, share, row }: { x: number; y: number; k: number; share: number; row: number }) {
+  const anchor = share > 0.9 ? "end" : share < 0.06 ? "start" : "middle";
+  const dy = -6 - 12 * row;
+  return (
+    <text x={x + (anchor === "start" ? 2 : anchor === "end" ? -2 : 0)} y={y + dy} textAnchor={anchor} fill="#475569" fontSize={11} data-testid="rung-label">
+      {`rung ${k}`}
+    </text>
+  );
+}
+
 /**
  * The learning-curve race: every curve coloured by the highest rung it
  * reached, rungs as vertical lines, the five leaders thick, stopped trials
@@ -98,10 +119,16 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
   const last = Math.max(2, maxEpochs);
   const leaders = infos.filter((i) => i.leader >= 0).sort((a, b) => a.leader - b.leader);
   // Stopped early: pruned, failed or interrupted, or completed before the last epoch (patience). Paused trials wait at a rung for promotion.
+  // Trials still waiting at a rung when the study finished are not the race's verdicts: counted apart.
+  const waited = (t: TrialRow) => t.status === "pruned" && (t.reason ?? "").startsWith("the study finished while this trial waited");
   const stopped = trials
-    .filter((t) => t.reason && (t.status === "pruned" || t.status === "failed" || t.status === "interrupted" || (t.status === "completed" && t.epochs < maxEpochs)))
+    .filter((t) => t.reason && !waited(t) && (t.status === "pruned" || t.status === "failed" || t.status === "interrupted" || (t.status === "completed" && t.epochs < maxEpochs)))
     .sort((a, b) => b.number - a.number);
+  const waiting = trials.filter(waited).length;
   const counts = rungs.map((_, k) => infos.filter((i) => i.level >= k).length);
+  // A rung's label goes a row up when the previous rung is close and its label sits on the lower row.
+  const labelRows: number[] = [];
+  rungs.forEach((epoch, k) => labelRows.push(k > 0 && labelRows[k - 1] === 0 && closeTo(rungs[k - 1], epoch, first, last, logEpochs) ? 1 : 0));
 
   return (
     <div className="space-y-6">
@@ -135,7 +162,7 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
             </EmptyState>
           ) : (
             <div className="h-[420px] w-full">
-              <LineChart responsive style={{ width: "100%", height: "100%" }} data={data} margin={{ top: 20, right: 16, bottom: 24, left: 16 }}>
+              <LineChart responsive style={{ width: "100%", height: "100%" }} data={data} margin={{ top: 34, right: 24, bottom: 24, left: 16 }}>
                 <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
                 <XAxis
                   type="number"
@@ -166,7 +193,14 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
                     x={epoch}
                     stroke={rungColor(k)}
                     strokeDasharray="4 3"
-                    label={{ value: `rung ${k}`, position: "top", fill: "#475569", fontSize: 11 }}
+                    label={{
+                      content: (props) => {
+                        const box = props.viewBox as { x?: number; y?: number } | undefined;
+                        if (box?.x === undefined || box.y === undefined) return null;
+                        const at = logEpochs ? Math.log(epoch / first) / Math.log(last / first) : (epoch - first) / (last - first);
+                        return <RungLabel x={box.x} y={box.y} k={k} share={at} row={labelRows[k]} />;
+                      },
+                    }}
                   />
                 ))}
                 <Tooltip content={(props) => <RaceTooltip {...props} infos={byKey} metric={study.metric} />} isAnimationActive={false} />
@@ -214,6 +248,11 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
           )}
         </Card>
         <Card title="Stopped early, and why" subtitle={`${stopped.length} trials`} testId="race-stopped">
+          {waiting > 0 && (
+            <p className="mb-2 text-xs text-slate-500" data-testid="race-waited">
+              {waiting} more trial{waiting === 1 ? " was" : "s were"} waiting at a rung for promotion when the study finished (pruned then).
+            </p>
+          )}
           {stopped.length === 0 ? (
             <p className="text-sm text-slate-500">No trial has been stopped early yet.</p>
           ) : (

@@ -1,5 +1,5 @@
 "use client";
-import { useRef, useState, type PointerEvent } from "react";
+import { useEffect, useRef, useState, type PointerEvent } from "react";
 import type { ParamDef } from "@/lib/api/schemas";
 import { formatParam } from "@/lib/client/format";
 import { formatUnit, unitOf, unitTicks, unitToValue } from "@/lib/client/units";
@@ -44,7 +44,17 @@ export function RangeBar({
   const barRef = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<[number, number] | null>(null);
   const numeric = param.type !== "categorical";
-  const ticks = unitTicks(param);
+  // Ticks are thinned to what the bar's width holds: labels of ~6 px a character, apart by a gap.
+  const [width, setWidth] = useState(480);
+  useEffect(() => {
+    const el = barRef.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry.contentRect.width));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const longest = Math.max(1, ...unitTicks(param, 0).map((t) => t.label.length));
+  const ticks = unitTicks(param, Math.max(0.05, (longest * 6 + 10) / Math.max(1, width)));
   const pinZ = pinned === undefined ? Number.NaN : unitOf(param, pinned);
   const [lo, hi] = range;
   const point = hi - lo < 1e-9;
@@ -129,7 +139,12 @@ export function RangeBar({
       </div>
       <div className="relative mt-0.5 h-3 text-[10px] text-slate-500">
         {ticks.map((t) => (
-          <span key={t.label} className="absolute -translate-x-1/2 tabular-nums whitespace-nowrap" style={{ left: `${t.z * 100}%` }}>
+          <span
+            key={t.label}
+            // Labels at the ends are anchored inwards, so they stay within the bar's width.
+            className={`absolute tabular-nums whitespace-nowrap ${t.z < 0.03 ? "" : t.z > 0.97 ? "-translate-x-full" : "-translate-x-1/2"}`}
+            style={{ left: `${t.z * 100}%` }}
+          >
             {t.label}
           </span>
         ))}

@@ -73,6 +73,8 @@ export function spaceFromRows(rows: SpaceRow[]): { space: ParamDef[]; issues: Re
   });
   const space = rows.map((row, i): ParamDef => {
     const at = `space.${i}`;
+    // What the objective defines (grids, steps, log scales) goes out exactly as it came unless the user changed it.
+    if (row.original && !isEdited(row)) return row.original;
     if (row.type === "categorical") {
       const choices = row.choices.filter((_, j) => row.selected[j]);
       if (choices.length === 0) issues[`${at}.choices`] = row.original ? "keep at least one choice" : "list at least one choice";
@@ -90,11 +92,61 @@ export function spaceFromRows(rows: SpaceRow[]): { space: ParamDef[]; issues: Re
       if (Number.isFinite(high) && !Number.isInteger(high)) issues[`${at}.high`] ??= "must be an integer";
       const step = row.step.trim() === "" ? undefined : parseNumber(row.step);
       if (step !== undefined && !(Number.isInteger(step) && step >= 1)) issues[`${at}.step`] = "must be a positive integer";
-      return { type: "int", name: row.name, low, high, ...(row.log ? { log: true } : {}), ...(step !== undefined ? { step } : {}) };
+      const grid = narrowedGrid(row.original, low, high, at, issues);
+      return { type: "int", name: row.name, low, high, ...(row.log ? { log: true } : {}), ...(step !== undefined ? { step } : {}), ...grid };
     }
-    return { type: "float", name: row.name, low, high, ...(row.log ? { log: true } : {}) };
+    const grid = narrowedGrid(row.original, low, high, at, issues);
+    return { type: "float", name: row.name, low, high, ...(row.log ? { log: true } : {}), ...grid };
   });
   return { space, issues };
+}
+
+/** Whether a row differs from the objective's parameter it came from (always true for a user's own row). */
+export function isEdited(row: SpaceRow): boolean {
+  const p = row.original;
+  if (!p || p.type !== row.type || p.name !== row.name) return true;
+  if (row.type === "categorical" || p.type === "categorical") return row.type === "categorical" && row.selected.some((s) => !s);
+  const sameNumber = (text: string, value: number) => text.trim() !== "" && Number(text) === value;
+  if (!sameNumber(row.low, p.low) || !sameNumber(row.high, p.high) || row.log !== !!p.log) return true;
+  return row.type === "int" && p.type === "int" && row.step.trim() !== (p.step === undefined ? "" : String(p.step));
+}
+
+/**
+ * The objective's grid values inside [low, high] (a table has rows only at its grid points, so a narrowed
+ * range keeps them rather than sampling between them); an issue when none is left.
+ */
+function narrowedGrid(original: ParamDef | undefined, low: number, high: number, at: string, issues: Record<string, string>): { grid?: number[] } {
+  if (!original || original.type === "categorical" || !original.grid) return {};
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return {};
+  const grid = original.grid.filter((v) => v >= low && v <= high);
+  if (grid.length === 0) issues[`${at}.low`] ??= `no grid value (${original.grid.map(String).join(", ")}) lies in [${low}, ${high}]`;
+  return { grid };
+}
+
+/** The grid values of an objective's parameter as chips, those outside the row's current range faded. */
+function GridChips({ row }: { row: Extract<SpaceRow, { type: "float" | "int" }> }) {
+  const p = row.original;
+  if (!p || p.type === "categorical" || !p.grid) return null;
+  const low = parseNumber(row.low);
+  const high = parseNumber(row.high);
+  const inside = (v: number) => !(v < low) && !(v > high);
+  return (
+    <div className="mt-2 flex flex-wrap items-center gap-1" data-testid={`space-grid-${row.name}`} aria-label={`${row.name} takes only these grid values`}>
+      <span className="mr-1 text-xs text-slate-500">grid</span>
+      {p.grid.map((v) => (
+        <span
+          key={v}
+          className={`rounded px-1.5 py-0.5 font-mono text-xs tabular-nums ring-1 ring-inset ${
+            inside(v) ? "bg-indigo-50 text-indigo-800 ring-indigo-200" : "bg-white text-slate-400 line-through ring-slate-200"
+          }`}
+          data-testid="space-grid-value"
+          data-inside={inside(v)}
+        >
+          {String(v)}
+        </span>
+      ))}
+    </div>
+  );
 }
 
 const inputClass =
@@ -246,7 +298,12 @@ export function SpaceEditor({
                             data-testid={`field-space-${id(i, row)}-high`}
                           />
                         </label>
-                        {row.type === "int" && (
+                        {row.type === "int" && row.original?.type === "int" && !row.original.grid && !editableNames && (
+                          <span className="text-xs text-slate-500" data-testid={`space-${row.name}-step`}>
+                            step <span className="font-mono text-slate-700">{row.original.step ?? 1}</span>
+                          </span>
+                        )}
+                        {row.type === "int" && (editableNames || !row.original) && (
                           <label className="flex items-center gap-1 text-xs text-slate-500">
                             step
                             <input
@@ -260,6 +317,11 @@ export function SpaceEditor({
                             />
                           </label>
                         )}
+                        {!editableNames && row.original ? (
+                          <span className="text-xs text-slate-500" data-testid={`space-${row.name}-scale`}>
+                            {row.log ? "log scale" : "linear scale"}
+                          </span>
+                        ) : (
                         <label className="flex items-center gap-1 text-xs text-slate-500">
                           <input
                             type="checkbox"
@@ -270,8 +332,10 @@ export function SpaceEditor({
                           />
                           log
                         </label>
+                        )}
                       </div>
                     )}
+                    {row.type !== "categorical" && <GridChips row={row} />}
                     {rowErrors.map(({ path, field, message }) => (
                       <p key={`${path}:${message}`} className="mt-1 text-xs text-rose-600" data-testid="field-error" data-path={path}>
                         {row.name && message.includes(row.name) ? message : `${label}${field}: ${message}`}

@@ -16,6 +16,7 @@ import { StatusBadge } from "./status-badge";
 import { StudyActions } from "./study-actions";
 import { SubspaceView } from "./subspace-view";
 import { TrialsTable } from "./trials-table";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 
 const TAB_LABELS: Record<StudyTab, string> = {
@@ -52,6 +53,7 @@ export function StudyView({
     wasLive.current = live;
   }, [live, id, queryClient]);
 
+  const hydrated = useHydrated();
   const [tab, setTab] = useState<StudyTab>(initialTab);
   const selectTab = (next: StudyTab) => {
     setTab(next);
@@ -109,121 +111,130 @@ export function StudyView({
       )}
 
       <nav className="flex gap-1 border-b border-slate-200" role="tablist" aria-label="Study views">
+        {/* Links, so a tab clicked before hydration still opens (the server renders it); after, a click switches without a round trip. */}
         {STUDY_TABS.map((t) => (
-          <button
+          <a
             key={t}
-            type="button"
+            href={t === "overview" ? `/studies/${id}` : `/studies/${id}?tab=${t}`}
             role="tab"
             aria-selected={tab === t}
-            onClick={() => selectTab(t)}
+            onClick={(event) => {
+              if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+              event.preventDefault();
+              selectTab(t);
+            }}
             className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${
               tab === t ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"
             }`}
             data-testid={`tab-${t}`}
           >
             {TAB_LABELS[t]}
-          </button>
+          </a>
         ))}
       </nav>
 
-      {tab === "overview" && (
-        <div className="space-y-6" role="tabpanel">
-        <div className="grid gap-4 md:grid-cols-3">
-          <Card title="Progress">
-            <div data-testid="study-progress" data-progress={study.progress} data-epochs-spent={study.epochsSpent}>
-              <div className="flex items-baseline justify-between">
-                <span className="text-2xl font-semibold tabular-nums">{Math.round(study.progress * 100)}%</span>
-                <span className="text-sm tabular-nums text-slate-500">{formatBudget(study)}</span>
+      {/* Every control below renders disabled until React has hydrated the page. */}
+      <fieldset disabled={!hydrated} className="min-w-0" data-testid="study-controls" data-hydrated={hydrated}>
+
+        {tab === "overview" && (
+          <div className="space-y-6" role="tabpanel">
+          <div className="grid gap-4 md:grid-cols-3">
+            <Card title="Progress">
+              <div data-testid="study-progress" data-progress={study.progress} data-epochs-spent={study.epochsSpent}>
+                <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+                  <span className="text-2xl font-semibold tabular-nums">{Math.round(study.progress * 100)}%</span>
+                  <span className="text-sm whitespace-nowrap tabular-nums text-slate-500">{formatBudget(study)}</span>
+                </div>
+                <ProgressBar value={study.progress} className="mt-3" label="budget spent" />
+                <p className="mt-3 text-sm tabular-nums text-slate-600">
+                  <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running ·{" "}
+                  <span data-testid="study-failed-count" className={study.failedCount > 0 ? "font-medium text-rose-700" : undefined}>
+                    {study.failedCount} failed
+                  </span>{" "}
+                  · {study.epochsSpent.toLocaleString("en-US")} epochs
+                </p>
               </div>
-              <ProgressBar value={study.progress} className="mt-3" label="budget spent" />
-              <p className="mt-3 text-sm tabular-nums text-slate-600">
-                <span data-testid="study-trial-count">{study.trialCount}</span> trials · {study.runningCount} running ·{" "}
-                <span data-testid="study-failed-count" className={study.failedCount > 0 ? "font-medium text-rose-700" : undefined}>
-                  {study.failedCount} failed
-                </span>{" "}
-                · {study.epochsSpent.toLocaleString("en-US")} epochs
+            </Card>
+            <Card title={`Best ${study.metric} so far`}>
+              <div className="text-2xl font-semibold tabular-nums text-indigo-700" data-testid="study-best-value" data-value={study.bestValue ?? ""}>
+                {formatValue(study.bestValue)}
+              </div>
+              <p className="mt-3 text-sm text-slate-600">
+                {study.bestTrial !== null ? (
+                  <>
+                    trial <span className="font-medium tabular-nums">#{study.bestTrial}</span>, epoch{" "}
+                    <span className="font-medium tabular-nums">{study.bestEpoch ?? "—"}</span>
+                  </>
+                ) : (
+                  "no measurement yet"
+                )}
               </p>
-            </div>
-          </Card>
-          <Card title={`Best ${study.metric} so far`}>
-            <div className="text-2xl font-semibold tabular-nums text-indigo-700" data-testid="study-best-value" data-value={study.bestValue ?? ""}>
-              {formatValue(study.bestValue)}
-            </div>
-            <p className="mt-3 text-sm text-slate-600">
-              {study.bestTrial !== null ? (
-                <>
-                  trial <span className="font-medium tabular-nums">#{study.bestTrial}</span>, epoch{" "}
-                  <span className="font-medium tabular-nums">{study.bestEpoch ?? "—"}</span>
-                </>
-              ) : (
-                "no measurement yet"
+              {bestRow && (
+                <div className="mt-2 flex flex-wrap gap-x-3 gap-y-0.5 font-mono text-xs text-slate-500">
+                  {Object.entries(bestRow.params).map(([k, v]) => (
+                    <span key={k} className="whitespace-nowrap">
+                      <span className="text-slate-400">{k}=</span>
+                      {formatParam(v)}
+                    </span>
+                  ))}
+                </div>
               )}
-            </p>
-            {bestRow && (
-              <div className="mt-2 flex flex-wrap gap-x-3 gap-y-0.5 font-mono text-xs text-slate-500">
-                {Object.entries(bestRow.params).map(([k, v]) => (
-                  <span key={k} className="whitespace-nowrap">
-                    <span className="text-slate-400">{k}=</span>
-                    {formatParam(v)}
-                  </span>
-                ))}
-              </div>
-            )}
-          </Card>
-          <Card title="Execution">
-            <dl className="grid grid-cols-2 gap-y-1.5 text-sm">
-              <dt className="text-slate-500">parallelism</dt>
-              <dd className="text-right tabular-nums">{study.parallelism}</dd>
-              <dt className="text-slate-500">epochs per trial</dt>
-              <dd className="text-right tabular-nums">≤ {study.maxEpochs}</dd>
-              <dt className="text-slate-500">patience</dt>
-              <dd className="text-right tabular-nums">{study.patience ?? "off"}</dd>
-              <dt className="text-slate-500">{study.finishedAt ? "finished" : "updated"}</dt>
-              <dd className="text-right text-xs leading-5 tabular-nums">{formatTime(study.finishedAt ?? study.updatedAt)}</dd>
-            </dl>
-          </Card>
-        </div>
+            </Card>
+            <Card title="Execution">
+              <dl className="grid grid-cols-2 gap-y-1.5 text-sm">
+                <dt className="text-slate-500">parallelism</dt>
+                <dd className="text-right tabular-nums">{study.parallelism}</dd>
+                <dt className="text-slate-500">epochs per trial</dt>
+                <dd className="text-right tabular-nums">≤ {study.maxEpochs}</dd>
+                <dt className="text-slate-500">patience</dt>
+                <dd className="text-right tabular-nums">{study.patience ?? "off"}</dd>
+                <dt className="text-slate-500">{study.finishedAt ? "finished" : "updated"}</dt>
+                <dd className="text-right text-xs leading-5 tabular-nums">{formatTime(study.finishedAt ?? study.updatedAt)}</dd>
+              </dl>
+            </Card>
+          </div>
 
-          <Card title="Best-so-far history" subtitle={`best ${study.metric} against the epochs spent`}>
-            <HistoryChart studyId={id} live={live} metric={study.metric} direction={study.direction} budget={study.budget.kind === "epochs" ? study.budget.value : null} epochsSpent={study.epochsSpent} />
-          </Card>
-          <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
-            <LearningCurvesChart
-              curves={curves.curves}
-              maxEpochs={curves.maxEpochs || study.maxEpochs}
-              metric={study.metric}
-              direction={study.direction}
-              bestTrial={study.bestTrial}
-            />
-          </Card>
-        </div>
-      )}
+            <Card title="Best-so-far history" subtitle={`best ${study.metric} against the epochs spent`}>
+              <HistoryChart studyId={id} live={live} metric={study.metric} direction={study.direction} budget={study.budget.kind === "epochs" ? study.budget.value : null} epochsSpent={study.epochsSpent} />
+            </Card>
+            <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
+              <LearningCurvesChart
+                curves={curves.curves}
+                maxEpochs={curves.maxEpochs || study.maxEpochs}
+                metric={study.metric}
+                direction={study.direction}
+                bestTrial={study.bestTrial}
+              />
+            </Card>
+          </div>
+        )}
 
-      {tab === "correlations" && (
-        <div role="tabpanel">
-          <CorrelationsPanel study={study} live={live} />
-        </div>
-      )}
+        {tab === "correlations" && (
+          <div role="tabpanel">
+            <CorrelationsPanel study={study} live={live} />
+          </div>
+        )}
 
-      {tab === "subspace" && (
-        <div role="tabpanel">
-          <SubspaceView study={study} live={live} />
-        </div>
-      )}
+        {tab === "subspace" && (
+          <div role="tabpanel">
+            <SubspaceView study={study} live={live} />
+          </div>
+        )}
 
-      {tab === "race" && (
-        <div role="tabpanel">
-          <RacePanel study={study} curves={curves} trials={trials} live={live} />
-        </div>
-      )}
+        {tab === "race" && (
+          <div role="tabpanel">
+            <RacePanel study={study} curves={curves} trials={trials} live={live} />
+          </div>
+        )}
 
-      {tab === "trials" && (
-        <div role="tabpanel">
-          <Card title="Trials" subtitle="click a column to sort; a row opens the trial" flush>
-            <TrialsTable studyId={id} live={live} bestTrial={study.bestTrial} direction={study.direction} metric={study.metric} />
-          </Card>
-        </div>
-      )}
+        {tab === "trials" && (
+          <div role="tabpanel">
+            <Card title="Trials" subtitle="click a column to sort; a row opens the trial" flush>
+              <TrialsTable studyId={id} live={live} bestTrial={study.bestTrial} direction={study.direction} metric={study.metric} />
+            </Card>
+          </div>
+        )}
+      </fieldset>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { ParamDef, RuleChangeResponse, RuleView, StudySummary } from "@/lib
 import { ApiRequestError } from "@/lib/client/api";
 import { formatParam } from "@/lib/client/format";
 import { useAddRule, useAnalysis, useDecideRule } from "@/lib/client/queries";
-import { describeRule, ruleShape } from "@/lib/client/rule-text";
+import { describeRule, ruleShape, zMeanings } from "@/lib/client/rule-text";
 import { describeRange, formatShare, unitOf, valueToUnit } from "@/lib/client/units";
 import { Card } from "./card";
 import { runsSieve } from "./correlations-panel";
@@ -74,7 +74,9 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
   const onChange = { onSuccess: (res: RuleChangeResponse) => setChange(res) };
   // The server takes rule changes for running or paused studies only.
   const editable = study.status === "running" || study.status === "paused";
-  const busy = add.isPending || decide.isPending || !editable;
+  // Until the rules have loaded, a pin or a range could duplicate or contradict one the page does not show yet.
+  const loading = analysis.isPending;
+  const busy = add.isPending || decide.isPending || !editable || loading;
   const sorted = [...rules].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
 
   return (
@@ -98,8 +100,10 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
       <Card
         title="Search space"
         subtitle={
-          latest
-            ? `round ${latest.round}: the subspace holds ${formatShare(latest.volumeShare)} of the space`
+          loading
+            ? "loading the analysis…"
+            : latest
+            ? `after analysis round ${snapshots.length}: the subspace holds ${formatShare(latest.volumeShare)} of the space`
             : runsSieve(study.strategy)
               ? "no analysis round yet: the full space"
               : "the full space, narrowed only by your rules"
@@ -119,6 +123,7 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
               pinned={pins.get(p.name)}
               proposed={proposals.get(p.name) ?? []}
               disabled={busy}
+              editable={editable}
               onRange={(low, high) => add.mutate({ kind: "range", param: p.name, low, high }, onChange)}
               onPin={(value) => add.mutate({ kind: "pin", param: p.name, value }, onChange)}
             />
@@ -126,8 +131,21 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
         </div>
       </Card>
 
-      <Card title="Rules" subtitle={`${rules.length} rule${rules.length === 1 ? "" : "s"}; user rules always win over discovered ones`} flush testId="rules">
-        {rules.length === 0 ? (
+      <Card
+        title="Rules"
+        subtitle={loading ? "loading…" : `${rules.length} rule${rules.length === 1 ? "" : "s"}; user rules always win over discovered ones`}
+        flush
+        testId="rules"
+      >
+        {loading ? (
+          <p className="px-5 py-8 text-center text-sm text-slate-500" data-testid="rules-loading" aria-busy="true">
+            Loading the rules…
+          </p>
+        ) : analysis.error && rules.length === 0 ? (
+          <p className="px-5 py-8 text-center text-sm text-rose-700" data-testid="rules-error">
+            The rules could not be loaded: {analysis.error.message}
+          </p>
+        ) : rules.length === 0 ? (
           <p className="px-5 py-8 text-center text-sm text-slate-500" data-testid="rules-empty">
             No rules yet. {runsSieve(study.strategy) ? "The sieve proposes slabs once its analysis finds where the good trials lie; " : ""}
             pin a value or drag on a range bar to add one.
@@ -140,6 +158,7 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
                 rule={rule}
                 space={study.space}
                 disabled={busy}
+                editable={editable}
                 onDecide={(status) => decide.mutate({ ruleId: rule.id, status }, onChange)}
               />
             ))}
@@ -156,6 +175,7 @@ function ParamRow({
   pinned,
   proposed,
   disabled,
+  editable,
   onRange,
   onPin,
 }: {
@@ -164,6 +184,8 @@ function ParamRow({
   pinned: number | string | boolean | undefined;
   proposed: { id: string; span: [number, number] }[];
   disabled: boolean;
+  /** False once the study has finished: no pin field then. */
+  editable: boolean;
   onRange: (low: number, high: number) => void;
   onPin: (value: number | string | boolean) => void;
 }) {
@@ -183,7 +205,11 @@ function ParamRow({
     onPin(value);
   };
   return (
-    <div className="grid grid-cols-1 items-center gap-x-6 gap-y-2 py-3 md:grid-cols-[10rem_1fr_17rem]" data-testid="param-row" data-param={param.name}>
+    <div
+      className={`grid grid-cols-1 items-center gap-x-6 gap-y-2 py-3 ${editable ? "md:grid-cols-[9rem_1fr_14rem]" : "md:grid-cols-[9rem_1fr]"}`}
+      data-testid="param-row"
+      data-param={param.name}
+    >
       <div>
         <div className="font-mono text-sm font-medium text-slate-800">{param.name}</div>
         <div className="text-xs text-slate-500">
@@ -196,63 +222,79 @@ function ParamRow({
         )}
       </div>
       <RangeBar param={param} range={range} pinned={pinned} proposed={proposed} disabled={disabled} onSelect={onRange} />
-      <form
-        className="flex items-start gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submitPin();
-        }}
-      >
-        <div className="min-w-0 flex-1">
-          {param.type === "categorical" ? (
-            <select
-              className="block w-full rounded-md border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
-              value={text || String(param.choices[0])}
-              onChange={(e) => setText(e.target.value)}
-              data-testid={`pin-value-${param.name}`}
-            >
-              {param.choices.map((c) => (
-                <option key={String(c)} value={String(c)}>
-                  {String(c)}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <>
-              <input
-                className="block w-full rounded-md border-0 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 tabular-nums focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-rose-500"
-                inputMode="decimal"
-                placeholder={param.grid ? param.grid.slice(0, 4).map(formatParam).join(", ") + (param.grid.length > 4 ? ", …" : "") : `${formatParam(param.low)} … ${formatParam(param.high)}`}
-                list={param.grid ? `grid-${param.name}` : undefined}
-                value={text}
-                onChange={(e) => {
-                  setText(e.target.value);
-                  setProblem(null);
-                }}
-                aria-invalid={problem !== null}
-                aria-label={`value to pin ${param.name} at`}
+      {editable && (
+        <form
+          className="flex items-start gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submitPin();
+          }}
+        >
+          <div className="min-w-0 flex-1">
+            {param.type === "categorical" ? (
+              <select
+                className="block w-full rounded-md border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+                value={text || String(param.choices[0])}
+                disabled={disabled}
+                onChange={(e) => setText(e.target.value)}
                 data-testid={`pin-value-${param.name}`}
-              />
-              {param.grid && (
-                <datalist id={`grid-${param.name}`}>
-                  {param.grid.map((v) => (
-                    <option key={v} value={v} />
-                  ))}
-                </datalist>
-              )}
-            </>
-          )}
-          {problem && <p className="mt-0.5 text-xs text-rose-600">{problem}</p>}
-        </div>
-        <SmallButton tone="neutral" type="submit" disabled={disabled} testId={`btn-pin-${param.name}`}>
-          Pin
-        </SmallButton>
-      </form>
+              >
+                {param.choices.map((c) => (
+                  <option key={String(c)} value={String(c)}>
+                    {String(c)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <>
+                <input
+                  className="block w-full rounded-md border-0 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 tabular-nums focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-rose-500"
+                  inputMode="decimal"
+                  placeholder={param.grid ? param.grid.slice(0, 4).map(formatParam).join(", ") + (param.grid.length > 4 ? ", …" : "") : `${formatParam(param.low)} … ${formatParam(param.high)}`}
+                  list={param.grid ? `grid-${param.name}` : undefined}
+                  value={text}
+                  onChange={(e) => {
+                    setText(e.target.value);
+                    setProblem(null);
+                  }}
+                  disabled={disabled}
+                  aria-invalid={problem !== null}
+                  aria-label={`value to pin ${param.name} at`}
+                  data-testid={`pin-value-${param.name}`}
+                />
+                {param.grid && (
+                  <datalist id={`grid-${param.name}`}>
+                    {param.grid.map((v) => (
+                      <option key={v} value={v} />
+                    ))}
+                  </datalist>
+                )}
+              </>
+            )}
+            {problem && <p className="mt-0.5 text-xs text-rose-600">{problem}</p>}
+          </div>
+          <SmallButton tone="neutral" type="submit" disabled={disabled} testId={`btn-pin-${param.name}`}>
+            Pin
+          </SmallButton>
+        </form>
+      )}
     </div>
   );
 }
 
-function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: ParamDef[]; disabled: boolean; onDecide: (status: "active" | "rejected") => void }) {
+function RuleRow({
+  rule,
+  space,
+  disabled,
+  editable,
+  onDecide,
+}: {
+  rule: RuleView;
+  space: ParamDef[];
+  disabled: boolean;
+  editable: boolean;
+  onDecide: (status: "active" | "rejected") => void;
+}) {
   const ev = rule.evidence;
   const muted = rule.status === "rejected" || rule.status === "relaxed";
   return (
@@ -265,6 +307,11 @@ function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: P
           </span>
           <span className="rounded-full bg-slate-50 px-2 py-0.5 text-xs text-slate-500 ring-1 ring-inset ring-slate-200">{rule.origin === "user" ? "yours" : "discovered"}</span>
         </div>
+        {zMeanings(rule, space).length > 0 && (
+          <p className="mt-0.5 text-xs text-slate-500" data-testid="rule-z-meaning">
+            z is a parameter&apos;s position in its range (0 = low end, 1 = high end): {zMeanings(rule, space).join("; ")}.
+          </p>
+        )}
         <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500">
           <span className="font-mono">{rule.id}</span>
           {ev && <span data-testid="rule-evidence">{ev.summary}</span>}
@@ -275,23 +322,25 @@ function RuleRow({ rule, space, disabled, onDecide }: { rule: RuleView; space: P
           )}
         </div>
       </div>
-      <div className="flex gap-2">
-        {rule.status === "proposed" && (
-          <SmallButton tone="primary" disabled={disabled} onClick={() => onDecide("active")} testId="btn-accept">
-            Accept
-          </SmallButton>
-        )}
-        {(rule.status === "proposed" || (rule.status === "active" && rule.origin === "discovered")) && (
-          <SmallButton tone="neutral" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-reject">
-            Reject
-          </SmallButton>
-        )}
-        {rule.status === "active" && rule.origin === "user" && (
-          <SmallButton tone="danger" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-withdraw">
-            Withdraw
-          </SmallButton>
-        )}
-      </div>
+      {editable && (
+        <div className="flex gap-2">
+          {rule.status === "proposed" && (
+            <SmallButton tone="primary" disabled={disabled} onClick={() => onDecide("active")} testId="btn-accept">
+              Accept
+            </SmallButton>
+          )}
+          {(rule.status === "proposed" || (rule.status === "active" && rule.origin === "discovered")) && (
+            <SmallButton tone="neutral" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-reject">
+              Reject
+            </SmallButton>
+          )}
+          {rule.status === "active" && rule.origin === "user" && (
+            <SmallButton tone="danger" disabled={disabled} onClick={() => onDecide("rejected")} testId="btn-withdraw">
+              Withdraw
+            </SmallButton>
+          )}
+        </div>
+      )}
     </li>
   );
 }

@@ -7,6 +7,7 @@ import { ApiRequestError } from "@/lib/client/api";
 import { epochTicks, linearAxis } from "@/lib/client/axes";
 import { formatParam, formatTime, formatValue } from "@/lib/client/format";
 import { useStopTrials, useTrialDetail } from "@/lib/client/queries";
+import { useHydrated } from "@/lib/client/use-hydrated";
 import { Card, EmptyState } from "./card";
 import { StatusBadge } from "./status-badge";
 
@@ -17,6 +18,7 @@ const EXTRA_COLORS = ["#0d9488", "#d97706", "#db2777", "#7c3aed"];
 export function TrialView({ study, trialNumber }: { study: StudySummary; trialNumber: number }) {
   const query = useTrialDetail(study.id, trialNumber);
   const stop = useStopTrials(study.id);
+  const hydrated = useHydrated();
 
   if (query.isPending) return <EmptyState className="h-64">Loading trial #{trialNumber}…</EmptyState>;
   if (query.error) {
@@ -55,7 +57,7 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
           <div className="flex flex-col items-end gap-1">
             <button
               type="button"
-              disabled={stop.isPending || stop.isSuccess}
+              disabled={stop.isPending || stop.isSuccess || !hydrated}
               onClick={() => stop.mutate([trial.number])}
               className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-rose-700 shadow-sm ring-1 ring-inset ring-rose-300 hover:bg-rose-50 disabled:opacity-60"
               data-testid="btn-stop-trial"

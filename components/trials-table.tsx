@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useState, type MouseEvent } from "react";
 import { trialStatusSchema, type TrialStatusName, type TrialsQuery } from "@/lib/api/schemas";
 import { formatParam, formatValue } from "@/lib/client/format";
 import { useTrialsPage } from "@/lib/client/queries";
@@ -26,6 +27,13 @@ export function TrialsTable({
 }) {
   const [query, setQuery] = useState<TrialsQuery>({ sort: "number", order: "desc", offset: 0, limit: PAGE_SIZE });
   const page = useTrialsPage(studyId, query, live);
+  const router = useRouter();
+  // A click anywhere on a row opens its trial, as the number's link does (which keyboards and new tabs use); selecting text does not.
+  const openRow = (event: MouseEvent<HTMLTableRowElement>, href: string) => {
+    if ((event.target as HTMLElement).closest("a") || window.getSelection()?.toString()) return;
+    if (event.metaKey || event.ctrlKey) window.open(href, "_blank");
+    else router.push(href);
+  };
   const trials = page.data?.trials ?? [];
   const total = page.data?.total ?? 0;
 
@@ -121,7 +129,8 @@ export function TrialsTable({
                 return (
                   <tr
                     key={t.id}
-                    className={`group ${best ? "bg-indigo-50/70 shadow-[inset_3px_0_0_0_var(--color-indigo-600)]" : "hover:bg-slate-50"}`}
+                    className={`group cursor-pointer ${best ? "bg-indigo-50/70 shadow-[inset_3px_0_0_0_var(--color-indigo-600)] hover:bg-indigo-100/70" : "hover:bg-slate-50"}`}
+                    onClick={(event) => openRow(event, href)}
                     data-testid="trial-row"
                     data-trial-number={t.number}
                     data-status={t.status}
@@ -136,7 +145,7 @@ export function TrialsTable({
                     <td className="px-4 py-2">
                       <StatusBadge status={t.status} />
                     </td>
-                    <td className="max-w-md px-4 py-2 font-mono text-xs text-slate-600" title={params.map(([k, v]) => `${k}=${String(v)}`).join("\n")}>
+                    <td className="max-w-md px-4 py-2 font-mono text-xs text-slate-600" data-testid="trial-params" title={params.map(([k, v]) => `${k}=${String(v)}`).join("\n")}>
                       <div className="flex flex-wrap gap-x-3 gap-y-0.5">
                         {params.map(([k, v]) => (
                           <span key={k} className="whitespace-nowrap">

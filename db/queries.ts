@@ -247,6 +247,30 @@ export function finishTrial(
   });
 }
 
+/**
+ * Ends the trials left paused in studies that have finished (completed or
+ * stopped), as pruned: servers before this fix left the race's waiting trials
+ * paused when a study finished. Returns how many it ended.
+ */
+export function pruneWaitingTrialsOfFinishedStudies(): number {
+  const db = getDb();
+  return db.transaction(() => {
+    const stale = db
+      .select({ id: trials.id, studyId: trials.studyId, number: trials.number, lastEpoch: trials.lastEpoch })
+      .from(trials)
+      .innerJoin(studies, eq(trials.studyId, studies.id))
+      .where(and(eq(trials.status, "paused"), inArray(studies.status, ["completed", "stopped"])))
+      .all();
+    const t = now();
+    for (const s of stale) {
+      const reason = `the study finished while this trial waited at epoch ${s.lastEpoch}`;
+      db.update(trials).set({ status: "pruned", reason, updatedAt: t, finishedAt: t }).where(eq(trials.id, s.id)).run();
+      appendEvent(s.studyId, s.id, "trial_halted", { trial: s.number, status: "pruned", reason });
+    }
+    return stale.length;
+  });
+}
+
 /** Marks every trial still "running" as interrupted (after a crash); returns how many per study. */
 export function markRunningTrialsInterrupted(): { studyId: number; trialId: number; number: number }[] {
   const db = getDb();

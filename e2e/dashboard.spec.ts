@@ -246,6 +246,7 @@ test("the race grows while the study runs; the trials pages, a trial's page and 
     await expect(study.race()).not.toHaveAttribute("data-rung-count", "0");
     await expect(study.race().locator("svg text", { hasText: "rung 1" })).toBeVisible();
     await expect(page.getByTestId("race-leader").first()).toBeVisible();
+    await expect(page.getByTestId("race-leader")).toHaveCount(5);
     // Let the race move on for the screenshot: two more refreshes with new points, however long a loaded machine takes.
     for (let refresh = 0; refresh < 2; refresh++) {
       const before = await study.racePoints();
@@ -273,9 +274,10 @@ test("the race grows while the study runs; the trials pages, a trial's page and 
     await expect(study.trialRows().first()).toBeVisible();
     await screenshot(page, "21-trials-paged", { fullPage: false });
 
-    const link = study.trialRows().first().getByTestId("trial-link");
-    const number = Number(await link.textContent());
-    await link.click();
+    // A click anywhere on a row opens its trial, not only on its number.
+    const row = study.trialRows().first();
+    const number = Number(await row.getAttribute("data-trial-number"));
+    await row.getByTestId("trial-params").click();
     await page.waitForURL(new RegExp(`/studies/${created.id}/trials/${number}$`));
     await expect(page.getByTestId("trial-title")).toHaveText(`Trial #${number}`);
     await expect.poll(async () => Number(await page.getByTestId("trial-curve").getAttribute("data-point-count"))).toBeGreaterThan(0);

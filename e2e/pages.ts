@@ -325,20 +325,35 @@ async function dragWithin(page: Page, target: Locator, from: [number, number], t
   await page.mouse.up();
 }
 
+/**
+ * A GET that is tried once more when the connection was reset: the server
+ * closes an idle keep-alive connection after a few seconds, and a request sent
+ * on it at that moment fails with ECONNRESET though the server is fine. GETs
+ * are safe to repeat.
+ */
+async function get(request: APIRequestContext, url: string) {
+  try {
+    return await request.get(url);
+  } catch (error) {
+    if (!/ECONNRESET|socket hang up/.test(String(error))) throw error;
+    return request.get(url);
+  }
+}
+
 /** Thin wrappers over the HTTP API, to check what the UI shows against the server. */
 export const api = {
   async studies(request: APIRequestContext): Promise<StudySummary[]> {
-    const response = await request.get("/api/studies");
+    const response = await get(request, "/api/studies");
     expect(response.ok()).toBeTruthy();
     return (await response.json()) as StudySummary[];
   },
   async curves(request: APIRequestContext, id: number): Promise<CurvesResponse> {
-    const response = await request.get(`/api/studies/${id}/curves`);
+    const response = await get(request, `/api/studies/${id}/curves`);
     expect(response.ok()).toBeTruthy();
     return (await response.json()) as CurvesResponse;
   },
   async trials(request: APIRequestContext, id: number, query: Record<string, string> = {}): Promise<TrialsPage> {
-    const response = await request.get(`/api/studies/${id}/trials?${new URLSearchParams({ limit: "500", ...query })}`);
+    const response = await get(request, `/api/studies/${id}/trials?${new URLSearchParams({ limit: "500", ...query })}`);
     expect(response.ok(), await response.text()).toBeTruthy();
     return (await response.json()) as TrialsPage;
   },
@@ -352,7 +367,7 @@ export const api = {
     }
   },
   async analysis(request: APIRequestContext, id: number): Promise<AnalysisResponse> {
-    const response = await request.get(`/api/studies/${id}/analysis`);
+    const response = await get(request, `/api/studies/${id}/analysis`);
     expect(response.ok()).toBeTruthy();
     return (await response.json()) as AnalysisResponse;
   },
@@ -362,7 +377,7 @@ export const api = {
     return rule!;
   },
   async study(request: APIRequestContext, id: number): Promise<StudySummary> {
-    const response = await request.get(`/api/studies/${id}`);
+    const response = await get(request, `/api/studies/${id}`);
     expect(response.ok()).toBeTruthy();
     return ((await response.json()) as { study: StudySummary }).study;
   },

@@ -183,7 +183,14 @@ test("pauses, resumes and stops a running study", async ({ page, request }) => {
   await expect(study.button("pause")).toBeVisible();
   await expect(study.button("resume")).toHaveCount(0);
 
+  // Stop asks first: cancelling keeps the study running.
   await study.button("stop").click();
+  await expect(page.getByTestId("stop-confirm")).toBeVisible();
+  await page.getByTestId("btn-stop-cancel").click();
+  await expect(page.getByTestId("stop-confirm")).toHaveCount(0);
+  await expect(study.status()).toHaveText("running");
+  await study.button("stop").click();
+  await page.getByTestId("btn-stop-confirm").click();
   await expect(study.status()).toHaveText("stopped");
   await expect(study.button("pause")).toHaveCount(0);
   await expect(study.button("resume")).toHaveCount(0);
@@ -192,9 +199,10 @@ test("pauses, resumes and stops a running study", async ({ page, request }) => {
   // A stopped study stays stopped after a reload, and its curves stop growing.
   await page.reload();
   await expect(study.status()).toHaveText("stopped");
-  const points = await study.pointCount();
-  await page.waitForTimeout(1500);
-  await page.reload();
-  expect(await study.pointCount()).toBe(points);
+  // No trial is left running or paused, and the page shows every point the server has.
+  const trials = await api.allTrials(request, created.id);
+  expect(trials.filter((t) => t.status === "running" || t.status === "paused").map((t) => `#${t.number} ${t.status}`)).toEqual([]);
+  const curves = await api.curves(request, created.id);
+  await expect.poll(() => study.pointCount()).toBe(curves.curves.reduce((n, c) => n + c.points.length, 0));
   expect(errors).toEqual([]);
 });

@@ -74,3 +74,21 @@ export function describeRule(rule: RuleView, space: ParamDef[]): string {
     }
   }
 }
+
+/**
+ * What each z(·) in a rule's sentence stands for: the parameter's position in
+ * its range, 0 at the low end and 1 at the high end, measured on a log scale
+ * where the parameter is log; empty when the sentence has no z.
+ */
+export function zMeanings(rule: RuleView, space: ParamDef[]): string[] {
+  const shape = ruleShape(rule);
+  if (!shape || shape.kind !== "slab") return [];
+  const onOwnUnits = shape.params.length === 1 && space.some((p) => p.name === shape.params[0]);
+  if (onOwnUnits) return [];
+  return shape.params.map((name) => {
+    const p = space.find((q) => q.name === name);
+    if (!p) return `z(${name}): ${name}'s position in its range, 0 = low end, 1 = high end`;
+    if (p.type === "categorical") return `z(${name}): ${name}'s choice in the order ${p.choices.map(String).join(", ")}, 0 = first, 1 = last`;
+    return `z(${name}) = 0 at ${name} = ${formatParam(p.low)}, 1 at ${formatParam(p.high)}${p.log ? ", on a log scale" : ", linearly"}`;
+  });
+}

@@ -109,6 +109,14 @@ export function divergingColor(strength: number, saturation = 0.6): string {
   return mix(WHITE, strength < 0 ? BLUE : RED, t);
 }
 
+const VIOLET: [number, number, number] = [124, 58, 237]; // violet-600
+
+/** Colour of a strength without a direction (a U-shape, a categorical parameter): white at 0 to violet at |saturation|. */
+export function undirectedColor(strength: number, saturation = 0.6): string {
+  const t = Number.isFinite(strength) ? Math.min(1, Math.abs(strength) / saturation) : 0;
+  return mix(WHITE, VIOLET, t);
+}
+
 /** Whether text on a diverging colour should be white. */
 export function darkOnDiverging(strength: number, saturation = 0.6): boolean {
   return Math.abs(strength) / saturation > 0.55;

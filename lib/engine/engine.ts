@@ -3,7 +3,7 @@
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
 import "server-only";
-import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
+import { getStudyIdsByStatus, markRunningTrialsInterrupted, pruneWaitingTrialsOfFinishedStudies } from "../../db/queries";
 import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";
 
@@ -13,7 +13,8 @@ export class Engine {
 
   /**
    * Recovers after a restart: trials that were running when the process died
-   * are marked interrupted, and every running study carries on.
+   * are marked interrupted, trials left paused in finished studies end pruned,
+   * and every running study carries on.
    */
   start(): void {
     if (this.started) return;
@@ -21,6 +22,8 @@ export class Engine {
     const interrupted = markRunningTrialsInterrupted();
     getAgentBoard().start();
     if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
+    const pruned = pruneWaitingTrialsOfFinishedStudies();
+    if (pruned > 0) console.log(`[hypersieve] pruned ${pruned} trial(s) left paused in finished studies`);
     for (const id of getStudyIdsByStatus("running")) {
       try {
         this.run(id).pump();

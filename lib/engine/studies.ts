@@ -38,12 +38,29 @@ function spaceAgainstObjective(space: Space, base: Space): { path: string; messa
     } else if (b.type !== "categorical") {
       if (p.low < b.low) issues.push({ path: `${path}.low`, message: `${p.name}: low ${p.low} is below the objective's ${b.low}` });
       if (p.high > b.high) issues.push({ path: `${path}.high`, message: `${p.name}: high ${p.high} is above the objective's ${b.high}` });
+      const offGrid = b.grid && p.grid ? p.grid.filter((v) => !b.grid!.includes(v)) : [];
+      if (offGrid.length > 0) issues.push({ path: `${path}.grid`, message: `${p.name}: ${JSON.stringify(offGrid)} not among the objective's grid values ${JSON.stringify(b.grid)}` });
     }
   });
   for (const b of base) {
     if (!space.some((p) => p.name === b.name)) issues.push({ path: "space", message: `${b.name} is missing (pin it with a narrow range instead)` });
   }
   return issues;
+}
+
+/**
+ * A space whose numeric parameters take the objective's grid (inside their
+ * range) where the objective has one and the request gave none: a table has
+ * rows only at its grid points, and sampling between them would snap most
+ * trials onto the same few rows.
+ */
+function withObjectiveGrids(space: Space, base: Space): Space {
+  return space.map((p) => {
+    const b = base.find((x) => x.name === p.name);
+    const grid = b && b.type !== "categorical" ? b.grid : undefined;
+    if (p.type === "categorical" || p.grid || !grid || b!.type !== p.type) return p;
+    return { ...p, grid: grid.filter((v) => v >= p.low && v <= p.high) };
+  });
 }
 
 /** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
@@ -59,7 +76,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
   }
   const objective = input.objective === "agent" ? getAgentBoard().objective(input.agent!) : objectiveForStudy(input.objective, input.command);
   if (!objective) throw new InputError([{ path: "objective", message: `unknown objective '${input.objective}'` }]);
-  const space = (input.space ?? objective.info.space) as Space;
+  const space = withObjectiveGrids((input.space ?? objective.info.space) as Space, objective.info.space as Space);
   const problems = spaceProblems(space);
   if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: "space", message })));
   const mismatch = spaceAgainstObjective(space, objective.info.space as Space);

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { getAnalysis, getCurves, getStudyDetail, getStudySummary, tableCounts } from "../../db/queries";
+import { eq } from "drizzle-orm";
+import { getAnalysis, getCurves, getStudyDetail, getStudySummary, pruneWaitingTrialsOfFinishedStudies, tableCounts } from "../../db/queries";
+import { trials } from "../../db/schema";
 import { GET as analysisRoute } from "../../app/api/studies/[id]/analysis/route";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import fs from "node:fs";
 import { checkpointDir } from "./study-run";
+import { listObjectives } from "../objectives/registry";
 import { applyStudyAction, createStudy } from "./studies";
 
 let where: { dir: string };
@@ -53,6 +56,9 @@ describe("study runner", () => {
     await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "the study to complete");
     const detail = getStudyDetail(study.id)!;
     expect(detail.trials.filter((t) => t.status === "failed")).toEqual([]);
+    // Trials left waiting at a rung end pruned when the study finishes, not paused.
+    expect(detail.trials.filter((t) => t.status === "paused" || t.status === "running").map((t) => `#${t.number} ${t.status}`)).toEqual([]);
+    expect(detail.trials.some((t) => t.status === "pruned" && /^the study finished while this trial waited at epoch \d+$/.test(t.reason ?? ""))).toBe(true);
     expect(detail.trials.some((t) => t.epochs > 1)).toBe(true);
     expect(detail.study.epochsSpent).toBe(600);
     for (const curve of getCurves(study.id).curves) curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
@@ -134,6 +140,30 @@ describe("study runner", () => {
     for (const rule of rules) expect(["proposed", "active", "rejected", "relaxed"]).toContain(rule.status);
     const response = await analysisRoute(new Request("http://127.0.0.1"), { params: Promise.resolve({ id: String(study.id) }) });
     expect((await response.json()).snapshots).toHaveLength(snapshots.length);
+  });
+
+  it("gives a table's parameters its grid when a request's space leaves it out, and rejects values off the grid", async () => {
+    const objectiveSpace = listObjectives().find((o) => o.id === base.objective)!.space;
+    const space = objectiveSpace.map((p) => (p.type === "categorical" ? p : { type: p.type, name: p.name, low: p.low, high: p.name === "lr" ? 0.5 : p.high, ...(p.log ? { log: true } : {}) }));
+    const study = createStudy({ ...base, budget: { kind: "trials", value: 8 }, space: space as typeof objectiveSpace });
+    const lr = study.space.find((p) => p.name === "lr");
+    expect(lr).toMatchObject({ high: 0.5, grid: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "study to complete");
+    for (const t of getStudyDetail(study.id)!.trials) expect(lr!.type !== "categorical" && lr!.grid).toContain(t.params.lr);
+    const offGrid = space.map((p) => (p.name === "lr" ? { ...p, grid: [0.002, 0.3] } : p));
+    expect(() => createStudy({ ...base, budget: { kind: "trials", value: 1 }, space: offGrid as typeof objectiveSpace })).toThrow(/space\.0\.grid: lr: \[0\.002\] not among/);
+  });
+
+  it("prunes, at start, the trials an older server left paused in a finished study", async () => {
+    const study = createStudy({ ...base, objective: "synthetic:branin", strategy: "random+asha", seed: 21, budget: { kind: "epochs", value: 200 } });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 30_000, "the study to complete");
+    const victim = getStudyDetail(study.id)!.trials[0];
+    getDb().update(trials).set({ status: "paused", reason: null, finishedAt: null }).where(eq(trials.id, victim.id)).run();
+    expect(pruneWaitingTrialsOfFinishedStudies()).toBe(1);
+    const after = getStudyDetail(study.id)!.trials.find((t) => t.id === victim.id)!;
+    expect(after.status).toBe("pruned");
+    expect(after.reason).toBe(`the study finished while this trial waited at epoch ${victim.epochs}`);
+    expect(pruneWaitingTrialsOfFinishedStudies()).toBe(0);
   });
 
   it("rejects a space outside the objective's and writes nothing", () => {

@@ -391,6 +391,12 @@ export class StudyRun {
   }
 
   private finish(status: "completed"): void {
+    // Trials the race left waiting at a rung will not go on: they end pruned, so a finished study has no paused trial.
+    for (const t of getTrialRecords(this.record.id, "paused")) {
+      const reason = `the study finished while this trial waited at epoch ${t.lastEpoch}`;
+      this.strategy.halt(t.number, reason);
+      finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
+    }
     this.state = status;
     setStudyStatus(this.record.id, status);
   }

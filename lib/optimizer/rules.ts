@@ -34,7 +34,7 @@ export type Rule = RuleBase &
 /** A rule compiled to unit coordinates. */
 type Constraint =
   | { kind: "interval"; index: number; low: number; high: number; point?: number }
-  | { kind: "exclude"; box: { index: number; intervals: [number, number][] }[] }
+  | { kind: "exclude"; box: { index: number; intervals: [number, number][]; closed: boolean }[] }
   | { kind: "slab"; indices: number[]; weights: number[]; low: number; high: number };
 
 /** The subspace: constraints in unit coordinates and the tightest box known to contain it. */
@@ -87,7 +87,10 @@ function compile(space: Space, rule: Rule): Constraint {
       box: rule.box.map((side) => {
         const i = indexOf(space, side.param);
         const intervals = "choices" in side ? choiceIntervals(space[i], side.choices) : [unitInterval(space[i], side.low, side.high)];
-        return { index: i, intervals };
+        // Edges at a value's own encoding (floats, log ints) include it, as drawn; cell edges (choices, linear ints) are half-open.
+        const p = space[i];
+        const closed = p.type === "float" || (p.type === "int" && p.log === true);
+        return { index: i, intervals, closed };
       }),
     };
   }
@@ -179,7 +182,7 @@ export function contains(sub: Subspace, z: readonly number[]): boolean {
     } else if (c.kind === "slab") {
       const t = c.indices.reduce((s, i, k) => s + c.weights[k] * z[i], 0);
       if (t < c.low - 1e-12 || t > c.high + 1e-12) return false;
-    } else if (c.box.every((side) => side.intervals.some(([a, b]) => z[side.index] >= a && z[side.index] < b))) {
+    } else if (c.box.every((side) => side.intervals.some(([a, b]) => z[side.index] >= a && (side.closed || b >= 1 ? z[side.index] <= b : z[side.index] < b)))) {
       return false;
     }
   }

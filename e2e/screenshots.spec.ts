@@ -1,0 +1,68 @@
+import { expect, test, type Page } from "@playwright/test";
+import { api, screenshot, StudyPage, trackErrors } from "./pages";
+
+const WIDTHS = [1280, 800];
+const TABS = ["overview", "correlations", "subspace", "race", "trials"] as const;
+
+/** What each tab shows once its data has loaded, so a screenshot never catches a loading state. */
+async function loaded(page: Page, tab: (typeof TABS)[number]): Promise<void> {
+  if (tab === "overview") {
+    await expect.poll(async () => Number(await page.getByTestId("curves-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId("history-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
+  } else if (tab === "correlations") {
+    await expect(page.locator('[data-testid="heatmap-cell"]:not([data-strength=""])').first()).toBeVisible();
+    await expect(page.getByTestId("pair-scatter")).toBeVisible();
+  } else if (tab === "subspace") {
+    await expect(page.getByTestId("rules-loading")).toHaveCount(0);
+    await expect(page.getByTestId("rule-row").first()).toBeVisible();
+  } else if (tab === "race") {
+    await expect.poll(async () => Number(await page.getByTestId("race-chart").getAttribute("data-rung-count"))).toBeGreaterThan(0);
+  } else {
+    await expect(page.getByTestId("trial-row").first()).toBeVisible();
+  }
+}
+
+test("screenshots of every study tab, the form and a trial at 1280 and 800 px wide", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const errors = trackErrors(page);
+  const created = await api.createStudy(request, {
+    name: "e2e screenshots",
+    objective: "lc-table:digits-mlp",
+    strategy: "sieve",
+    budget: { kind: "epochs", value: 1500 },
+    parallelism: 4,
+    seed: 7,
+    patience: 5,
+    epochDelayMs: 0,
+  });
+  const id = created.id;
+  await expect.poll(async () => (await api.study(request, id)).status, { timeout: 120_000, intervals: [500] }).toBe("completed");
+  const analysis = await api.analysis(request, id);
+  expect(analysis.snapshots.length, "the sieve ran analysis rounds").toBeGreaterThan(0);
+  // A finished study has no trial left paused or running.
+  const trials = await api.allTrials(request, id);
+  expect(trials.filter((t) => t.status === "paused" || t.status === "running").map((t) => `#${t.number} ${t.status}`)).toEqual([]);
+
+  const study = new StudyPage(page);
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const tab of TABS) {
+      await page.goto(tab === "overview" ? `/studies/${id}` : `/studies/${id}?tab=${tab}`);
+      await expect(page.getByTestId("study-controls")).toHaveAttribute("data-hydrated", "true");
+      await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute("aria-selected", "true");
+      await loaded(page, tab);
+      await screenshot(page, `tab-${tab}-${width}`);
+    }
+    await page.goto("/studies/new");
+    await expect(page.getByTestId("new-study-form")).toHaveAttribute("data-hydrated", "true");
+    await page.getByTestId("field-objective").selectOption("lc-table:digits-mlp");
+    await screenshot(page, `form-${width}`);
+    const best = (await api.study(request, id)).bestTrial!;
+    await page.goto(`/studies/${id}/trials/${best}`);
+    await expect(page.getByTestId("trial-title")).toHaveText(`Trial #${best}`);
+    await expect.poll(async () => Number(await page.getByTestId("trial-curve").getAttribute("data-point-count"))).toBeGreaterThan(0);
+    await screenshot(page, `trial-${width}`);
+  }
+  await study.goto(id);
+  expect(errors).toEqual([]);
+});
