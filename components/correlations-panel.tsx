@@ -49,7 +49,7 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
           <p className="mb-4 text-sm text-slate-500">Loading the analysis…</p>
         ) : snapshots.length === 0 ? (
           <p className="mb-4 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600" data-testid="analysis-empty">
-            No analysis yet: the sieve analyses after ~24 full-space trials.
+            No analysis yet: the sieve's first round runs once its initial design is done — 16 full-space trials, or 3 per parameter if that is more — all trained to one epoch.
           </p>
         ) : (
           <div className="mb-5 flex flex-wrap items-center gap-4">

@@ -146,6 +146,13 @@ function describeSlab(space: Space, group: number[], weights: number[], low: num
   return `${low.toFixed(2)} ≤ ${terms.trim()} ≤ ${high.toFixed(2)}`;
 }
 
+/**
+ * Full-space trials needed at one fidelity before a round: the initial design
+ * of at least 16 trials is enough, so a study of about 40 trials is analysed
+ * from its 16th–20th trial on. Fewer would leave the permutation tests with
+ * almost no power; Benjamini–Hochberg keeps false findings rare either way.
+ */
+export const MIN_OBSERVATIONS = 16;
 /** Observations needed at a fidelity before its rank correlations are compared with another's. */
 const MIN_FIDELITY_OBSERVATIONS = 12;
 /** Two-sided 5% for Spearman's ρ: ρ·√(n−1) beyond this is significant. */
@@ -197,7 +204,7 @@ export function fidelityEffects(space: Space, trials: readonly TrialState[], run
 export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const seed = options.seed ?? 0;
   const outsideShare = options.outsideShare ?? 0.25;
-  const minObservations = options.minObservations ?? 24;
+  const minObservations = options.minObservations ?? MIN_OBSERVATIONS;
   const alpha = options.alpha ?? 0.05;
   const activateP = options.activateP ?? 0.05;
   const relaxP = options.relaxP ?? 0.2;
