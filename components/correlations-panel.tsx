@@ -6,6 +6,7 @@ import { formatShare } from "@/lib/client/units";
 import { Card, EmptyState } from "./card";
 import { CorrelationHeatmap } from "./correlation-heatmap";
 import { PairScatter } from "./pair-scatter";
+import { FidelityFindings } from "./fidelity-findings";
 
 /** Whether a study's strategy runs the sieve's analysis. */
 export function runsSieve(strategy: string): boolean {
@@ -83,6 +84,7 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
           </div>
         )}
         <CorrelationHeatmap space={study.space} snapshot={snapshot} selected={selected} onSelect={(row, col) => setPair([names[col], names[row]])} />
+        <FidelityFindings findings={snapshot?.fidelityEffects} />
       </Card>
 
       <Card

@@ -11,6 +11,7 @@ import { runsSieve } from "./correlations-panel";
 import { RangeBar } from "./range-bar";
 import { RuleChangeNotice } from "./rule-change-notice";
 import { SmallButton } from "./small-button";
+import { FidelityFindings } from "./fidelity-findings";
 
 const STATUS_STYLES: Record<RuleView["status"], string> = {
   proposed: "bg-amber-50 text-amber-800 ring-amber-600/20",
@@ -110,7 +111,8 @@ export function SubspaceView({ study, live }: { study: StudySummary; live: boole
         }
         testId="subspace"
       >
-        <p className="mb-4 text-xs text-slate-500">
+        <FidelityFindings findings={latest?.fidelityEffects} />
+        <p className="mb-4 mt-4 text-xs text-slate-500">
           Each bar is a parameter&apos;s full range (log scale where log): the indigo part is the current range, a dashed amber outline a proposed slab, a black mark a pinned value.{" "}
           {editable ? "Drag on a bar to restrict the range, or pin a value." : `The study is ${study.status}: rules can change only while it runs or is paused.`}
         </p>

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Effect } from "../optimizer/analysis/effects";
+import type { FidelityEffect } from "../optimizer/samplers/sieve";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
@@ -211,6 +212,8 @@ export type SnapshotView = {
   rules: RuleView[];
   bounds: [number, number][];
   volumeShare: number;
+  /** Parameters whose effect reverses between a low and a high fidelity (absent in rounds stored before it was measured). */
+  fidelityEffects?: FidelityEffect[];
 };
 
 export type AnalysisResponse = { snapshots: SnapshotView[]; rules: RuleView[] };
