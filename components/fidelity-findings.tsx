@@ -1,6 +1,6 @@
 "use client";
 
-import type { FidelityEffect } from "@/lib/optimizer/samplers/sieve";
+import type { FidelityEffect } from "@/lib/optimizer/analysis/fidelity";
 
 /** Parameters whose effect reverses with the budget, as the sieve's round found them. */
 export function FidelityFindings({ findings }: { findings: readonly FidelityEffect[] | undefined }) {

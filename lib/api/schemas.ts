@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Effect } from "../optimizer/analysis/effects";
-import type { FidelityEffect } from "../optimizer/samplers/sieve";
+import type { FidelityEffect } from "../optimizer/analysis/fidelity";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";

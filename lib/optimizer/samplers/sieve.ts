@@ -8,13 +8,16 @@
  * correlations are not biased by where the sieve already looks.
  */
 import { analyzeEffects, type AnalysisParam, type Effect, type Observation } from "../analysis/effects";
-import { spearman } from "../analysis/stats";
+import { fidelityEffects, type FidelityEffect } from "../analysis/fidelity";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
 import { deriveRng, type Rng } from "../rng";
 import { buildSubspace, clampToBox, contains, sampleSubspace, volumeShare, type Rule, type Subspace } from "../rules";
 import { decode, decodeValue, type Space } from "../space";
+import { leaders } from "../leaders";
 import { rungEpochs, rungLoss } from "../schedulers/asha";
 import type { Sampler, StudyView, TrialState } from "../types";
+
+export { leaders, fidelityEffects, type FidelityEffect };
 import { sobolSequence } from "./sobol";
 
 export type SieveOptions = {
@@ -57,18 +60,6 @@ export type AnalysisSnapshot = {
   fidelityEffects?: FidelityEffect[];
 };
 
-/** A parameter whose rank correlation with the loss has one sign at a low fidelity and the other at a high one, both significant. */
-export type FidelityEffect = {
-  param: string;
-  lowEpoch: number;
-  lowRho: number;
-  highEpoch: number;
-  highRho: number;
-  /** Trials compared at each fidelity. */
-  lowN: number;
-  highN: number;
-  summary: string;
-};
 
 /** A sieve sampler: a Sampler that also exposes its discovered rules and analysis snapshots. */
 export type SieveSampler = Sampler & {
@@ -85,21 +76,6 @@ type Direction = { group: number[]; weights: number[] };
 
 function analysisParams(space: Space): AnalysisParam[] {
   return space.map((p) => ({ name: p.name, categorical: p.type === "categorical", levels: p.type === "categorical" ? p.choices.length : 0 }));
-}
-
-/** Trials ordered as successive halving would: the highest rung reached first, then the loss there. */
-export function leaders(trials: readonly TrialState[], rungs: readonly number[], count: number): TrialState[] {
-  const key = (t: TrialState) => {
-    let level = -1;
-    for (let k = 0; k < rungs.length; k++) if (t.losses.length >= rungs[k]) level = k;
-    return { level, loss: level < 0 ? Infinity : rungLoss(t, rungs[level]) };
-  };
-  return trials
-    .filter((t) => t.losses.length > 0)
-    .map((t) => ({ t, ...key(t) }))
-    .sort((a, b) => b.level - a.level || a.loss - b.loss || a.t.number - b.t.number)
-    .slice(0, count)
-    .map((x) => x.t);
 }
 
 /** The width in unit coordinates of one step between a parameter's values: 0 for a continuous one. */
@@ -153,50 +129,6 @@ function describeSlab(space: Space, group: number[], weights: number[], low: num
  * almost no power; Benjamini–Hochberg keeps false findings rare either way.
  */
 export const MIN_OBSERVATIONS = 16;
-/** Observations needed at a fidelity before its rank correlations are compared with another's. */
-const MIN_FIDELITY_OBSERVATIONS = 12;
-/** Two-sided 5% for Spearman's ρ: ρ·√(n−1) beyond this is significant. */
-const Z_95 = 1.96;
-
-/**
- * Parameters whose effect reverses with the budget: Spearman's ρ between the
- * parameter and the loss is significant with one sign at the lowest rung
- * and with the other at the highest rung that has enough trials. Every
- * trial that trained a rung itself counts, so the high rung is biased
- * towards what the race promoted; a reversal survives that bias only when
- * it is strong.
- * @see arXiv:1803.02021 (Wu et al. 2018, short-horizon bias)
- */
-export function fidelityEffects(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityEffect[] {
-  const at = (epoch: number) => trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)));
-  const usable = rungs.filter((e) => at(e).length >= MIN_FIDELITY_OBSERVATIONS);
-  if (usable.length < 2) return [];
-  const [low, high] = [usable[0], usable[usable.length - 1]];
-  const lowTrials = at(low);
-  const highTrials = at(high);
-  const out: FidelityEffect[] = [];
-  space.forEach((p, i) => {
-    if (p.type === "categorical") return;
-    const lowRho = spearman(lowTrials.map((t) => t.z[i]), lowTrials.map((t) => rungLoss(t, low)));
-    const highRho = spearman(highTrials.map((t) => t.z[i]), highTrials.map((t) => rungLoss(t, high)));
-    const sig = (rho: number, n: number) => Number.isFinite(rho) && Math.abs(rho) * Math.sqrt(n - 1) >= Z_95;
-    if (!sig(lowRho, lowTrials.length) || !sig(highRho, highTrials.length) || Math.sign(lowRho) === Math.sign(highRho)) return;
-    const early = lowRho < 0 ? "large" : "small";
-    const late = highRho < 0 ? "large" : "small";
-    out.push({
-      param: p.name,
-      lowEpoch: low,
-      lowRho,
-      highEpoch: high,
-      highRho,
-      lowN: lowTrials.length,
-      highN: highTrials.length,
-      summary: `${p.name}: ${early} values learn faster early (ρ = ${lowRho.toFixed(2)} at epoch ${low}, ${lowTrials.length} trials), ${late} values end better (ρ = ${highRho.toFixed(2)} at epoch ${high}, ${highTrials.length} trials)`,
-    });
-  });
-  return out;
-}
-
 /**
  * The sieve sampler.
  * @see Eriksson et al. 2019 (TuRBO), arXiv:1910.01739, and López-Ibáñez et al. 2016 (irace), for narrowing with a way back out

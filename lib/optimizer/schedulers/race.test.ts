@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deriveRng } from "../rng";
-import { leaders } from "../samplers/sieve";
+import { leaders } from "../leaders";
 import { randomSampler } from "../samplers/random";
 import type { Space } from "../space";
 import { Strategy } from "../strategy";

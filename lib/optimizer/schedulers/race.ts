@@ -19,7 +19,7 @@
 import { spearman } from "../analysis/stats";
 import { mixSeed } from "../rng";
 import { branchable, flattened, scheduleTarget } from "../branching";
-import { leaders } from "../samplers/sieve";
+import { leaders } from "../leaders";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
 import { baseVerdict, checkInteger, rungEpochs, rungLoss } from "./asha";
 
