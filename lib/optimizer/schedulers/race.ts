@@ -268,7 +268,9 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       total += own;
       if (audited.has(t.number)) auditEpochs += own;
     }
-    if (auditEpochs >= share * total) return null;
+    // The audit's own epochs count: the share holds after it, not just before.
+    const cost = view.maxEpochs - rungs[entryRung];
+    if (auditEpochs + cost > share * (total + cost)) return null;
     for (let k = entryRung; k < last; k++) {
       const epoch = rungs[k];
       const ranked = view.trials
