@@ -2,5 +2,10 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getEngine } = await import("./lib/engine/engine");
-  getEngine().start();
+  try {
+    getEngine().start();
+  } catch (error) {
+    // An unusable database must not take every page down with a bare 500: the routes answer 503 naming the cause.
+    console.error("[hypersieve] the study runner did not start:", error instanceof Error ? error.message : error);
+  }
 }

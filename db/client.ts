@@ -37,13 +37,31 @@ export function openDatabase(file: string): Db {
   return db as Db;
 }
 
-/** This process's connection, opened on first use. */
+const UNAVAILABLE = Symbol.for("hypersieve.database-unavailable");
+
+/** The database could not be opened or migrated; the message names the file and the cause (route helpers answer 503 with it). */
+export class DatabaseUnavailableError extends Error {
+  readonly [UNAVAILABLE] = true;
+
+  constructor(file: string, cause: unknown) {
+    super(`database unavailable: ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** This process's connection, opened on first use; throws DatabaseUnavailableError when the file cannot be used. */
 export function getDb(): Db {
   const file = databaseFile();
   const current = holder[globalKey];
   if (current && current.file === file) return current.db;
   current?.db.$client.close();
-  const db = openDatabase(file);
+  delete holder[globalKey];
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } catch (error) {
+    throw new DatabaseUnavailableError(file, error);
+  }
   holder[globalKey] = { db, file };
   return db;
 }

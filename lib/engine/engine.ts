@@ -3,6 +3,8 @@
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
 import "server-only";
+import { databaseFile } from "../../db/client";
+import { acquireOwnership, releaseOwnership } from "../../db/owner";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
 import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";
@@ -11,14 +13,27 @@ export class Engine {
   private readonly runs = new Map<number, StudyRun>();
   private started = false;
 
+  private ownedFile: string | null = null;
+
   /**
-   * Recovers after a restart: trials that were running when the process died
-   * are marked interrupted, and every running study carries on.
+   * Takes ownership of the database (or throws DatabaseInUseError: another
+   * live process drives its studies), then recovers after a restart: trials
+   * that were running when the owner died are marked interrupted, and every
+   * running study carries on.
    */
   start(): void {
     if (this.started) return;
+    const file = databaseFile();
+    acquireOwnership(file);
+    let interrupted: unknown[];
+    try {
+      interrupted = markRunningTrialsInterrupted();
+    } catch (error) {
+      releaseOwnership(file);
+      throw error;
+    }
+    this.ownedFile = file;
     this.started = true;
-    const interrupted = markRunningTrialsInterrupted();
     getAgentBoard().start();
     if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
     for (const id of getStudyIdsByStatus("running")) {
@@ -32,6 +47,7 @@ export class Engine {
 
   /** The live run of a study, loaded (and its strategy replayed) on first use. */
   run(studyId: number): StudyRun {
+    this.start();
     let run = this.runs.get(studyId);
     if (!run) {
       run = StudyRun.load(studyId);
@@ -61,11 +77,13 @@ export class Engine {
     await this.run(studyId).stop();
   }
 
-  /** Lets go of every loaded run without writing again (tests that close their database). */
+  /** Lets go of every loaded run without writing again, and of the database's ownership (tests that close their database, the CLI's exit). */
   async reset(): Promise<void> {
     await Promise.all([...this.runs.values()].map((r) => r.detach()));
     this.runs.clear();
     this.started = false;
+    if (this.ownedFile) releaseOwnership(this.ownedFile);
+    this.ownedFile = null;
   }
 }
 
