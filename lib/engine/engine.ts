@@ -6,6 +6,7 @@ import "server-only";
 import { databaseFile } from "../../db/client";
 import { acquireOwnership, releaseOwnership } from "../../db/owner";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted } from "../../db/queries";
+import { reapOrphanGroups, setGroupLedger } from "../objectives/process-group";
 import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";
 
@@ -27,6 +28,11 @@ export class Engine {
     acquireOwnership(file);
     let interrupted: unknown[];
     try {
+      // Programs a dead owner left running would race the trials that now run again: stop them first.
+      const ledger = groupLedgerOf(file);
+      const orphans = reapOrphanGroups(ledger);
+      if (orphans.length > 0) console.log(`[hypersieve] killed ${orphans.length} training process group(s) a previous server left running: ${orphans.join(", ")}`);
+      setGroupLedger(ledger);
       interrupted = markRunningTrialsInterrupted();
     } catch (error) {
       releaseOwnership(file);
@@ -82,9 +88,17 @@ export class Engine {
     await Promise.all([...this.runs.values()].map((r) => r.detach()));
     this.runs.clear();
     this.started = false;
-    if (this.ownedFile) releaseOwnership(this.ownedFile);
+    if (this.ownedFile) {
+      setGroupLedger(null);
+      releaseOwnership(this.ownedFile);
+    }
     this.ownedFile = null;
   }
+}
+
+/** The file beside a database where its owner records the process groups of running command trials. */
+export function groupLedgerOf(dbFile: string): string {
+  return `${dbFile}.groups`;
 }
 
 const key = Symbol.for("hypersieve.engine");
