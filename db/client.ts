@@ -26,6 +26,16 @@ export function databaseFile(): string {
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
+  try {
+    return configure(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+/** Sets the pragmas and applies the migrations. */
+function configure(sqlite: Database.Database): Db {
   sqlite.pragma("journal_mode = WAL");
   // In WAL mode, NORMAL keeps every committed transaction through a crash of the process (SIGKILL
   // included); FULL also survives a power loss, at one fsync per report. HYPERSIEVE_SYNC=full opts in.
