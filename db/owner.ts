@@ -11,6 +11,7 @@ import "server-only";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import { DatabaseUnavailableError } from "./client";
 
 const IN_USE = Symbol.for("hypersieve.database-in-use");
 
@@ -77,8 +78,13 @@ export function ownerPidOf(dbFile: string): number | null {
 export function acquireOwnership(dbFile: string): void {
   const file = path.resolve(dbFile);
   if (held().has(file)) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const lock = new Database(lockFileOf(file), { timeout: 0 });
+  let lock: Database.Database;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    lock = new Database(lockFileOf(file), { timeout: 0 });
+  } catch (error) {
+    throw new DatabaseUnavailableError(file, `cannot open its lock file ${lockFileOf(file)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   try {
     // In exclusive locking mode SQLite keeps the write lock it takes until the connection closes.
     lock.pragma("locking_mode = EXCLUSIVE");
@@ -89,7 +95,7 @@ export function acquireOwnership(dbFile: string): void {
     if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY") || (error as { code?: string }).code?.startsWith("SQLITE_LOCKED")) {
       throw new DatabaseInUseError(file, ownerPidOf(file));
     }
-    throw error;
+    throw new DatabaseUnavailableError(file, `cannot lock ${lockFileOf(file)}: ${error instanceof Error ? error.message : String(error)}`);
   }
   fs.writeFileSync(ownerFileOf(file), `${process.pid}\n`);
   held().set(file, lock);
