@@ -29,7 +29,9 @@ function startTimeOf(pid: number): number | null {
   }
 }
 
-const startTimes = new Map<number, number | null>();
+const startKey = Symbol.for("hypersieve.command-group-start-times");
+/** The leaders' start times of the live groups; on globalThis for the same reason as the groups. */
+const startTimes: Map<number, number | null> = ((globalThis as unknown as { [startKey]?: Map<number, number | null> })[startKey] ??= new Map());
 
 /** Writes the live groups to the ledger file, if one is set, atomically (a crash leaves the old or the new list). */
 function writeLedger(): void {
@@ -69,7 +71,9 @@ export function reapOrphanGroups(file: string): number[] {
     return [];
   }
   if (!Array.isArray(entries)) return [];
-  const orphans = entries.filter(({ pgid, started }) => {
+  const orphans = entries.filter((entry) => {
+    if (typeof entry !== "object" || entry === null) return false;
+    const { pgid, started } = entry;
     if (!Number.isInteger(pgid) || pgid <= 1 || pgid === process.pid || liveGroups().has(pgid)) return false;
     const leaderStarted = startTimeOf(pgid);
     if (leaderStarted !== null && started !== null && leaderStarted !== started) return false;
