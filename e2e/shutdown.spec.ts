@@ -11,7 +11,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { api } from "./server";
 
-const PORT = Number(process.env.SHUTDOWN_PORT ?? 3134);
+const PORT = Number(process.env.SHUTDOWN_PORT ?? 3135);
 const root = path.join(__dirname, "..");
 const fixture = path.join(root, "lib", "objectives", "test-fixtures", "train-fixture.mjs");
 
