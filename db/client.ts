@@ -26,6 +26,16 @@ export function databaseFile(): string {
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
+  try {
+    return configure(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+/** Sets the pragmas and applies the migrations. */
+function configure(sqlite: Database.Database): Db {
   sqlite.pragma("journal_mode = WAL");
   // In WAL mode, NORMAL keeps every committed transaction through a crash of the process (SIGKILL
   // included); FULL also survives a power loss, at one fsync per report. HYPERSIEVE_SYNC=full opts in.
@@ -37,13 +47,31 @@ export function openDatabase(file: string): Db {
   return db as Db;
 }
 
-/** This process's connection, opened on first use. */
+const UNAVAILABLE = Symbol.for("hypersieve.database-unavailable");
+
+/** The database could not be opened or migrated; the message names the file and the cause (route helpers answer 503 with it). */
+export class DatabaseUnavailableError extends Error {
+  readonly [UNAVAILABLE] = true;
+
+  constructor(file: string, cause: unknown) {
+    super(`database unavailable: ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** This process's connection, opened on first use; throws DatabaseUnavailableError when the file cannot be used. */
 export function getDb(): Db {
   const file = databaseFile();
   const current = holder[globalKey];
   if (current && current.file === file) return current.db;
   current?.db.$client.close();
-  const db = openDatabase(file);
+  delete holder[globalKey];
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } catch (error) {
+    throw new DatabaseUnavailableError(file, error);
+  }
   holder[globalKey] = { db, file };
   return db;
 }

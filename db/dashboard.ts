@@ -96,7 +96,7 @@ export function getCurvesDownsampled(studyId: number, limit: number, points: num
     : [];
   const byId = new Map(all.map((t) => [t.id, t]));
   const grouped = new Map<number, [number, number][]>();
-  for (const r of rows) if (r.value !== null) (grouped.get(r.trialId) ?? grouped.set(r.trialId, []).get(r.trialId)!).push([r.epoch, r.value]);
+  for (const r of rows) if (r.value !== null && Number.isFinite(r.value)) (grouped.get(r.trialId) ?? grouped.set(r.trialId, []).get(r.trialId)!).push([r.epoch, r.value]);
   const curves = ids
     .map((id) => ({ trial: byId.get(id)!.number, status: byId.get(id)!.status, reason: byId.get(id)!.reason, points: downsample(grouped.get(id) ?? [], points, minimize) }))
     .sort((a, b) => a.trial - b.trial);
@@ -141,7 +141,7 @@ export function getHistory(studyId: number): HistoryResponse {
   const points: [number, number][] = [];
   let best: number | null = null;
   rows.forEach((r, i) => {
-    if (r.value !== null && (best === null || (minimize ? r.value < best : r.value > best))) {
+    if (r.value !== null && Number.isFinite(r.value) && (best === null || (minimize ? r.value < best : r.value > best))) {
       best = r.value;
       points.push([i + 1, r.value]);
     }
@@ -160,7 +160,7 @@ export function bestUpTo(studyId: number, epoch: number): Map<number, number> {
     .where(and(eq(trials.studyId, studyId), lte(measurements.epoch, epoch)))
     .groupBy(trials.number)
     .all();
-  return new Map(rows.filter((r) => r.reached >= epoch && r.best !== null).map((r) => [r.number, minimize ? r.best : -r.best]));
+  return new Map(rows.filter((r) => r.reached >= epoch && r.best !== null && Number.isFinite(r.best)).map((r) => [r.number, minimize ? r.best : -r.best]));
 }
 
 function csvCell(v: unknown): string {

@@ -172,6 +172,20 @@ export function continueTrial(studyId: number, trialId: number, job: { trial: nu
 /** What became of a report: stored now, or a repeat of one already stored. */
 export type ReportOutcome = "stored" | "duplicate";
 
+/** A reported value as JSON keeps it: ±Infinity as the strings "Infinity" and "-Infinity", NaN as null (JSON has neither). */
+export function eventValue(value: number): number | string | null {
+  if (Number.isNaN(value)) return null;
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/** The reported value of a logged report event: the inverse of eventValue. */
+export function valueOfEvent(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (value === "Infinity") return Infinity;
+  if (value === "-Infinity") return -Infinity;
+  return NaN;
+}
+
 /**
  * Stores one epoch's value, updates the trial's and the study's best and the
  * epochs spent, and logs the report, in one transaction. A repeat of a stored
@@ -193,7 +207,8 @@ export function recordMeasurement(r: {
       .from(measurements)
       .where(and(eq(measurements.trialId, r.trialId), eq(measurements.epoch, r.epoch)))
       .get();
-    const stored = Number.isFinite(r.value) ? r.value : null;
+    // NaN (a diverged run) is stored as NULL; ±Infinity are kept as SQLite REALs, as reported.
+    const stored = Number.isNaN(r.value) ? null : r.value;
     if (existing) {
       if (existing.value === stored) return "duplicate";
       throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
@@ -205,7 +220,9 @@ export function recordMeasurement(r: {
     const study = db.select().from(studies).where(eq(studies.id, r.studyId)).get();
     if (!study) throw new Error(`study ${r.studyId} does not exist`);
     const sign = study.direction === "minimize" ? 1 : -1;
-    const improvesTrial = stored !== null && (trial.bestValue === null || sign * stored < sign * trial.bestValue);
+    // Only a finite value can be a best value: an infinite one is kept and ranked, never reported as the best.
+    const finiteValue = stored !== null && Number.isFinite(stored);
+    const improvesTrial = finiteValue && (trial.bestValue === null || sign * stored < sign * trial.bestValue);
     db.update(trials)
       .set({
         lastEpoch: Math.max(trial.lastEpoch, r.epoch),
@@ -215,7 +232,7 @@ export function recordMeasurement(r: {
       })
       .where(eq(trials.id, r.trialId))
       .run();
-    const improvesStudy = stored !== null && (study.bestValue === null || sign * stored < sign * study.bestValue);
+    const improvesStudy = finiteValue && (study.bestValue === null || sign * stored < sign * study.bestValue);
     db.update(studies)
       .set({
         epochsSpent: sql`${studies.epochsSpent} + 1`,
@@ -224,7 +241,7 @@ export function recordMeasurement(r: {
       })
       .where(eq(studies.id, r.studyId))
       .run();
-    appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: r.value });
+    appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) });
     return "stored";
   });
 }
@@ -546,7 +563,7 @@ export function getCurves(id: number): CurvesResponse {
       curve = { trial: r.number, status: r.status, points: [] };
       curves.push(curve);
     }
-    if (r.value !== null) curve.points.push([r.epoch, r.value]);
+    if (r.value !== null && Number.isFinite(r.value)) curve.points.push([r.epoch, r.value]);
   }
   return { curves, maxEpochs: s.maxEpochs };
 }

@@ -39,6 +39,7 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
   const snapshot = () => Object.fromEntries(tables.map((t) => [t, db.prepare(`select count(*) as n, coalesce(max(rowid), 0) as m from ${t}`).get()]));
   const before = snapshot();
   const studyBody = { name: "x", objective: "synthetic:branin", budget: { kind: "epochs", value: 10 } };
+  const command = { argv: [process.execPath, "train.mjs", "{x}"], cwd: dir, direction: "minimize", maxEpochs: 1, space: [{ type: "float", name: "x", low: 0, high: 1 }] };
   const L = local.id;
   const R = remote.id;
   const bearer = { authorization: `Bearer ${remote.agentToken}` };
@@ -87,6 +88,30 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
     { name: "renew: no token", method: "POST", path: "/api/agent/jobs/1/renew", body: { study: R, agent: "a" }, status: 401 },
     { name: "finish: bad status", method: "POST", path: "/api/agent/jobs/1/finish", body: { study: R, agent: "a", status: "won" }, headers: bearer },
     { name: "foreign Host header", method: "GET", path: "/api/studies", headers: { host: "evil.example" }, status: 421 },
+    { name: "Host header with userinfo before a foreign host", method: "GET", path: "/api/studies", headers: { host: `127.0.0.1:${PORT}@evil.example` }, status: 421 },
+    { name: "command: empty argv[0]", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "command", command: { ...command, argv: ["", "{x}"] } } },
+    { name: "command: low above high", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "command", command: { ...command, space: [{ type: "float", name: "x", low: 1, high: 0 }] } } },
+    { name: "command: cwd names a file", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "command", command: { ...command, cwd: "/etc/passwd" } } },
+    { name: "study name: NUL", method: "POST", path: "/api/studies", body: { ...studyBody, name: "a\u0000b" } },
+    { name: "study name: lone surrogate", method: "POST", path: "/api/studies", body: '{"name":"a\\ud800b","objective":"synthetic:branin","budget":{"kind":"epochs","value":10}}' },
+    { name: "study name: right-to-left override", method: "POST", path: "/api/studies", body: { ...studyBody, name: "invoice\u202egpj.exe" } },
+    { name: "command title: right-to-left override", method: "POST", path: "/api/studies", body: { ...studyBody, objective: "command", command: { ...command, title: "a\u202eb" } } },
+    { name: "rule: categorical pin value with NUL", method: "POST", path: `/api/studies/${L}/rules`, body: { kind: "pin", param: "x1", value: "a\u0000" } },
+    { name: "media type: text/plain with an application/json parameter", method: "POST", path: "/api/studies", body: studyBody, headers: { "content-type": "text/plain; x=application/json" }, status: 415 },
+    { name: "study id: malformed percent-escape", method: "GET", path: "/api/studies/%E0%A4%A" },
+    { name: "study id: malformed percent-escape, deeper", method: "GET", path: `/api/studies/${L}/trials/%E0%A4%A` },
+    { name: "study id: hexadecimal", method: "GET", path: "/api/studies/0x1" },
+    { name: "study id: leading space", method: "GET", path: "/api/studies/%201" },
+    { name: "study id: exponent", method: "GET", path: "/api/studies/1e0" },
+    { name: "trial number: hexadecimal", method: "GET", path: `/api/studies/${L}/trials/0x0` },
+    { name: "rule decision: '%' decoded once is an unknown rule", method: "PATCH", path: `/api/studies/${L}/rules/%25`, body: { status: "active" }, status: 404 },
+    { name: "rule decision: malformed percent-escape", method: "PATCH", path: `/api/studies/${L}/rules/%E0%A4%A`, body: { status: "active" } },
+    { name: "method: DELETE on the study list", method: "DELETE", path: "/api/studies", status: 405 },
+    { name: "method: PUT on a study", method: "PUT", path: `/api/studies/${L}`, body: studyBody, status: 405 },
+    { name: "method: GET on a POST-only route", method: "GET", path: "/api/agent/claim", status: 405 },
+    { name: "method: POST on a GET-only route", method: "POST", path: "/api/objectives", body: {}, status: 405 },
+    { name: "report: lower-case bearer is accepted (unknown job)", method: "POST", path: "/api/agent/jobs/999999/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: { authorization: `bearer ${remote.agentToken}` }, status: 404 },
+    { name: "job id: hexadecimal", method: "POST", path: "/api/agent/jobs/0x1/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: bearer },
   ];
   const failures: string[] = [];
   for (const probe of probes) {
@@ -112,10 +137,48 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
     const expected = probe.status ?? 400;
     if (status !== expected || message.length < 8) failures.push(`${probe.name}: ${status} ${text.slice(0, 160)}`);
   }
+  // A bare 405 or 500 has no JSON error; every answer above had one.
   expect(failures).toEqual([]);
   expect(snapshot()).toEqual(before);
   expect(fs.existsSync("/tmp/pwned")).toBe(false);
   db.close();
   await killServer(server);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("an unusable database gets a JSON 503 naming the cause from every route, not a bare 500", async () => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-hostile-"));
+  // A directory where the database file should be: SQLite cannot open it.
+  const dbFile = path.join(dir, "a-directory.db");
+  fs.mkdirSync(dbFile);
+  running = await startServer(PORT, dbFile);
+  for (const pathname of ["/api/studies", "/api/studies/1", "/api/studies/1/curves"]) {
+    const response = await fetch(`${running.url}${pathname}`);
+    expect(response.status, pathname).toBe(503);
+    expect((await response.json()).error, pathname).toMatch(new RegExp(`^database unavailable: ${dbFile}: `));
+  }
+  await killServer(running);
+  running = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a second server refuses to start on a database in use, naming it and the owner's pid", async () => {
+  test.setTimeout(180_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-hostile-"));
+  const dbFile = path.join(dir, "owned.db");
+  running = await startServer(PORT, dbFile);
+  const refused = await startServer(Number(process.env.HOSTILE_SECOND_PORT ?? PORT + 1), dbFile).then(
+    async (second) => {
+      await killServer(second);
+      return "started";
+    },
+    (error: Error) => error.message,
+  );
+  expect(refused).toContain(`refusing to start: the database ${dbFile} is in use by process ${running.process.pid}`);
+  // The owner is unharmed.
+  expect((await fetch(`${running.url}/api/studies`)).status).toBe(200);
+  await killServer(running);
+  running = null;
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,8 +1,10 @@
 // Starts the built app on 127.0.0.1:3000 unless HOST / PORT say otherwise.
+// SIGTERM and SIGINT are passed to the server, which stops its training programs and exits; this process waits for it.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 
-if (!existsSync(".next/BUILD_ID")) {
+if (!existsSync(`${process.env.NEXT_DIST_DIR ?? ".next"}/BUILD_ID`)) {
   console.error("No build found: run `npm run build` first (or `npm ci && npm run build && npm start`).");
   process.exit(1);
 }
@@ -14,6 +16,18 @@ if (!loopback && process.env.HYPERSIEVE_ALLOW_REMOTE !== "1") {
   process.exit(1);
 }
 const port = process.env.PORT ?? "3000";
-const child = spawn("npx", ["next", "start", "-H", host, "-p", port], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Next's own bin under this node, not `npx next`: npx puts a process between us that does not pass signals on.
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const child = spawn(process.execPath, [nextBin, "start", "-H", host, "-p", port], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+let forwarded = null;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    // A second signal while the server shuts down is passed on as SIGKILL: the user means it.
+    child.kill(forwarded ? "SIGKILL" : signal);
+    forwarded = signal;
+  });
+}
+child.on("exit", (code, signal) => {
+  if (forwarded) process.exit(forwarded === "SIGINT" ? 130 : forwarded === "SIGHUP" ? 129 : 143);
+  process.exit(code ?? (signal ? 1 : 0));
+});

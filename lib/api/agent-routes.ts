@@ -1,13 +1,14 @@
 /** Helpers of the agent routes: the job id from the path, and the study's liveness. */
 import "server-only";
-import { z } from "zod";
 import { getStudyRecord } from "../../db/queries";
 import { HttpError, parseWith } from "./http";
+import { paramsOf } from "./route-params";
+import { decimalIdSchema } from "./schemas";
 
 /** The job id of an agent route, or a 400 naming it. */
 export async function jobIdOf(context: { params: Promise<{ job: string }> }): Promise<number> {
-  const { job } = await context.params;
-  return parseWith(z.coerce.number().int().positive(), job, "job id");
+  const { job } = await paramsOf(context);
+  return parseWith(decimalIdSchema("a job id"), job, "job id");
 }
 
 /** A 410 once the study is over, so agents stop asking; 404 when it does not exist. */

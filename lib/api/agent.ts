@@ -1,16 +1,16 @@
 /** Shapes of the agent protocol: an agent study's spec and the bodies agents send. */
 import { z } from "zod";
-import { finite, paramName, spaceSchema } from "./space-schema";
+import { finite, paramName, plainText, spaceSchema } from "./space-schema";
 
 export const agentSpecSchema = z
   .object({
-    metric: z.string().min(1).max(100).default("value"),
+    metric: plainText(z.string().min(1).max(100)).default("value"),
     direction: z.enum(["minimize", "maximize"]).default("minimize"),
     maxEpochs: z.number().int().min(1).max(100_000),
     space: spaceSchema,
     leaseSeconds: z.number().int().min(2).max(86_400).default(60),
     requeue: z.boolean().default(false),
-    title: z.string().max(200).optional(),
+    title: plainText(z.string().max(200)).optional(),
   })
   .strict();
 export type AgentSpecInput = z.infer<typeof agentSpecSchema>;

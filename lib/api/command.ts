@@ -3,7 +3,7 @@
  * what createCommandObjective in lib/objectives/command.ts takes.
  */
 import { z } from "zod";
-import { spaceSchema } from "./space-schema";
+import { plainText, spaceSchema } from "./space-schema";
 
 /** The placeholders every template may use besides the params. */
 export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "resume_file", "seed"] as const;
@@ -44,8 +44,12 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be lett
 export const commandSpecSchema = z
   .object({
     /** The program and its arguments, with {param} and built-in placeholders; run without a shell. */
-    argv: z.array(z.string().max(1000, "must be at most 1000 characters").refine((a) => !a.includes("\0"), "must not contain a NUL byte")).min(1).max(64),
-    cwd: z.string().min(1).max(4096),
+    argv: z
+      .array(z.string().max(1000, "must be at most 1000 characters").refine((a) => !a.includes("\0"), "must not contain a NUL byte"))
+      .min(1)
+      .max(64)
+      .refine((argv) => argv.length === 0 || argv[0].trim() !== "", { path: [0], message: "argv[0] must name a program, not be empty" }),
+    cwd: z.string().min(1).max(4096).refine((c) => !c.includes("\0"), "must not contain a NUL byte"),
     /** The key of the optimized value in each JSON line; a first line without it fails the job. */
     metric: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-/]{0,63}$/, "must be a JSON key of 1–64 letters, digits, '_', '.', '-' or '/'").default("value"),
     direction: z.enum(["minimize", "maximize"]),
@@ -58,7 +62,7 @@ export const commandSpecSchema = z
       .optional(),
     graceMs: z.number().int().min(100).max(600_000).default(5000),
     timeoutMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(600_000),
-    title: z.string().trim().min(1).max(120).optional(),
+    title: plainText(z.string().trim().min(1).max(120)).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -31,6 +31,31 @@ export function isHttpError(error: unknown): error is HttpError {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
+// db/client.ts brands its DatabaseUnavailableError with this registered symbol (lib/api stays above db).
+const DB_BRAND = Symbol.for("hypersieve.database-unavailable");
+
+// db/owner.ts brands its DatabaseInUseError with this registered symbol.
+const IN_USE_BRAND = Symbol.for("hypersieve.database-in-use");
+
+/** Whether a thrown value says another process owns the database, from whichever bundle. */
+export function isDatabaseInUse(error: unknown): error is Error {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[IN_USE_BRAND] === true;
+}
+
+/** Whether a thrown value says the database is unusable, from whichever bundle. */
+export function isDatabaseUnavailable(error: unknown): error is Error {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[DB_BRAND] === true;
+}
+
+/** The answer to a method a route does not serve: a JSON 405 naming the methods it does. */
+export function methodNotAllowed(...allowed: string[]): (request: Request) => Response {
+  return (request) => {
+    const response = errorResponse(405, `method ${request.method} is not allowed on ${new URL(request.url).pathname}; use ${allowed.join(" or ")}`);
+    response.headers.set("allow", allowed.join(", "));
+    return response;
+  };
+}
+
 /** A JSON error response. */
 export function errorResponse(status: number, error: string, issues?: ApiError["issues"]): Response {
   const body: ApiError = issues && issues.length > 0 ? { error, issues } : { error };
@@ -49,12 +74,19 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what =
   throw new HttpError(400, `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
 }
 
+/** Whether a Content-Type header names exactly application/json; parameters after ';' do not count. */
+export function isJsonMediaType(header: string | null): boolean {
+  if (header === null) return false;
+  return header.split(";")[0].trim().toLowerCase() === "application/json";
+}
+
 /** Reads the body as JSON (at most MAX_BODY_BYTES) and parses it with the schema. */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new HttpError(415, "content-type must be application/json");
+  if (!isJsonMediaType(request.headers.get("content-type"))) {
+    throw new HttpError(415, `content-type must be application/json (parameters such as charset aside), not ${JSON.stringify(request.headers.get("content-type") ?? "")}`);
+  }
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
   let value: unknown;
@@ -72,6 +104,8 @@ export async function handle(run: () => Promise<Response> | Response): Promise<R
     return await run();
   } catch (error) {
     if (isHttpError(error)) return errorResponse(error.status, error.message, error.issues);
+    if (isDatabaseUnavailable(error)) return errorResponse(503, error.message);
+    if (isDatabaseInUse(error)) return errorResponse(409, `${error.message}; this server does not own it, so it cannot run studies on it`);
     console.error("[hypersieve] request failed:", error);
     return errorResponse(500, "internal error: " + (error instanceof Error ? error.message : String(error)));
   }

@@ -13,22 +13,40 @@ export function allowedHostnames(env: Record<string, string | undefined> = proce
   return new Set([...LOOPBACK, ...extra, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])]);
 }
 
-function hostnameOf(host: string): string {
-  const h = host.toLowerCase();
-  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
-  return h.split(":")[0];
+/**
+ * The host name of a Host header, or null when the header is not `host[:port]` (RFC 9110): userinfo
+ * (`127.0.0.1:3107@evil.example`), paths, spaces and non-numeric ports are refused, not trimmed.
+ */
+function hostnameOf(host: string): string | null {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(host.toLowerCase());
+  return match ? match[1] : null;
+}
+
+/** Why a request path cannot be decoded (a malformed percent-escape in a segment), or null. */
+export function pathProblem(pathname: string): string | null {
+  for (const segment of pathname.split("/")) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return `the path segment ${JSON.stringify(segment)} has a malformed percent-escape`;
+    }
+  }
+  return null;
 }
 
 /** Why a request is refused, or null when it may proceed. */
 export function guardRequest(
-  request: { method: string; headers: { get(name: string): string | null } },
+  request: { method: string; headers: { get(name: string): string | null }; nextUrl?: { pathname: string } },
   env: Record<string, string | undefined> = process.env,
 ): { status: number; error: string } | null {
   const host = request.headers.get("host");
   const allowed = allowedHostnames(env);
-  if (!host || !allowed.has(hostnameOf(host))) {
+  const hostname = host === null ? null : hostnameOf(host);
+  if (!host || hostname === null || !allowed.has(hostname)) {
     return { status: 421, error: `the Host header ${JSON.stringify(host)} is not one this server answers to (set HYPERSIEVE_ALLOWED_HOSTS to add one)` };
   }
+  const bad = request.nextUrl ? pathProblem(request.nextUrl.pathname) : null;
+  if (bad) return { status: 400, error: bad };
   if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
   const origin = request.headers.get("origin");
   if (origin === "null") return { status: 403, error: "state-changing requests need a same-origin Origin; got 'null'" };

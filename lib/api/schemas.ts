@@ -7,9 +7,9 @@ import type { Effect } from "../optimizer/analysis/effects";
 import type { FidelityEffect } from "../optimizer/analysis/fidelity";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
-import { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
+import { finite, paramName, paramSchema, plainText, spaceSchema } from "./space-schema";
 
-export { finite, paramName, paramSchema, spaceSchema } from "./space-schema";
+export { finite, paramName, paramSchema, plainText, spaceSchema, textProblem } from "./space-schema";
 export const studyStatusSchema = z.enum(["running", "paused", "stopped", "completed", "failed"]);
 export type StudyStatus = z.infer<typeof studyStatusSchema>;
 
@@ -24,11 +24,11 @@ export type Budget = z.infer<typeof budgetSchema>;
 
 export const createStudySchema = z
   .object({
-    name: z.string().trim().min(1, "must not be empty").max(120),
+    name: plainText(z.string().trim().min(1, "must not be empty").max(120)),
     /** An objective id from GET /api/objectives, such as "lc-table:digits-mlp". */
-    objective: z.string().min(1).max(200),
+    objective: plainText(z.string().min(1).max(200)),
     space: spaceSchema.optional(),
-    strategy: z.string().min(1).max(200).default("random+fifo"),
+    strategy: plainText(z.string().min(1).max(200)).default("random+fifo"),
     budget: budgetSchema,
     parallelism: z.number().int().min(1).max(64).default(4),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
@@ -57,7 +57,16 @@ export type CreateStudyBody = z.input<typeof createStudySchema>;
 export const studyActionSchema = z.object({ action: z.enum(["pause", "resume", "stop"]) }).strict();
 export type StudyAction = z.infer<typeof studyActionSchema>["action"];
 
-export const studyIdSchema = z.coerce.number().int().positive();
+/** A positive integer written in decimal digits only (no sign, spaces, exponent or 0x), as ids in paths are. */
+export function decimalIdSchema(what: string) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,15}$/, `${what} must be written in decimal digits only`)
+    .transform(Number)
+    .pipe(z.number().int().positive(`${what} must be positive`));
+}
+
+export const studyIdSchema = decimalIdSchema("a study id");
 
 export type ParamDef = z.infer<typeof paramSchema>;
 
@@ -148,7 +157,7 @@ export type ApiError = { error: string; issues?: { path: string; message: string
 
 /** A rule the user adds from the dashboard: pin a parameter, restrict its range, or exclude a box. */
 export const userRuleSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("pin"), param: paramName, value: z.union([finite, z.string().max(200), z.boolean()]) }).strict(),
+  z.object({ kind: z.literal("pin"), param: paramName, value: z.union([finite, plainText(z.string().max(200)), z.boolean()]) }).strict(),
   z.object({ kind: z.literal("range"), param: paramName, low: finite, high: finite }).strict(),
   z
     .object({
@@ -157,7 +166,7 @@ export const userRuleSchema = z.discriminatedUnion("kind", [
         .array(
           z.union([
             z.object({ param: paramName, low: finite, high: finite }).strict(),
-            z.object({ param: paramName, choices: z.array(z.union([finite, z.string().max(200), z.boolean()])).min(1).max(100) }).strict(),
+            z.object({ param: paramName, choices: z.array(z.union([finite, plainText(z.string().max(200)), z.boolean()])).min(1).max(100) }).strict(),
           ]),
         )
         .min(1)

@@ -7,6 +7,10 @@
 import path from "node:path";
 
 const args = process.argv.slice(2);
+// --db FILE (any command) stands for HYPERSIEVE_DB=FILE; after "--" the words are an agent's program's.
+const dbFlag = args.indexOf("--db");
+const programStart = args.indexOf("--");
+if (dbFlag >= 0 && args[dbFlag + 1] && (programStart < 0 || dbFlag < programStart)) process.env.HYPERSIEVE_DB = args.splice(dbFlag, 2)[1];
 if (args[0] === "run" && args[1]) args[1] = path.resolve(args[1]);
 // The agent runs the user's program from the folder it was started in.
 process.env.HYPERSIEVE_AGENT_CWD ??= process.cwd();

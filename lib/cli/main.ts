@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { getFailureStats, getStudyDetail, getStudySummary } from "../../db/queries";
 import { exportStudy } from "../../db/dashboard";
 import { main as benchMain } from "../../bench/command";
-import { isHttpError } from "../api/http";
+import { isDatabaseInUse, isHttpError } from "../api/http";
 import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
@@ -16,7 +16,7 @@ import { runAgent } from "./agent-run";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
-  hypersieve run FILE            run the study a YAML or JSON file defines, headless, and print its best trial;
+  hypersieve run FILE [--db DB]  run the study a YAML or JSON file defines, headless, and print its best trial;
                                  exits 1 when the study failed or measured nothing, 3 when its best trial is not
                                  trustworthy (too many trials failed; see docs/command-protocol.md)
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
@@ -24,7 +24,8 @@ const USAGE = `usage:
                                  train jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file
   hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
 
-environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too.`;
+environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too; --db overrides it.
+One process drives a database's studies: \`run\` refuses a database a running server owns.`;
 
 function flag(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
@@ -42,6 +43,15 @@ function progressLine(id: number): string {
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
   const { input, lineOf } = parseStudyFile(text, file, (objective) => getObjective(objective)?.info.space);
+  try {
+    getEngine().start();
+  } catch (error) {
+    if (!isDatabaseInUse(error)) throw error;
+    throw new Error(
+      `${error.message}: a Hypersieve server (or another \`hypersieve run\`) is running on it, and one process drives a database's studies.\n` +
+        `Launch this study through the running server (New study in the browser, or POST /api/studies), or run it here on another database: hypersieve run ${file} --db other.db`,
+    );
+  }
   let id: number;
   try {
     id = createStudy(input).id;

@@ -57,7 +57,8 @@ export function issueAgentToken(studyId: number): string {
 
 /** Checks a bearer token against a study's stored hash in constant time; throws 401 otherwise. */
 export function authenticateAgent(studyId: number, authorization: string | null): void {
-  const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
+  // RFC 7235: the scheme is case-insensitive (bearer, BEARER); one or more spaces before the token.
+  const token = /^bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
   if (!token) throw new HttpError(401, "an agent must send 'Authorization: Bearer <the study's agent token>'");
   const stored = getAgentTokenHash(studyId);
   const given = Buffer.from(hashToken(token), "hex");

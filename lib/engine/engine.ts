@@ -3,7 +3,10 @@
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
 import "server-only";
+import { databaseFile } from "../../db/client";
+import { acquireOwnership, releaseOwnership } from "../../db/owner";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted, pruneWaitingTrialsOfFinishedStudies } from "../../db/queries";
+import { reapOrphanGroups, setGroupLedger } from "../objectives/process-group";
 import { getAgentBoard } from "./agent-board";
 import { StudyRun } from "./study-run";
 
@@ -11,15 +14,32 @@ export class Engine {
   private readonly runs = new Map<number, StudyRun>();
   private started = false;
 
+  private ownedFile: string | null = null;
+
   /**
-   * Recovers after a restart: trials that were running when the process died
-   * are marked interrupted, trials left paused in finished studies end pruned,
-   * and every running study carries on.
+   * Takes ownership of the database (or throws DatabaseInUseError: another
+   * live process drives its studies), then recovers after a restart: trials
+   * that were running when the owner died are marked interrupted, trials left
+   * paused in finished studies end pruned, and every running study carries on.
    */
   start(): void {
     if (this.started) return;
+    const file = databaseFile();
+    acquireOwnership(file);
+    let interrupted: unknown[];
+    try {
+      // Programs a dead owner left running would race the trials that now run again: stop them first.
+      const ledger = groupLedgerOf(file);
+      const orphans = reapOrphanGroups(ledger);
+      if (orphans.length > 0) console.log(`[hypersieve] killed ${orphans.length} training process group(s) a previous server left running: ${orphans.join(", ")}`);
+      setGroupLedger(ledger);
+      interrupted = markRunningTrialsInterrupted();
+    } catch (error) {
+      releaseOwnership(file);
+      throw error;
+    }
+    this.ownedFile = file;
     this.started = true;
-    const interrupted = markRunningTrialsInterrupted();
     getAgentBoard().start();
     if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
     const pruned = pruneWaitingTrialsOfFinishedStudies();
@@ -35,6 +55,7 @@ export class Engine {
 
   /** The live run of a study, loaded (and its strategy replayed) on first use. */
   run(studyId: number): StudyRun {
+    this.start();
     let run = this.runs.get(studyId);
     if (!run) {
       run = StudyRun.load(studyId);
@@ -64,12 +85,22 @@ export class Engine {
     await this.run(studyId).stop();
   }
 
-  /** Lets go of every loaded run without writing again (tests that close their database). */
+  /** Lets go of every loaded run without writing again, and of the database's ownership (tests that close their database, the CLI's exit). */
   async reset(): Promise<void> {
     await Promise.all([...this.runs.values()].map((r) => r.detach()));
     this.runs.clear();
     this.started = false;
+    if (this.ownedFile) {
+      setGroupLedger(null);
+      releaseOwnership(this.ownedFile);
+    }
+    this.ownedFile = null;
   }
+}
+
+/** The file beside a database where its owner records the process groups of running command trials. */
+export function groupLedgerOf(dbFile: string): string {
+  return `${dbFile}.groups`;
 }
 
 const key = Symbol.for("hypersieve.engine");

@@ -3,6 +3,8 @@
  * objective, write, and hand over to the engine.
  */
 import "server-only";
+import fs from "node:fs";
+import path from "node:path";
 import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../../db/queries";
 import { HttpError } from "../api/http";
 import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";
@@ -73,8 +75,20 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     const names = (input.space ?? spec.space).map((p) => p.name);
     const bad = commandTemplateProblems(spec.argv, names);
     if (bad.length > 0) throw new InputError(bad.map((b) => ({ path: `command.argv.${b.index}`, message: b.message })));
+    const specSpace = spaceProblems(spec.space as Space);
+    if (specSpace.length > 0) throw new InputError(specSpace.map((message) => ({ path: "command.space", message })));
+    const cwd = path.resolve(spec.cwd);
+    const stat = fs.statSync(cwd, { throwIfNoEntry: false });
+    if (!stat) throw new InputError([{ path: "command.cwd", message: `${cwd} does not exist` }]);
+    if (!stat.isDirectory()) throw new InputError([{ path: "command.cwd", message: `${cwd} is not a directory` }]);
   }
-  const objective = input.objective === "agent" ? getAgentBoard().objective(input.agent!) : objectiveForStudy(input.objective, input.command);
+  let objective;
+  try {
+    objective = input.objective === "agent" ? getAgentBoard().objective(input.agent!) : objectiveForStudy(input.objective, input.command);
+  } catch (error) {
+    // The objective's own checks (a command's spec, an agent's space) are input problems, never a 500.
+    throw new InputError([{ path: input.objective === "agent" ? "agent" : input.objective === "command" ? "command" : "objective", message: error instanceof Error ? error.message : String(error) }]);
+  }
   if (!objective) throw new InputError([{ path: "objective", message: `unknown objective '${input.objective}'` }]);
   const space = withObjectiveGrids((input.space ?? objective.info.space) as Space, objective.info.space as Space);
   const problems = spaceProblems(space);
@@ -93,6 +107,8 @@ export function createStudy(input: CreateStudyInput): StudySummary {
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
   }
+  // Only the database's owner may add a study it would then run; another process writes nothing.
+  getEngine().start();
   const record = insertStudy({
     name: input.name,
     objective: objective.info.id,

@@ -12,6 +12,7 @@ import {
   getTrialRecords,
   insertTrial,
   recordMeasurement,
+  valueOfEvent,
   recordRuleEvent,
   saveRules,
   saveSnapshots,
@@ -437,7 +438,7 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
       throw new Error(`replay diverged at trial ${trial}: the log has ${JSON.stringify(payload)}, the strategy asked ${JSON.stringify(job)}`);
     }
   } else if (type === "report") {
-    strategy.tell({ trial, epoch: payload.epoch as number, value: (payload.value as number | null) ?? NaN });
+    strategy.tell({ trial, epoch: payload.epoch as number, value: valueOfEvent(payload.value) });
   } else if (type === "trial_failed") {
     strategy.fail(trial, String(payload.reason ?? "failed"));
   } else if (type === "trial_halted") {

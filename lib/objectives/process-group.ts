@@ -13,7 +13,80 @@ const POLL_MS = 25;
 const AFTER_KILL_MS = 2000;
 
 const liveKey = Symbol.for("hypersieve.command-groups");
-const holder = globalThis as unknown as { [liveKey]?: Set<number> };
+const ledgerKey = Symbol.for("hypersieve.command-groups-ledger");
+const holder = globalThis as unknown as { [liveKey]?: Set<number>; [ledgerKey]?: string | null };
+
+/** A group as the ledger records it: its id and its leader's start time (clock ticks since boot; null off Linux). */
+type LedgerEntry = { pgid: number; started: number | null };
+
+/** When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or null when unknown. */
+function startTimeOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  } catch {
+    return null;
+  }
+}
+
+const startKey = Symbol.for("hypersieve.command-group-start-times");
+/** The leaders' start times of the live groups; on globalThis for the same reason as the groups. */
+const startTimes: Map<number, number | null> = ((globalThis as unknown as { [startKey]?: Map<number, number | null> })[startKey] ??= new Map());
+
+/** Writes the live groups to the ledger file, if one is set, atomically (a crash leaves the old or the new list). */
+function writeLedger(): void {
+  const file = holder[ledgerKey];
+  if (!file) return;
+  const entries: LedgerEntry[] = [...liveGroups()].map((pgid) => ({ pgid, started: startTimes.get(pgid) ?? null }));
+  try {
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(entries));
+    fs.renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    console.error(`[hypersieve] could not record the running trials' process groups in ${file}:`, error);
+  }
+}
+
+/**
+ * Where this process records the groups it runs (a file beside the database), so
+ * that the next owner of the database can stop those a dead server left running.
+ */
+export function setGroupLedger(file: string | null): void {
+  holder[ledgerKey] = file;
+  writeLedger();
+}
+
+/**
+ * Kills (SIGKILL) the process groups a ledger names that still run: a server
+ * killed with SIGKILL leaves its trials' programs behind, and their trials are
+ * about to be marked interrupted and run again. A group counts as the one
+ * recorded only while its leader is the same process (same start time) or
+ * gone: Linux never hands out a pid that is still a group's id, so a group
+ * without its leader is the recorded one. Returns the groups killed.
+ */
+export function reapOrphanGroups(file: string): number[] {
+  let entries: LedgerEntry[];
+  try {
+    entries = JSON.parse(fs.readFileSync(file, "utf8")) as LedgerEntry[];
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(entries)) return [];
+  const orphans = entries.filter((entry) => {
+    if (typeof entry !== "object" || entry === null) return false;
+    const { pgid, started } = entry;
+    if (!Number.isInteger(pgid) || pgid <= 1 || pgid === process.pid || liveGroups().has(pgid)) return false;
+    const leaderStarted = startTimeOf(pgid);
+    if (leaderStarted !== null && started !== null && leaderStarted !== started) return false;
+    return groupAlive(pgid);
+  });
+  for (const { pgid } of orphans) signalGroup(pgid, "SIGKILL");
+  return orphans.map((o) => o.pgid);
+}
+
+/** Sends a signal to every group this process runs (SIGTERM on shutdown, before the exit's SIGKILL). */
+export function signalAllGroups(signal: NodeJS.Signals): void {
+  for (const pgid of liveGroups()) signalGroup(pgid, signal);
+}
 
 /** The groups started and not yet known to be gone; on globalThis, because Next's dev server may load this module twice. */
 function liveGroups(): Set<number> {
@@ -32,6 +105,8 @@ function liveGroups(): Set<number> {
 /** Notes a group to kill if this server exits before the group is gone. */
 export function trackGroup(pgid: number): void {
   liveGroups().add(pgid);
+  startTimes.set(pgid, startTimeOf(pgid));
+  writeLedger();
 }
 
 /** Sends a signal to every process of a group; a group that is already gone is fine. */
@@ -95,10 +170,16 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<voi
     signalGroup(pgid, "SIGKILL");
     await waitGone(pgid, AFTER_KILL_MS);
   }
-  liveGroups().delete(pgid);
+  forget(pgid);
+}
+
+function forget(pgid: number): void {
+  if (!liveGroups().delete(pgid)) return;
+  startTimes.delete(pgid);
+  writeLedger();
 }
 
 /** Forgets a group that is gone on its own. */
 export function untrackGroup(pgid: number): void {
-  liveGroups().delete(pgid);
+  forget(pgid);
 }

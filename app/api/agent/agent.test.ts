@@ -63,6 +63,17 @@ describe("agent protocol", () => {
     expect((await claimRoute(post({ study: study.id, agent: "a1" }, token))).status).toBe(410);
   });
 
+  it("takes the Bearer scheme in any case (RFC 7235) but the token exactly", async () => {
+    const study = launch();
+    const token = study.agentToken!;
+    const claim = (authorization: string) =>
+      claimRoute(new Request("http://127.0.0.1/x", { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ study: study.id, agent: "a0" }) }));
+    expect((await claim(`Basic ${token}`)).status).toBe(401);
+    expect((await claim(`bearer ${token.toUpperCase()}`)).status).toBe(401);
+    expect((await claim(`bearer ${token}`)).status).toBe(200);
+    expect((await claim(`BEARER  ${token}`)).status).toBe(200);
+  });
+
   it("fails a trial whose lease expires as stale, and refuses the late report", async () => {
     const study = launch();
     const token = study.agentToken!;

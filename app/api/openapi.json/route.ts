@@ -1,4 +1,4 @@
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { openApiDocument } from "@/lib/api/openapi";
 
 export const runtime = "nodejs";
@@ -8,3 +8,6 @@ export const dynamic = "force-dynamic";
 export function GET() {
   return handle(() => Response.json(openApiDocument()));
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableCounts } from "@/db/queries";
+import fs from "node:fs";
+import path from "node:path";
 import { closeTempDatabase, useTempDatabase } from "@/test/temp-db";
 import { GET as getStudy } from "./[id]/route";
 import { POST as postAction } from "./[id]/actions/route";
-import { GET as listStudies, POST as postStudy } from "./route";
+import { PATCH as patchRule } from "./[id]/rules/[ruleId]/route";
+import { DELETE as deleteStudies, GET as listStudies, POST as postStudy } from "./route";
 
 let where: { dir: string };
 beforeAll(() => {
@@ -38,6 +41,9 @@ describe("POST /api/studies", () => {
     ["an unknown strategy", { ...valid, strategy: "magic+fifo" }, 400, /strategy: unknown sampler 'magic'/],
     ["low above high", { ...valid, space: [{ type: "float", name: "lr", low: 0.5, high: 0.01, log: true }] }, 400, /lr.*low \(0\.5\) must not exceed high/],
     ["an Infinity bound", { ...valid, space: [{ type: "float", name: "lr", low: 0.001, high: "Infinity" }] }, 400, /space\.0\.high/],
+    ["a NUL in the name", { ...valid, name: "a\u0000b" }, 400, /name: must not contain control characters/],
+    ["a right-to-left override in the name", { ...valid, name: "invoice\u202egpj.exe" }, 400, /name: must not contain bidirectional control characters \(such as U\+202E\)/],
+    ["a lone surrogate in the name", { ...valid, name: "a\ud800b" }, 400, /name: must not contain a lone UTF-16 surrogate/],
     ["a parameter the objective lacks", { ...valid, space: [{ type: "int", name: "epochs", low: 1, high: 3 }] }, 400, /space\.0\.name: 'epochs' is not a parameter/],
   ];
 
@@ -50,10 +56,36 @@ describe("POST /api/studies", () => {
     expect(tableCounts()).toEqual(before);
   });
 
+  const command = (overrides: Record<string, unknown>) => ({
+    ...valid,
+    objective: "command",
+    command: { argv: [process.execPath, "train.mjs", "--lr", "{lr}"], cwd: ".", direction: "minimize", maxEpochs: 3, space: [{ type: "float", name: "lr", low: 0.01, high: 0.1 }], ...overrides },
+  });
+  const badCommands: [string, unknown, RegExp][] = [
+    ["an empty argv[0]", command({ argv: ["", "--lr", "{lr}"] }), /command\.argv\.0: argv\[0\] must name a program/],
+    ["a blank argv[0]", command({ argv: ["  "] }), /command\.argv\.0: argv\[0\] must name a program/],
+    ["low above high in the command's space", command({ space: [{ type: "float", name: "lr", low: 0.5, high: 0.1 }] }), /command\.space: .*lr.*low \(0\.5\) must not exceed high/],
+    ["an int range upside down", command({ space: [{ type: "int", name: "lr", low: 9, high: 1 }] }), /command\.space: .*low \(9\) must not exceed high/],
+    ["a cwd that names a file", command({ cwd: "package.json" }), /command\.cwd: .*package\.json is not a directory/],
+    ["a cwd that does not exist", command({ cwd: "no/such/dir" }), /command\.cwd: .*no\/such\/dir does not exist/],
+    ["a NUL in the command's title", command({ title: "a\u0000" }), /command\.title: must not contain control characters/],
+  ];
+
+  it.each(badCommands)("rejects a command study with %s: 400 naming the field, writing nothing", async (_label, body, message) => {
+    const before = tableCounts();
+    const response = await postStudy(post(body));
+    const json = await response.json();
+    expect(response.status).toBe(400);
+    expect(json.error).toMatch(message);
+    expect(tableCounts()).toEqual(before);
+  });
+
   it("rejects a body that is not JSON, or not declared as JSON", async () => {
     const before = tableCounts();
     expect((await postStudy(post("{not json"))).status).toBe(400);
     expect((await postStudy(post(valid, { "content-type": "text/plain" }))).status).toBe(415);
+    expect((await postStudy(post(valid, { "content-type": "text/plain; x=application/json" }))).status).toBe(415);
+    expect((await postStudy(post(valid, { "content-type": "application/jsonx" }))).status).toBe(415);
     expect(tableCounts()).toEqual(before);
   });
 
@@ -80,6 +112,14 @@ describe("study routes", () => {
   it("answers 400 for an id that is not a positive integer and 404 for a missing study", async () => {
     expect((await getStudy(new Request("http://127.0.0.1"), idContext("abc"))).status).toBe(400);
     expect((await getStudy(new Request("http://127.0.0.1"), idContext("-3"))).status).toBe(400);
+    for (const id of ["0x1", " 1", "1 ", "1e0", "+1", "1.0", "0", ""]) {
+      const response = await getStudy(new Request("http://127.0.0.1"), idContext(id));
+      expect(response.status, JSON.stringify(id)).toBe(400);
+      expect((await response.json()).error).toMatch(/study id/);
+    }
+    const malformed = await getStudy(new Request("http://127.0.0.1"), { params: Promise.reject(new URIError("URI malformed")) });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error).toMatch(/malformed percent-escape/);
     const missing = await getStudy(new Request("http://127.0.0.1"), idContext("99999"));
     expect(missing.status).toBe(404);
     expect((await missing.json()).error).toMatch(/study 99999 does not exist/);
@@ -92,5 +132,37 @@ describe("study routes", () => {
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/action/);
     expect(tableCounts()).toEqual(before);
+  });
+});
+
+describe("errors are JSON with a message", () => {
+  it("answers a method a route does not serve with a JSON 405 naming the ones it does", async () => {
+    const response = deleteStudies(new Request("http://127.0.0.1/api/studies", { method: "DELETE" }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, POST");
+    expect((await response.json()).error).toMatch(/method DELETE is not allowed on \/api\/studies; use GET or POST/);
+  });
+
+  it("decodes a rule id once: '%' (sent as %25) is an unknown rule, not a 500", async () => {
+    const created = await (await postStudy(post({ ...valid, name: "rules" }))).json();
+    const request = new Request("http://127.0.0.1", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ status: "active" }) });
+    const response = await patchRule(request, { params: Promise.resolve({ id: String(created.id), ruleId: "%" }) });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error).toMatch(/%/);
+  });
+
+  it("answers 503 naming the cause when the database cannot be opened", async () => {
+    const file = process.env.HYPERSIEVE_DB!;
+    const directory = path.join(path.dirname(file), "a-directory.db");
+    fs.mkdirSync(directory);
+    process.env.HYPERSIEVE_DB = directory;
+    try {
+      const response = await listStudies();
+      expect(response.status).toBe(503);
+      expect((await response.json()).error).toMatch(new RegExp(`^database unavailable: ${directory}: `));
+    } finally {
+      process.env.HYPERSIEVE_DB = file;
+    }
+    expect((await listStudies()).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { listStudies } from "@/db/queries";
-import { handle, readJson } from "@/lib/api/http";
+import { handle, methodNotAllowed, readJson } from "@/lib/api/http";
 import { createStudySchema } from "@/lib/api/schemas";
 import { createStudy } from "@/lib/engine/studies";
 
@@ -16,3 +16,6 @@ export function POST(request: Request) {
     return Response.json(createStudy(input), { status: 201 });
   });
 }
+
+const notAllowed = methodNotAllowed("GET", "POST");
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

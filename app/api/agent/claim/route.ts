@@ -1,7 +1,7 @@
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
 import { claimSchema } from "@/lib/api/agent";
 import { requireOpenStudy } from "@/lib/api/agent-routes";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 import { getEngine } from "@/lib/engine/engine";
 
@@ -18,3 +18,6 @@ export function POST(request: Request) {
     return job ? Response.json(job) : new Response(null, { status: 204 });
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

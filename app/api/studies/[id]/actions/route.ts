@@ -1,4 +1,4 @@
-import { handle, readJson } from "@/lib/api/http";
+import { handle, methodNotAllowed, readJson } from "@/lib/api/http";
 import { studyIdOf } from "@/lib/api/route-params";
 import { studyActionSchema } from "@/lib/api/schemas";
 import { applyStudyAction } from "@/lib/engine/studies";
@@ -13,3 +13,6 @@ export function POST(request: Request, context: { params: Promise<{ id: string }
     return Response.json(await applyStudyAction(id, action));
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

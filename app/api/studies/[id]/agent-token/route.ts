@@ -1,5 +1,5 @@
 import { getStudyRecord } from "@/db/queries";
-import { HttpError, handle } from "@/lib/api/http";
+import { handle, HttpError, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
 import { issueAgentToken } from "@/lib/engine/agent-board";
 
@@ -14,3 +14,6 @@ export function POST(_request: Request, context: { params: Promise<{ id: string 
     return Response.json({ token: issueAgentToken(id) }, { status: 201 });
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

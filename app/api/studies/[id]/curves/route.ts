@@ -1,5 +1,5 @@
 import { getCurvesDownsampled } from "@/db/dashboard";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId, queryOf } from "@/lib/api/route-params";
 import { curvesQuerySchema } from "@/lib/api/schemas";
 
@@ -14,3 +14,6 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
     return Response.json(getCurvesDownsampled(id, limit, points));
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,5 +1,5 @@
 import { exportStudy } from "@/db/dashboard";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId, queryOf } from "@/lib/api/route-params";
 import { exportQuerySchema } from "@/lib/api/schemas";
 
@@ -19,3 +19,6 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
     });
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

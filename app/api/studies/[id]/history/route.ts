@@ -1,5 +1,5 @@
 import { getHistory } from "@/db/dashboard";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
 
 export const runtime = "nodejs";
@@ -9,3 +9,6 @@ export const dynamic = "force-dynamic";
 export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return handle(async () => Response.json(getHistory(await existingStudyId(context))));
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

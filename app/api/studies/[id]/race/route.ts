@@ -1,6 +1,6 @@
 import { raceTrials } from "@/db/dashboard";
 import { getStudyRecord } from "@/db/queries";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
 import type { RaceResponse } from "@/lib/api/schemas";
 import { parseStrategyName } from "@/lib/optimizer/registry";
@@ -26,3 +26,6 @@ export function GET(_request: Request, context: { params: Promise<{ id: string }
     return Response.json(body);
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

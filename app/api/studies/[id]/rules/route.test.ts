@@ -43,7 +43,7 @@ describe("user rules", () => {
     expect(later.length).toBeGreaterThanOrEqual(6);
     for (const t of later) expect(t.params.x3).toBe(0.25);
     // Withdrawing it lets x3 vary again.
-    const withdrawn = await PATCH(json("PATCH", { status: "rejected" }), ctx(study.id, encodeURIComponent("user:1")));
+    const withdrawn = await PATCH(json("PATCH", { status: "rejected" }), ctx(study.id, "user:1"));
     expect((await withdrawn.json()).rule.status).toBe("rejected");
     const from = getStudySummary(study.id)!.trialCount;
     await waitFor(() => getStudySummary(study.id)!.trialCount >= from + 4, 20_000, "trials after withdrawing");

@@ -1,4 +1,4 @@
-import { handle, readJson } from "@/lib/api/http";
+import { handle, methodNotAllowed, readJson } from "@/lib/api/http";
 import { studyIdOf } from "@/lib/api/route-params";
 import { userRuleSchema } from "@/lib/api/schemas";
 import { addUserRule } from "@/lib/engine/studies";
@@ -14,3 +14,6 @@ export function POST(request: Request, context: { params: Promise<{ id: string }
     return Response.json(addUserRule(id, input), { status: 201 });
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

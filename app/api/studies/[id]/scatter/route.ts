@@ -1,6 +1,6 @@
 import { getStudyRecord } from "@/db/queries";
 import { getScatter } from "@/db/dashboard";
-import { HttpError, handle } from "@/lib/api/http";
+import { handle, HttpError, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId, queryOf } from "@/lib/api/route-params";
 import { scatterQuerySchema } from "@/lib/api/schemas";
 import type { Space } from "@/lib/optimizer/space";
@@ -20,3 +20,6 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
     return Response.json(getScatter(id, x, y, limit));
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,5 +1,5 @@
 import { getTrialsPage } from "@/db/dashboard";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId, queryOf } from "@/lib/api/route-params";
 import { trialsQuerySchema } from "@/lib/api/schemas";
 
@@ -13,3 +13,6 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
     return Response.json(getTrialsPage(id, queryOf(request, trialsQuerySchema)));
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

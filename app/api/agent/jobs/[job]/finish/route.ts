@@ -1,7 +1,7 @@
 import { agentFinishSchema } from "@/lib/api/agent";
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
 import { jobIdOf } from "@/lib/api/agent-routes";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 
 export const runtime = "nodejs";
@@ -16,3 +16,6 @@ export function POST(request: Request, context: { params: Promise<{ job: string 
     return Response.json({ ok: true });
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

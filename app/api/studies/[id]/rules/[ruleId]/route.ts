@@ -1,5 +1,5 @@
-import { handle, readJson } from "@/lib/api/http";
-import { studyIdOf } from "@/lib/api/route-params";
+import { handle, methodNotAllowed, readJson } from "@/lib/api/http";
+import { ruleIdOf, studyIdOf } from "@/lib/api/route-params";
 import { ruleDecisionSchema } from "@/lib/api/schemas";
 import { decideRule } from "@/lib/engine/studies";
 
@@ -10,8 +10,11 @@ export const dynamic = "force-dynamic";
 export function PATCH(request: Request, context: { params: Promise<{ id: string; ruleId: string }> }) {
   return handle(async () => {
     const id = await studyIdOf(context);
-    const { ruleId } = await context.params;
+    const ruleId = await ruleIdOf(context);
     const { status } = await readJson(request, ruleDecisionSchema);
-    return Response.json(decideRule(id, decodeURIComponent(ruleId), status));
+    return Response.json(decideRule(id, ruleId, status));
   });
 }
+
+const notAllowed = methodNotAllowed("PATCH");
+export { notAllowed as GET, notAllowed as POST, notAllowed as PUT, notAllowed as DELETE };

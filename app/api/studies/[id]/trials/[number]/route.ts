@@ -1,5 +1,5 @@
 import { getTrialDetail } from "@/db/dashboard";
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId, found, trialNumberOf } from "@/lib/api/route-params";
 
 export const runtime = "nodejs";
@@ -13,3 +13,6 @@ export function GET(_request: Request, context: { params: Promise<{ id: string; 
     return Response.json(found(getTrialDetail(id, number), id, `trial ${number} of study ${id}`));
   });
 }
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

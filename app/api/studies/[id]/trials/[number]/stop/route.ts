@@ -1,4 +1,4 @@
-import { handle } from "@/lib/api/http";
+import { handle, methodNotAllowed } from "@/lib/api/http";
 import { studyIdOf, trialNumberOf } from "@/lib/api/route-params";
 import { stopTrial } from "@/lib/engine/studies";
 
@@ -13,3 +13,6 @@ export function POST(_request: Request, context: { params: Promise<{ id: string;
     return Response.json(await stopTrial(id, number));
   });
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
