@@ -289,18 +289,18 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
       <table className="w-full text-xs">
         <thead className="text-left text-slate-500">
           <tr>
-            <th className="pb-1 font-medium">rung (epoch)</th>
-            <th className="pb-1 text-right font-medium" title="finished trials in the top 1/3 at this rung, and below it">kept / dropped</th>
-            <th className="pb-1 pl-3 font-medium" title="the chance that a trial dropped at this rung ends better than a kept one">dropped end better</th>
-            <th className="pb-1 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to the end</th>
+            <th className="pb-1 font-medium" title="rung (its epoch)">rung</th>
+            <th className="pb-1 text-right font-medium" title="trials compared: in the top 1/3 at this rung (kept), and below it (dropped)">kept / dropped</th>
+            <th className="pb-1 pl-3 font-medium" title="the chance that a trial dropped at this rung does better than a kept one later">dropped win</th>
+            <th className="pb-1 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to end</th>
             <th className="pb-1 font-medium">verdict</th>
           </tr>
         </thead>
         <tbody>
           {race.checks.map((c) => (
             <tr key={c.rung} data-testid="agreement-row" data-rung={c.rung} data-predicts={String(c.predicts)}>
-              <td className="py-0.5 tabular-nums">
-                {c.rung} ({c.epoch})
+              <td className="whitespace-nowrap py-0.5 tabular-nums">
+                {c.rung} <span className="text-slate-400">({c.epoch})</span>
               </td>
               <td className="py-0.5 text-right tabular-nums text-slate-500">
                 {c.kept} / {c.dropped}
@@ -311,11 +311,11 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
               </td>
               <td className="py-0.5">
                 {c.predicts === null ? (
-                  <span className="text-slate-400">not judged</span>
+                  <span className="whitespace-nowrap text-slate-400">not yet</span>
                 ) : c.predicts ? (
-                  <span className="text-emerald-700">predicts the end</span>
+                  <span className="whitespace-nowrap text-emerald-700">predicts</span>
                 ) : (
-                  <span className="font-medium text-rose-700">misleads</span>
+                  <span className="whitespace-nowrap font-medium text-rose-700">misleads</span>
                 )}
               </td>
             </tr>
@@ -338,7 +338,7 @@ function RhoBar({ rho }: { rho: number | null }) {
   const w = Math.abs(rho) * 50;
   return (
     <span className="flex items-center gap-2">
-      <span className="relative h-2 w-20 rounded-full bg-slate-100">
+      <span className="relative h-2 w-12 rounded-full bg-slate-100">
         <span className="absolute inset-y-0 left-1/2 w-px bg-slate-300" />
         <span className={`absolute inset-y-0 rounded-full ${rho >= 0 ? "bg-emerald-500" : "bg-rose-500"}`} style={rho >= 0 ? { left: "50%", width: `${w}%` } : { right: "50%", width: `${w}%` }} />
       </span>
