@@ -18,7 +18,7 @@
  */
 import { spearman } from "../analysis/stats";
 import { mixSeed } from "../rng";
-import { branchable, flattened, scheduleTarget } from "../branching";
+import { branchable, decayTarget, flattened, scheduleTarget, type ScheduleDecay } from "../branching";
 import { leaders } from "../samplers/sieve";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
 import { baseVerdict, checkInteger, rungEpochs, rungLoss } from "./asha";
@@ -39,6 +39,8 @@ export type RaceOptions = {
   schedules?: boolean;
   /** Shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
+  /** A schedule's next segment multiplies this param by a factor (e.g. lr × 0.1) instead of stepping towards the best trials at the highest rung (the default). */
+  scheduleDecay?: ScheduleDecay;
   /** Epochs over which the flatten statistic looks back (default 3). */
   flattenWindow?: number;
   /** A curve has flattened when its best loss improved by less than this share over the window (default 0.02). */
@@ -189,6 +191,8 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   const shrinkPerturb = options.shrinkPerturb ?? true;
   const window = options.flattenWindow ?? 3;
   const threshold = options.flattenThreshold ?? 0.02;
+  const decay = options.scheduleDecay;
+  if (decay && !(decay.factor > 0 && decay.factor !== 1 && Number.isFinite(decay.factor))) throw new RangeError(`race: scheduleDecay.factor must be a positive number other than 1, got ${decay.factor}`);
   checkInteger("race", "flattenWindow", window, 1);
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`race: flattenThreshold must be a share between 0 and 1, got ${threshold}`);
   if (auditShare !== undefined && !(auditShare >= 0 && auditShare < 1)) throw new RangeError(`race: auditShare must be a share in [0, 1), got ${auditShare}`);
@@ -219,7 +223,7 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
         const { t } = ranked[r];
         if (t.status !== "paused" || t.losses.length !== epoch || superseded.has(t.number)) continue;
         if (view.allowBranch && schedules && flattened(t, window, threshold) && branchable(t, t.bestEpoch)) {
-          const params = scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
+          const params = decay ? decayTarget(view.space, t, decay) : scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
           if (params) return { kind: "branch", parent: t.number, fromEpoch: t.bestEpoch, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
         }
         return { kind: "continue", trial: t.number, toEpoch: rungs[k + 1] };
