@@ -192,6 +192,17 @@ async function main(): Promise<void> {
   const med = rows.map((r) => ({ ...r, seconds: median(r.outcomes.map((o) => o.seconds)), epochs: median(r.outcomes.map((o) => o.epochs)) }));
   const base = med.find((r) => r.label === "sieve (cold)") ?? med[0];
   console.log("");
+  // Paired by seed against the baseline: each seed's epochs ratio, summarised by its geometric mean, and the seeds that needed fewer epochs.
+  const paired = (r: (typeof rows)[number]) => {
+    const ratios = r.outcomes.map((o, i) => o.epochs / base.outcomes[i].epochs);
+    return { geo: Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length), fewer: ratios.filter((x) => x < 1).length };
+  };
+  console.log(`${"strategy".padEnd(32)}  mean epochs  geo-mean epochs ratio, paired by seed  seeds with fewer epochs than ${base.label}`);
+  for (const r of rows) {
+    const p = paired(r);
+    console.log(`${r.label.padEnd(32)}  ${(r.outcomes.reduce((s, o) => s + o.epochs, 0) / r.outcomes.length).toFixed(0).padStart(11)}  ${p.geo.toFixed(2).padStart(38)}  ${p.fewer}/${r.outcomes.length}`);
+  }
+  console.log("");
   console.log(`${"strategy".padEnd(32)}  reached  median s  median epochs  epochs ÷ ${base.label}  s ÷ ${base.label}  schedule branches beating the best constant`);
   for (const r of med) {
     const reachedCount = r.outcomes.filter((o) => o.reached).length;
