@@ -31,9 +31,9 @@ export type SchedulerSettings = {
   epochs?: number;
   batchSize?: number;
   keep?: number;
-  /** race: start a share of new neighbours from a leader's checkpoint (default true; only where the objective can warm start). */
+  /** race: start a share of new neighbours from a leader's checkpoint (default false; only where the objective can warm start). */
   warmStart?: boolean;
-  /** race: branch a flattened leader into the next segment of a schedule (default true; same condition). */
+  /** race: branch a flattened leader into the next segment of a schedule (default false; same condition). */
   schedules?: boolean;
   /** race: shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;

@@ -8,7 +8,8 @@
  * dropped them misleads and new trials enter above it, up to full training.
  * A trial that stops improving for `patience` epochs is stopped: it overfits.
  *
- * Where the objective can warm start (idea 3), every third new candidate is
+ * Where the objective can warm start and the study asks for it (idea 3;
+ * off by default, see RACE_WARM_START_DEFAULT), every third new candidate is
  * a neighbour of a leader started from the leader's checkpoint at its best
  * epoch, entering at the next rung above it; and a leader about to be
  * promoted whose curve has flattened is branched instead: it continues from
@@ -20,6 +21,7 @@ import { spearman } from "../analysis/stats";
 import { mixSeed } from "../rng";
 import { branchable, decayTarget, flattened, scheduleTarget, type ScheduleDecay } from "../branching";
 import { leaders } from "../samplers/sieve";
+import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "./race-defaults";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
 import { baseVerdict, checkInteger, rungEpochs, rungLoss } from "./asha";
 
@@ -33,9 +35,9 @@ export type RaceOptions = {
   auditShare?: number;
   /** Share of all epochs spent on audits once every rung from the entry up is judged, to keep checking (default 0.1). */
   keepAuditing?: number;
-  /** Start every third new candidate from a leader's checkpoint, where the objective can warm start (default true). */
+  /** Start every third new candidate from a leader's checkpoint, where the objective can warm start (default false: bench/warm-start.ts found no saving, see RACE_WARM_START_DEFAULT). */
   warmStart?: boolean;
-  /** Branch flattened leaders into schedules, where the objective can warm start (default true). */
+  /** Branch flattened leaders into schedules, where the objective can warm start (default false, as warmStart). */
   schedules?: boolean;
   /** Shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
@@ -186,8 +188,8 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   checkInteger("race", "patience", options.patience, 1);
   checkInteger("race", "minEvidence", minEvidence, 2);
   const patience = options.patience;
-  const warmStart = options.warmStart ?? true;
-  const schedules = options.schedules ?? true;
+  const warmStart = options.warmStart ?? RACE_WARM_START_DEFAULT;
+  const schedules = options.schedules ?? RACE_SCHEDULES_DEFAULT;
   const shrinkPerturb = options.shrinkPerturb ?? true;
   const window = options.flattenWindow ?? 3;
   const threshold = options.flattenThreshold ?? 0.02;
