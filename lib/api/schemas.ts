@@ -247,6 +247,8 @@ export type HistoryResponse = { points: [number, number][] };
 export type TrialDetail = {
   trial: TrialRow;
   curve: [number, number][];
+  /** For a branch, the curve it inherited: each ancestor's measurements from its own start up to where its child branched, oldest first. */
+  lineage: { trial: number; points: [number, number][] }[];
   /** Extra metrics per epoch (e.g. val_accuracy), when the objective reports them. */
   extra: Record<string, [number, number][]>;
   events: { type: string; payload: unknown; createdAt: string }[];

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
+import { getTrialDetail } from "../../db/dashboard";
 import { getStudyDetail, getStudySummary } from "../../db/queries";
 import { measurements, trials } from "../../db/schema";
 import type { Strategy } from "../optimizer/strategy";
@@ -90,6 +91,12 @@ describe("warm starts of the user's own training command", () => {
       // The curve goes on from the parent's state with the branch's own params: exactly the schedule's curve.
       const curve = scheduleCurve(b.schedule!, own.at(-1)!.epoch);
       for (const r of own) expect(r.value).toBeCloseTo(curve[r.epoch - 1], 12);
+      // The trial's page gets the whole lineage curve: the ancestors' epochs up to the branch, then its own.
+      const page = getTrialDetail(study.id, b.number)!;
+      const inherited = page.lineage.flatMap((l) => l.points);
+      expect(page.lineage.at(-1)!.trial).toBe(b.parent);
+      expect(inherited.map(([e]) => e)).toEqual(Array.from({ length: b.startEpoch }, (_, i) => i + 1));
+      inherited.forEach(([e, v]) => expect(v).toBeCloseTo(curve[e - 1], 12));
     }
     expect(trained).toBeGreaterThan(2);
     for (const t of detail.trials.filter((t) => t.parent === null)) expect(rows.filter((r) => r.trial === t.number).every((r) => r.extra.warm === 0)).toBe(true);
