@@ -42,21 +42,37 @@ function measurementsOf(studyId: number) {
     .all() as { trial: number; epoch: number; value: number; extra: Record<string, number> }[];
 }
 
+/** The fixture as a command study's program, with extra arguments. */
+const fixtureCommand = (extra: string[], overrides: { warmStart?: boolean } = {}) => ({
+  argv: [process.execPath, FIXTURE, "--lr", "{lr}", "--epochs", "{epochs}", "--delay", "0", "--checkpoint-dir", "{checkpoint_dir}", "--resume-from", "{resume_file}", ...extra],
+  cwd: ".",
+  metric: "value",
+  direction: "minimize" as const,
+  maxEpochs: 12,
+  space: [{ type: "float" as const, name: "lr", low: 0.01, high: 0.5 }],
+  graceMs: 5000,
+  timeoutMs: 60_000,
+  ...overrides,
+});
+
 describe("warm starts of the user's own training command", () => {
+  it.each([
+    { what: "the race with both switches on, for a command without {parent_checkpoint}", strategy: "sieve", command: fixtureCommand([]), switches: { warmStart: true, schedules: true } },
+    { what: "PBT, for a command that opts out", strategy: "random+pbt", command: fixtureCommand(["--parent", "{parent_checkpoint}"], { warmStart: false }), switches: {} },
+  ])("never branches $what", async ({ strategy, command, switches }) => {
+    const study = createStudy({ name: "no branches", objective: "command", command, strategy, budget: { kind: "epochs", value: 80 }, parallelism: 1, seed: 4, epochDelayMs: 0, ...switches });
+    await waitFor(() => getStudySummary(study.id)?.status === "completed", 90_000, "the study to complete");
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.study.canWarmStart).toBe(false);
+    expect(detail.trials.length).toBeGreaterThan(3);
+    expect(detail.trials.filter((t) => t.parent !== null)).toEqual([]);
+  }, 120_000);
+
   it("starts a branch from its copy of the parent's checkpoint, and replays the branch exactly after a restart", async () => {
     const study = createStudy({
       name: "command branches",
       objective: "command",
-      command: {
-        argv: [process.execPath, FIXTURE, "--lr", "{lr}", "--epochs", "{epochs}", "--delay", "0", "--checkpoint-dir", "{checkpoint_dir}", "--resume-from", "{resume_file}", "--parent", "{parent_checkpoint}", "--shrink", "{shrink_perturb}"],
-        cwd: ".",
-        metric: "value",
-        direction: "minimize",
-        maxEpochs: 12,
-        space: [{ type: "float", name: "lr", low: 0.01, high: 0.5 }],
-        graceMs: 5000,
-        timeoutMs: 60_000,
-      },
+      command: fixtureCommand(["--parent", "{parent_checkpoint}", "--shrink", "{shrink_perturb}"]),
       strategy: "random+pbt",
       budget: { kind: "epochs", value: 110 },
       parallelism: 1,
@@ -71,7 +87,7 @@ describe("warm starts of the user's own training command", () => {
     await waitFor(() => getStudySummary(study.id)?.status === "completed", 90_000, "the study to complete after the restart");
 
     const detail = getStudyDetail(study.id)!;
-    expect(detail.study.failedCount).toBe(0);
+    expect(detail.study).toMatchObject({ failedCount: 0, canWarmStart: true });
     const branches = detail.trials.filter((t) => t.parent !== null);
     expect(branches.length).toBeGreaterThan(2);
     const rows = measurementsOf(study.id);
