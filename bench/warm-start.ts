@@ -13,7 +13,7 @@
  * from scratch with one set of params) at the same epoch, among the trials
  * of the same run.
  *
- * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--target 0.08] [--cap 200] [--max-epochs 30] [--variants cold,warm,...]`.
+ * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--variants cold,warm,...]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";
@@ -33,6 +33,7 @@ const { values: options } = parseArgs({
   options: {
     dataset: { type: "string", default: "digits" },
     seeds: { type: "string", default: "5" },
+    "first-seed": { type: "string", default: "1" },
     target: { type: "string", default: "0.08" },
     cap: { type: "string", default: "200" },
     "max-epochs": { type: "string", default: "30" },
@@ -42,6 +43,7 @@ const { values: options } = parseArgs({
 const DATASET = options.dataset as DatasetId;
 if (!DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${DATASET_IDS.join(", ")}, got ${DATASET}`);
 const SEEDS = Number(options.seeds);
+const FIRST_SEED = Number(options["first-seed"]);
 const TARGET = Number(options.target);
 /** Epochs a run may train before it counts as not reaching the target. */
 const CAP = Number(options.cap);
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
   const rows: { label: string; outcomes: Outcome[] }[] = [];
   for (const variant of VARIANTS) {
     const outcomes: Outcome[] = [];
-    for (let seed = 1; seed <= SEEDS; seed++) {
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const o = await runOnce(variant, seed);
       outcomes.push(o);
       console.log(
