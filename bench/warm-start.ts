@@ -8,27 +8,46 @@
  * Time is the sum of the wall time of every trained epoch (training, the
  * validation pass and the checkpoint write), measured between reports.
  *
- * Run with `npx tsx --conditions=react-server bench/warm-start.ts [--seeds 5] [--target 0.08] [--cap 200]`.
+ * Separately, for every schedule branch, whether its best val_loss at the
+ * epoch it reached beats the best constant configuration (a trial trained
+ * from scratch with one set of params) at the same epoch, among the trials
+ * of the same run.
+ *
+ * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--variants cold,warm,...]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadDataset } from "../lib/objectives/mlp/dataset";
+import { DATASET_IDS, loadDataset, type DatasetId } from "../lib/objectives/mlp/dataset";
 import { createMlpObjective } from "../lib/objectives/mlp/objective";
 import { trainJob } from "../lib/objectives/mlp/trainer";
 import { mixSeed } from "../lib/optimizer/rng";
 import { createStrategy, type SchedulerSettings } from "../lib/optimizer/registry";
 import type { Space } from "../lib/optimizer/space";
+import type { TrialState } from "../lib/optimizer/types";
 
 // Strict: a misspelt option is an error, not a silently ignored word.
-const { values: options } = parseArgs({ options: { seeds: { type: "string", default: "5" }, target: { type: "string", default: "0.08" }, cap: { type: "string", default: "200" } } });
+const { values: options } = parseArgs({
+  options: {
+    dataset: { type: "string", default: "digits" },
+    seeds: { type: "string", default: "5" },
+    "first-seed": { type: "string", default: "1" },
+    target: { type: "string", default: "0.08" },
+    cap: { type: "string", default: "200" },
+    "max-epochs": { type: "string", default: "30" },
+    variants: { type: "string", default: "warm,cold,asha,pbt" },
+  },
+});
+const DATASET = options.dataset as DatasetId;
+if (!DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${DATASET_IDS.join(", ")}, got ${DATASET}`);
 const SEEDS = Number(options.seeds);
+const FIRST_SEED = Number(options["first-seed"]);
 const TARGET = Number(options.target);
 /** Epochs a run may train before it counts as not reaching the target. */
 const CAP = Number(options.cap);
-const MAX_EPOCHS = 30;
+const MAX_EPOCHS = Number(options["max-epochs"]);
 
 /** The MLP space narrowed to widths and batch sizes that train in tens of milliseconds per epoch. */
 const SPACE: Space = [
@@ -43,19 +62,52 @@ const SPACE: Space = [
   { type: "categorical", name: "activation", choices: ["relu", "tanh"] },
 ];
 
-type Variant = { label: string; name: string; settings: Omit<SchedulerSettings, "seed"> };
+type Variant = { key: string; label: string; name: string; settings: Omit<SchedulerSettings, "seed">; keeps?: string[] };
 
-const VARIANTS: Variant[] = [
-  { label: "sieve (warm start + schedules)", name: "sieve", settings: { patience: 5 } },
-  { label: "sieve (cold)", name: "sieve", settings: { patience: 5, warmStart: false, schedules: false } },
-  { label: "random+asha", name: "random+asha", settings: { patience: 5 } },
-  { label: "random+pbt", name: "random+pbt", settings: { patience: 5 } },
+/** Params a PBT-style exploit keeps: everything but the regularisation and the optimizer's rates. */
+const EXPLOIT_KEEPS = ["width", "depth", "activation", "optimizer", "batch_size"];
+
+const ALL_VARIANTS: Variant[] = [
+  { key: "warm", label: "sieve (warm start + schedules)", name: "sieve", settings: { patience: 5, warmStart: true, schedules: true } },
+  { key: "cold", label: "sieve (cold)", name: "sieve", settings: { patience: 5, warmStart: false, schedules: false } },
+  { key: "warm-only", label: "sieve (warm start only)", name: "sieve", settings: { patience: 5, warmStart: true, schedules: false } },
+  { key: "sched-only", label: "sieve (schedules only)", name: "sieve", settings: { patience: 5, warmStart: false, schedules: true } },
+  {
+    key: "exploit",
+    label: "sieve (exploit warm + lr×0.1)",
+    name: "sieve",
+    settings: { patience: 5, warmStart: true, schedules: true, scheduleDecay: { param: "lr", factor: 0.1 } },
+    keeps: EXPLOIT_KEEPS,
+  },
+  { key: "asha", label: "random+asha", name: "random+asha", settings: { patience: 5 } },
+  { key: "pbt", label: "random+pbt", name: "random+pbt", settings: { patience: 5 } },
 ];
+const VARIANTS = options.variants.split(",").map((key) => {
+  const v = ALL_VARIANTS.find((x) => x.key === key);
+  if (!v) throw new Error(`unknown variant ${key}; known: ${ALL_VARIANTS.map((x) => x.key).join(", ")}`);
+  return v;
+});
 
-type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number };
+/** A schedule branch's best loss at the furthest epoch it trained, against the best constant trial's at that epoch. */
+type ScheduleCheck = { epoch: number; branch: number; constant: number };
+
+type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[] };
+
+/** For every schedule branch, its best loss up to its last epoch against the best of the constant trials that reached that epoch. */
+function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
+  const constant = trials.filter((t) => t.parent === undefined);
+  const bestUpTo = (t: TrialState, e: number) => Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
+  return trials
+    .filter((t) => t.origin === "schedule" && t.losses.length > (t.startEpoch ?? 0))
+    .map((t) => {
+      const epoch = t.losses.length;
+      const rivals = constant.filter((c) => c.losses.length >= epoch).map((c) => bestUpTo(c, epoch));
+      return { epoch, branch: bestUpTo(t, epoch), constant: rivals.length ? Math.min(...rivals) : Infinity };
+    });
+}
 
 async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
-  const info = createMlpObjective("digits").info;
+  const info = createMlpObjective(DATASET).info;
   const strategy = createStrategy({
     name: variant.name,
     space: SPACE,
@@ -64,9 +116,9 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
     seed,
     settings: variant.settings,
     allowBranch: info.warmStart,
-    branchKeeps: info.warmStartKeeps,
+    branchKeeps: variant.keeps ?? info.warmStartKeeps,
   });
-  const dataset = loadDataset("digits");
+  const dataset = loadDataset(DATASET);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "hs-warm-bench-"));
   const dir = (trial: number) => path.join(root, String(trial));
   let seconds = 0;
@@ -105,7 +157,16 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
-  return { seconds, epochs, reached, best, trials: strategy.trials.length, branches: strategy.trials.filter((t) => t.parent !== undefined).length };
+  return {
+    seconds,
+    epochs,
+    reached,
+    best,
+    trials: strategy.trials.length,
+    branches: strategy.trials.filter((t) => t.origin === "schedule").length,
+    warm: strategy.trials.filter((t) => t.origin === "warm").length,
+    checks: scheduleChecks(strategy.trials),
+  };
 }
 
 function median(xs: number[]): number {
@@ -116,28 +177,41 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`Digits MLP: training time until val_loss ≤ ${TARGET} (cap ${CAP} epochs per run), ${SEEDS} seeds, one job at a time, in-process`);
+  console.log(`${DATASET} MLP: training time until val_loss ≤ ${TARGET} (cap ${CAP} epochs per run, max ${MAX_EPOCHS} epochs a trial), ${SEEDS} seeds, one job at a time, in-process`);
   const rows: { label: string; outcomes: Outcome[] }[] = [];
   for (const variant of VARIANTS) {
     const outcomes: Outcome[] = [];
-    for (let seed = 1; seed <= SEEDS; seed++) {
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const o = await runOnce(variant, seed);
       outcomes.push(o);
       console.log(
-        `  ${variant.label.padEnd(32)} seed ${seed}: ${o.reached ? "reached" : "NOT reached"} after ${o.epochs} epochs, ${o.seconds.toFixed(1)} s; best ${o.best.toFixed(4)}; ${o.trials} trials, ${o.branches} branches`,
+        `  ${variant.label.padEnd(32)} seed ${seed}: ${o.reached ? "reached" : "NOT reached"} after ${o.epochs} epochs, ${o.seconds.toFixed(1)} s; best ${o.best.toFixed(4)}; ${o.trials} trials, ${o.warm} warm starts, ${o.branches} schedule branches (${o.checks.filter((c) => c.branch < c.constant).length} beat the best constant)`,
       );
     }
     rows.push({ label: variant.label, outcomes });
   }
   // A run that never reaches the target counts at the cap's time, so its median is a lower bound.
   const med = rows.map((r) => ({ ...r, seconds: median(r.outcomes.map((o) => o.seconds)), epochs: median(r.outcomes.map((o) => o.epochs)) }));
-  const base = med.find((r) => r.label === "random+asha")!;
+  const base = med.find((r) => r.label === "sieve (cold)") ?? med[0];
   console.log("");
-  console.log(`${"strategy".padEnd(32)}  reached  median s  median epochs  s ÷ random+asha`);
+  // Paired by seed against the baseline: each seed's epochs ratio, summarised by its geometric mean, and the seeds that needed fewer epochs.
+  const paired = (r: (typeof rows)[number]) => {
+    const ratios = r.outcomes.map((o, i) => o.epochs / base.outcomes[i].epochs);
+    return { geo: Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length), fewer: ratios.filter((x) => x < 1).length };
+  };
+  console.log(`${"strategy".padEnd(32)}  mean epochs  geo-mean epochs ratio, paired by seed  seeds with fewer epochs than ${base.label}`);
+  for (const r of rows) {
+    const p = paired(r);
+    console.log(`${r.label.padEnd(32)}  ${(r.outcomes.reduce((s, o) => s + o.epochs, 0) / r.outcomes.length).toFixed(0).padStart(11)}  ${p.geo.toFixed(2).padStart(38)}  ${p.fewer}/${r.outcomes.length}`);
+  }
+  console.log("");
+  console.log(`${"strategy".padEnd(32)}  reached  median s  median epochs  epochs ÷ ${base.label}  s ÷ ${base.label}  schedule branches beating the best constant`);
   for (const r of med) {
     const reachedCount = r.outcomes.filter((o) => o.reached).length;
+    const checks = r.outcomes.flatMap((o) => o.checks);
+    const wins = checks.filter((c) => c.branch < c.constant).length;
     console.log(
-      `${r.label.padEnd(32)}  ${`${reachedCount}/${r.outcomes.length}`.padStart(7)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(r.epochs).padStart(13)}  ${(r.seconds / base.seconds).toFixed(2).padStart(15)}`,
+      `${r.label.padEnd(32)}  ${`${reachedCount}/${r.outcomes.length}`.padStart(7)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(r.epochs).padStart(13)}  ${(r.epochs / base.epochs).toFixed(2).padStart(9 + base.label.length)}  ${(r.seconds / base.seconds).toFixed(2).padStart(4 + base.label.length)}  ${checks.length ? `${wins}/${checks.length}` : "-"}`,
     );
   }
 }

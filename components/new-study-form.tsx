@@ -14,6 +14,7 @@ import {
   type TrainingFields,
   type TrainingKind,
 } from "@/lib/client/training-spec";
+import { RACE_SCHEDULES_DEFAULT, RACE_SWITCHES_OFF_REASON, RACE_WARM_START_DEFAULT } from "@/lib/optimizer/schedulers/race-defaults";
 import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
@@ -98,8 +99,8 @@ function defaultsFor(id: string, objectives: ObjectiveInfo[]): FormState {
     parallelism: "4",
     seed: "0",
     patience: multiEpoch ? "5" : "",
-    warmStart: true,
-    schedules: true,
+    warmStart: RACE_WARM_START_DEFAULT,
+    schedules: RACE_SCHEDULES_DEFAULT,
     epochDelayMs: String(objective?.defaultEpochDelayMs ?? 0),
   };
 }
@@ -365,6 +366,9 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
             )}
             {raceSwitches && (
               <div className="space-y-2 sm:col-span-2 lg:col-span-3" data-testid="race-switches">
+                <p className="text-xs text-slate-500" data-testid="race-switches-note">
+                  {RACE_SWITCHES_OFF_REASON}
+                </p>
                 <CheckboxField
                   label="Warm-start neighbours from leaders' checkpoints"
                   hint="Every third new trial starts from a leader's weights, shrunk and perturbed."

@@ -5,6 +5,8 @@ import type { CurvesResponse, StudyDetail } from "@/lib/api/schemas";
 import { formatBudget, formatParam, formatTime, formatValue, isLive } from "@/lib/client/format";
 import { queryKeys, useStudy, useStudyCurves } from "@/lib/client/queries";
 import { STUDY_TABS, type StudyTab } from "@/lib/client/study-tabs";
+import { raceSwitchesNote } from "@/lib/optimizer/schedulers/race-defaults";
+import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { Card } from "./card";
 import { CorrelationsPanel } from "./correlations-panel";
 import { ExportLinks } from "./export-links";
@@ -66,6 +68,9 @@ export function StudyView({
 
   const refreshError = studyQuery.error ?? curvesQuery.error;
   const bestRow = trials.find((t) => t.number === study.bestTrial);
+  // The race is the only scheduler that reads the switches, and only where the objective can warm start.
+  const raceSwitches = strategyParts(study.strategy)[1] === "race" && study.canWarmStart;
+  const switchesNote = raceSwitches ? raceSwitchesNote(study.warmStart, study.schedules) : null;
 
   return (
     <div className="space-y-6">
@@ -81,8 +86,8 @@ export function StudyView({
             <span title={study.objective}>{study.objectiveTitle || study.objective}</span>
             <span className="text-slate-300">·</span>
             <span className="font-mono text-xs leading-5">{study.strategy}</span>
-            {!study.warmStart && <span data-testid="study-warm-start-off">(warm starts off)</span>}
-            {!study.schedules && <span data-testid="study-schedules-off">(schedules off)</span>}
+            {raceSwitches && !study.warmStart && <span data-testid="study-warm-start-off">(warm starts off)</span>}
+            {raceSwitches && !study.schedules && <span data-testid="study-schedules-off">(schedules off)</span>}
             <span className="text-slate-300">·</span>
             <span>
               {study.direction} {study.metric}
@@ -92,6 +97,11 @@ export function StudyView({
             <span className="text-slate-300">·</span>
             <span>created {formatTime(study.createdAt)}</span>
           </p>
+          {switchesNote && (
+            <p className="mt-1 max-w-2xl text-xs text-slate-500" data-testid="study-switches-note">
+              {switchesNote}
+            </p>
+          )}
         </div>
         <div className="flex flex-col items-end gap-2">
           <StudyActions study={study} />

@@ -61,7 +61,8 @@ export function TrainingFieldsEditor({
               (no quoting, <code>$VAR</code>, pipes or globbing). Use <code className="text-indigo-700">{"{param}"}</code> placeholders for the parameters below, and{" "}
               <code className="text-indigo-700">{"{epochs}"}</code>, <code className="text-indigo-700">{"{checkpoint_dir}"}</code>, <code className="text-indigo-700">{"{resume_from}"}</code> (the folder),{" "}
               <code className="text-indigo-700">{"{resume_file}"}</code> (its newest checkpoint file, empty when none),{" "}
-              <code className="text-indigo-700">{"{seed}"}</code>. The program prints one JSON line per epoch, such as <code>{'{"epoch": 3, "value": 0.41}'}</code>.
+              <code className="text-indigo-700">{"{parent_checkpoint}"}</code> (for a trial branched from another, the parent&apos;s checkpoint to start from; taking it lets
+              strategies branch this program), <code className="text-indigo-700">{"{seed}"}</code>. The program prints one JSON line per epoch, such as <code>{'{"epoch": 3, "value": 0.41}'}</code>.
             </span>
             <FieldErrors label="command" messages={argvErrors} />
           </label>

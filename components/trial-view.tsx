@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useMemo } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { StudySummary, TrialDetail } from "@/lib/api/schemas";
 import { ApiRequestError } from "@/lib/client/api";
 import { epochTicks, linearAxis } from "@/lib/client/axes";
@@ -183,17 +183,29 @@ function summarize(payload: unknown): string {
     .join("  ");
 }
 
+/** The trial's own curve; for a branch, drawn after the curve it inherited from its ancestors (grey), with a line at each branch epoch. */
 function TrialCurve({ detail, metric, maxEpochs }: { detail: TrialDetail; metric: string; maxEpochs: number }) {
-  const best = detail.trial.bestEpoch !== null ? detail.curve.find(([e]) => e === detail.trial.bestEpoch) : undefined;
+  const lineage = detail.lineage ?? [];
+  const inherited = useMemo(() => lineage.flatMap((l) => l.points), [lineage]);
+  const all = useMemo(() => [...inherited, ...detail.curve], [inherited, detail.curve]);
+  const best = detail.trial.bestEpoch !== null ? all.find(([e]) => e === detail.trial.bestEpoch) : undefined;
+  const branchAt = lineage.map((l, k) => (k + 1 < lineage.length ? lineage[k + 1].points[0]?.[0] - 1 : detail.trial.startEpoch)).filter((e) => e > 0);
   return (
-    <div data-testid="trial-curve" data-point-count={detail.curve.length}>
-      <MetricChart points={detail.curve} name={metric} color={ACCENT} maxEpochs={maxEpochs} height={320} best={best} />
+    <div data-testid="trial-curve" data-point-count={detail.curve.length} data-inherited-count={inherited.length}>
+      <MetricChart points={detail.curve} inherited={inherited} branchAt={branchAt} name={metric} color={ACCENT} maxEpochs={maxEpochs} height={320} best={best} />
+      {lineage.length > 0 && (
+        <p className="mt-2 text-xs text-slate-500" data-testid="trial-lineage-note">
+          Grey: the curve inherited from {lineage.map((l) => `#${l.trial}`).join(" → ")} up to epoch {detail.trial.startEpoch}; this trial trained from epoch {detail.trial.startEpoch + 1}.
+        </p>
+      )}
     </div>
   );
 }
 
 function MetricChart({
   points,
+  inherited = [],
+  branchAt = [],
   name,
   color,
   maxEpochs,
@@ -201,20 +213,26 @@ function MetricChart({
   best,
 }: {
   points: [number, number][];
+  /** Epochs inherited from ancestors, drawn grey and dashed before the trial's own. */
+  inherited?: [number, number][];
+  branchAt?: number[];
   name: string;
   color: string;
   maxEpochs: number;
   height: number;
   best?: [number, number];
 }) {
-  const data = useMemo(() => points.map(([epoch, value]) => ({ epoch, value })), [points]);
+  const data = useMemo(
+    () => [...inherited.map(([epoch, v]) => ({ epoch, inherited: v as number | undefined, value: undefined as number | undefined })), ...points.map(([epoch, value]) => ({ epoch, value, inherited: undefined }))],
+    [points, inherited],
+  );
   const axis = useMemo(() => {
-    const values = points.map(([, v]) => v).filter(Number.isFinite);
+    const values = [...inherited, ...points].map(([, v]) => v).filter(Number.isFinite);
     if (values.length === 0) return null;
     const lo = Math.min(...values);
     const hi = Math.max(...values);
     return linearAxis(lo, hi > lo ? hi : lo + Math.max(1e-9, Math.abs(lo) * 0.1));
-  }, [points]);
+  }, [points, inherited]);
   if (!axis) return <EmptyState className="h-40">No measurement yet.</EmptyState>;
   const last = Math.max(2, maxEpochs);
   return (
@@ -243,6 +261,12 @@ function MetricChart({
           label={{ value: name, angle: -90, position: "insideLeft", offset: -4, fill: "#475569", fontSize: 12, style: { textAnchor: "middle" } }}
         />
         <Tooltip formatter={(v) => formatValue(typeof v === "number" ? v : null)} labelFormatter={(e) => `epoch ${e}`} isAnimationActive={false} />
+        {inherited.length > 0 && (
+          <Line dataKey="inherited" name={`${name} (inherited)`} type="linear" stroke="#94a3b8" strokeWidth={2} strokeDasharray="4 3" dot={false} connectNulls={false} isAnimationActive={false} />
+        )}
+        {branchAt.map((e) => (
+          <ReferenceLine key={e} x={e} stroke="#94a3b8" strokeDasharray="2 2" label={{ value: `branch @${e}`, position: "insideTopRight", fontSize: 11, fill: "#64748b" }} />
+        ))}
         <Line dataKey="value" name={name} type="linear" stroke={color} strokeWidth={2} dot={points.length <= 40 ? { r: 2.5, fill: color } : false} isAnimationActive={false} />
         {best && <ReferenceDot x={best[0]} y={best[1]} r={6} fill="none" stroke="#0f172a" strokeWidth={2} label={{ value: "best", position: "top", fontSize: 11, fill: "#0f172a" }} />}
       </LineChart>

@@ -47,13 +47,29 @@ export function getTrialDetail(studyId: number, number: number): TrialDetail | n
       if (typeof v === "number" && Number.isFinite(v)) (extra[key] ??= []).push([m.epoch, v]);
     }
   }
+  // A branch's inherited epochs: the parent's own measurements up to the branch epoch, and so on up the lineage.
+  const lineage: TrialDetail["lineage"] = [];
+  for (let child = trial; child.parent !== null && child.startEpoch > 0; ) {
+    const parent: TrialRow | undefined = getTrialRows(studyId, [child.parent])[0];
+    if (!parent) break;
+    const upTo = child.startEpoch;
+    const points = db
+      .select({ epoch: measurements.epoch, value: measurements.value })
+      .from(measurements)
+      .where(and(eq(measurements.trialId, parent.id), sql`${measurements.epoch} <= ${upTo}`))
+      .orderBy(asc(measurements.epoch))
+      .all()
+      .flatMap((m): [number, number][] => (m.value === null ? [] : [[m.epoch, m.value]]));
+    lineage.unshift({ trial: parent.number, points });
+    child = parent;
+  }
   const log = db
     .select({ type: events.type, payload: events.payload, createdAt: events.createdAt })
     .from(events)
     .where(and(eq(events.studyId, studyId), eq(events.trialId, trial.id), sql`${events.type} != 'report'`))
     .orderBy(asc(events.id))
     .all();
-  return { trial, curve, extra, events: log };
+  return { trial, curve, lineage, extra, events: log };
 }
 
 /** Keeps at most `max` points of a curve: the first, the last, the best, and an even stride of the rest. */

@@ -8,8 +8,9 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
 import type { Rule } from "../lib/optimizer/rules";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
+import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "../lib/optimizer/schedulers/race-defaults";
 import type { Params, Space } from "../lib/optimizer/space";
-import { objectiveTitle } from "../lib/objectives/registry";
+import { objectiveCanWarmStart, objectiveTitle } from "../lib/objectives/registry";
 import { getDb } from "./client";
 import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
@@ -30,14 +31,18 @@ export type NewStudy = {
   parallelism: number;
   seed: number;
   patience: number | null;
-  /** The race's switches; stored only when one is off, so a default study keeps a null column. */
+  /** The race's switches; absent takes the race's defaults, and both are stored. */
   warmStart?: boolean;
   schedules?: boolean;
   epochDelayMs: number;
   objectiveConfig?: unknown;
 };
 
-/** The race's switches of a stored study: both true unless the study switched one off. */
+/**
+ * The race's switches of a stored study. Every study stores both since they
+ * became off by default; a null column is a study from before, when both
+ * were on unless switched off, and it replays with them on.
+ */
 export function schedulerSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { warmStart: boolean; schedules: boolean } {
   return { warmStart: s.schedulerSettings?.warmStart ?? true, schedules: s.schedulerSettings?.schedules ?? true };
 }
@@ -81,8 +86,7 @@ export function insertStudy(input: NewStudy): StudyRecord {
         parallelism: input.parallelism,
         seed: input.seed,
         patience: input.patience,
-        schedulerSettings:
-          input.warmStart === false || input.schedules === false ? { warmStart: input.warmStart ?? true, schedules: input.schedules ?? true } : null,
+        schedulerSettings: { warmStart: input.warmStart ?? RACE_WARM_START_DEFAULT, schedules: input.schedules ?? RACE_SCHEDULES_DEFAULT },
         epochDelayMs: input.epochDelayMs,
         objectiveConfig: input.objectiveConfig ?? null,
         status: "running",
@@ -401,7 +405,7 @@ function trialCounts(studyIds: number[]): Map<number, TrialCounts> {
   return counts;
 }
 
-function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNumber: number | null, title: string): StudySummary {
+function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNumber: number | null, title: string, canWarmStart: boolean): StudySummary {
   const trialCount = counts?.total ?? 0;
   const progress =
     s.status === "completed" ? 1 : s.budgetKind === "epochs" ? s.epochsSpent / s.budgetValue : trialCount / s.budgetValue;
@@ -421,6 +425,7 @@ function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNum
     seed: s.seed,
     patience: s.patience,
     ...schedulerSettingsOf(s),
+    canWarmStart,
     epochDelayMs: s.epochDelayMs,
     bestValue: s.bestValue,
     bestTrial: bestTrialNumber,
@@ -449,7 +454,7 @@ export function listStudies(): StudySummary[] {
   const rows = getDb().select().from(studies).orderBy(sql`${studies.id} desc`).all();
   const counts = trialCounts(rows.map((r) => r.id));
   const best = bestTrialNumbers(rows.map((r) => r.bestTrialId));
-  return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? null : best.get(r.bestTrialId) ?? null, objectiveTitle(r.objective)));
+  return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? null : best.get(r.bestTrialId) ?? null, objectiveTitle(r.objective), objectiveCanWarmStart(r.objective, r.objectiveConfig)));
 }
 
 /** One study's summary, or null. */
@@ -457,7 +462,7 @@ export function getStudySummary(id: number): StudySummary | null {
   const s = getStudyRecord(id);
   if (!s) return null;
   const best = bestTrialNumbers([s.bestTrialId]);
-  return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? null : best.get(s.bestTrialId) ?? null, objectiveTitle(s.objective));
+  return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? null : best.get(s.bestTrialId) ?? null, objectiveTitle(s.objective), objectiveCanWarmStart(s.objective, s.objectiveConfig));
 }
 
 type Lineage = Map<number, Pick<TrialRecord, "id" | "number" | "params" | "parentTrialId" | "startEpoch">>;

@@ -128,7 +128,7 @@ test("rejects invalid input next to the field and creates no study", async ({ pa
   expect((await api.studies(request)).length).toBe(before);
 });
 
-test("offers the race's switches only for the race on an objective that can warm start, and shows the one switched off", async ({ page, request }) => {
+test("offers the race's switches, off by default with the reason, only for the race on an objective that can warm start, and says which is off", async ({ page, request }) => {
   const form = new NewStudyPage(page);
   await form.goto();
   const switches = page.getByTestId("race-switches");
@@ -137,18 +137,20 @@ test("offers the race's switches only for the race on an objective that can warm
   await expect(switches).toHaveCount(0);
   await form.fill({ objective: "mlp:wine" });
   await expect(switches).toBeVisible();
-  await expect(page.getByTestId("field-warm-start")).toBeChecked();
-  await expect(page.getByTestId("field-schedules")).toBeChecked();
+  await expect(page.getByTestId("field-warm-start")).not.toBeChecked();
+  await expect(page.getByTestId("field-schedules")).not.toBeChecked();
+  await expect(page.getByTestId("race-switches-note")).toContainText("off by default");
   await form.fill({ strategy: "random+asha" });
   await expect(switches).toHaveCount(0);
 
-  await form.fill({ name: "e2e wine, no warm starts", strategy: "sieve", budgetKind: "epochs", budgetValue: "100", parallelism: "1", warmStart: false });
+  await form.fill({ name: "e2e wine, no warm starts", strategy: "sieve", budgetKind: "epochs", budgetValue: "100", parallelism: "1", warmStart: false, schedules: true });
   await form.launch();
   await page.waitForURL(/\/studies\/\d+$/);
   const study = new StudyPage(page);
   const id = study.id();
   await expect(page.getByTestId("study-warm-start-off")).toHaveText("(warm starts off)");
   await expect(page.getByTestId("study-schedules-off")).toHaveCount(0);
+  await expect(page.getByTestId("study-switches-note")).toHaveText(/^Warm starts are off in this study \(off by default: /);
   expect(await api.study(request, id)).toMatchObject({ warmStart: false, schedules: true });
   await api.stopIfRunning(request, id);
 });

@@ -6,7 +6,12 @@ import { z } from "zod";
 import { plainText, spaceSchema } from "./space-schema";
 
 /** The placeholders every template may use besides the params. */
-export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "resume_file", "seed"] as const;
+export const BUILTIN_PLACEHOLDERS = ["epochs", "from_epoch", "checkpoint_dir", "resume_from", "resume_file", "parent_checkpoint", "shrink_perturb", "seed"] as const;
+
+/** Whether a command can start a trial from another trial's checkpoint: it says so, or its argv takes {parent_checkpoint}. */
+export function commandCanWarmStart(spec: { argv: readonly string[]; warmStart?: boolean }): boolean {
+  return spec.warmStart ?? spec.argv.some((arg) => placeholdersOf(arg).includes("parent_checkpoint"));
+}
 
 // "{{" and "}}" stand for literal braces; "{name}" is a placeholder.
 const PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g;
@@ -63,6 +68,8 @@ export const commandSpecSchema = z
     graceMs: z.number().int().min(100).max(600_000).default(5000),
     timeoutMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(600_000),
     title: plainText(z.string().trim().min(1).max(120)).optional(),
+    /** Whether the program can start a trial from its parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT); absent means: when argv uses {parent_checkpoint}. */
+    warmStart: z.boolean().optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

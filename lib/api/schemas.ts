@@ -34,11 +34,11 @@ export const createStudySchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     patience: z.number().int().min(1).max(10_000).optional(),
     /**
-     * Race scheduler (e.g. "sieve"): start every third new candidate from a leader's checkpoint; absent means true.
+     * Race scheduler (e.g. "sieve"): start every third new candidate from a leader's checkpoint; absent means false (bench/warm-start.ts found no saving).
      * Accepted for any strategy, but only the race acts on it, and only where the objective can warm start (ObjectiveInfo.warmStart).
      */
     warmStart: z.boolean().optional(),
-    /** Race scheduler: branch a flattened leader into the next segment of a schedule; absent means true. Same conditions as warmStart. */
+    /** Race scheduler: branch a flattened leader into the next segment of a schedule; absent means false. Same conditions as warmStart. */
     schedules: z.boolean().optional(),
     /** Delay added to every epoch of a replayed or synthetic objective, so a person can watch. */
     epochDelayMs: z.number().int().min(0).max(60_000).default(0),
@@ -107,6 +107,8 @@ export type StudySummary = {
   /** The race's warm starts and schedules as the study was created (true unless switched off); other schedulers ignore them. */
   warmStart: boolean;
   schedules: boolean;
+  /** Whether the objective can warm start, so that the race's switches mean anything. */
+  canWarmStart: boolean;
   epochDelayMs: number;
   bestValue: number | null;
   bestTrial: number | null;
@@ -257,6 +259,8 @@ export type HistoryResponse = { points: [number, number][] };
 export type TrialDetail = {
   trial: TrialRow;
   curve: [number, number][];
+  /** For a branch, the curve it inherited: each ancestor's measurements from its own start up to where its child branched, oldest first. */
+  lineage: { trial: number; points: [number, number][] }[];
   /** Extra metrics per epoch (e.g. val_accuracy), when the objective reports them. */
   extra: Record<string, [number, number][]>;
   events: { type: string; payload: unknown; createdAt: string }[];

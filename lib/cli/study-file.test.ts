@@ -59,6 +59,14 @@ seed: 7
     expect("schedules" in on).toBe(false);
   });
 
+  it("says a command can warm start when the file asks for warm starts or schedules, and leaves it to the placeholder otherwise", () => {
+    const file = (extra: string) => `name: x\ncommand: [python3, train.py, --lr, "{lr}"]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\n${extra}`;
+    expect(parse(file("warm_start: true\n")).command!.warmStart).toBe(true);
+    expect(parse(file("schedules: true\n")).command!.warmStart).toBe(true);
+    expect("warmStart" in parse(file("warm_start: false\n")).command!).toBe(false);
+    expect("warmStart" in parse(file("")).command!).toBe(false);
+  });
+
   it.each([
     ["a warm_start that is not a boolean", "name: x\nobjective: mlp:wine\nbudget: {trials: 3}\nwarm_start: \"no\"\n", /study\.yaml:4: warm_start: must be true or false/],
     ["schedules given as a number", "name: x\nobjective: mlp:wine\nschedules: 0\nbudget: {trials: 3}\n", /study\.yaml:3: schedules: must be true or false/],

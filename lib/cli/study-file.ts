@@ -221,6 +221,8 @@ export function studyFromData(
       space: space ?? [],
       graceMs: 5000,
       timeoutMs: 600_000,
+      // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).
+      ...(warmStart === true || schedules === true ? { warmStart: true } : {}),
     };
   }
   if (problems.length > 0) fail();

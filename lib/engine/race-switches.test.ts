@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getStudyDetail, getStudyRecord, getStudySummary } from "../../db/queries";
+import { getStudyDetail, getStudyRecord, getStudySummary, schedulerSettingsOf } from "../../db/queries";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import { createStudy } from "./studies";
 import { StudyRun } from "./study-run";
@@ -27,12 +27,23 @@ async function runSieve(switches: { warmStart?: boolean; schedules?: boolean }) 
 }
 
 describe("the race's switches in the engine", () => {
-  it("branches on mlp:wine by default", async () => {
+  it("creates no branch on mlp:wine by default, and stores the switches off", async () => {
     const detail = await runSieve({});
-    expect(detail.study).toMatchObject({ warmStart: true, schedules: true });
-    expect(getStudyRecord(detail.study.id)!.schedulerSettings).toBeNull();
-    expect(detail.trials.filter((t) => t.parent !== null).length).toBeGreaterThan(0);
+    expect(detail.study).toMatchObject({ warmStart: false, schedules: false, canWarmStart: true });
+    expect(getStudyRecord(detail.study.id)!.schedulerSettings).toEqual({ warmStart: false, schedules: false });
+    expect(detail.trials.filter((t) => t.parent !== null)).toEqual([]);
   }, 150_000);
+
+  it("branches on mlp:wine when both are switched on, and replays the branches after a restart", async () => {
+    const detail = await runSieve({ warmStart: true, schedules: true });
+    expect(detail.study).toMatchObject({ warmStart: true, schedules: true });
+    expect(detail.trials.filter((t) => t.parent !== null).length).toBeGreaterThan(0);
+    expect(() => StudyRun.load(detail.study.id)).not.toThrow();
+  }, 150_000);
+
+  it("reads a study stored before the switches were stored (a null column) with both on, as it was created", () => {
+    expect(schedulerSettingsOf({ schedulerSettings: null })).toEqual({ warmStart: true, schedules: true });
+  });
 
   it("creates no branch with warm starts and schedules off, stores the switches, and replays with them after a restart", async () => {
     const detail = await runSieve({ warmStart: false, schedules: false });

@@ -6,7 +6,8 @@ import { replay } from "./study-run";
 /** Drives a strategy with up to 3 jobs in flight, interleaving their reports, and logs every event as the engine does. */
 function drive(name: string, seed: number, steps: number, allowBranch = false) {
   const f = syntheticFunction("synthetic:hartmann6")!;
-  const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4 }, allowBranch };
+  // The race's warm starts and schedules are off by default; a study that can branch here switches them on.
+  const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4, warmStart: allowBranch, schedules: allowBranch }, allowBranch };
   const strategy = createStrategy(setup);
   const log: { type: string; payload: Record<string, unknown> }[] = [];
   const running: { trial: number; params: Record<string, number | string | boolean>; toEpoch: number }[] = [];

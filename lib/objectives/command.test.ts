@@ -40,7 +40,7 @@ type Run = { points: [number, number][]; extras: Record<string, number>[]; error
 
 async function run(
   s: CommandSpec,
-  job: { params?: Record<string, string | number>; fromEpoch?: number; toEpoch?: number; checkpointDir?: string; signal?: AbortSignal },
+  job: { params?: Record<string, string | number>; fromEpoch?: number; toEpoch?: number; checkpointDir?: string; signal?: AbortSignal; warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean } },
   decide: (epoch: number) => Decision = () => "continue",
 ): Promise<Run> {
   let summary: CommandJobSummary | undefined;
@@ -57,6 +57,7 @@ async function run(
       epochDelayMs: 0,
       seed: 7,
       checkpointDir: "checkpointDir" in job ? job.checkpointDir : freshDir(),
+      ...(job.warmStart ? { warmStart: job.warmStart } : {}),
       signal: job.signal ?? new AbortController().signal,
       report(epoch, value, extra) {
         points.push([epoch, value]);
@@ -215,7 +216,7 @@ describe("command objective", () => {
   it("fails a job whose first measurement lacks the study's metric, listing the keys the line had", async () => {
     const r = await run(spec([], { metric: "val_accuracy", direction: "maximize" }), { toEpoch: 5 });
     expect(r.points).toEqual([]);
-    expect(r.error?.message).toMatch(/metric 'val_accuracy' not in the reported line; keys seen: epoch, value, argv_lr, echo_lr, pid, start_epoch, note/);
+    expect(r.error?.message).toMatch(/metric 'val_accuracy' not in the reported line; keys seen: epoch, value, argv_lr, echo_lr, pid, start_epoch, warm, note/);
     expect(r.summary.outcome).toBe("failed");
   });
 
@@ -243,6 +244,46 @@ describe("command objective", () => {
     const resumed = JSON.parse(fs.readFileSync(path.join(dir, "received-3.json"), "utf8"));
     expect(resumed.argv.slice(-2)).toEqual(["--resume-from", path.join(dir, "epoch-3.pt")]);
     expect(resumed.env).toMatchObject({ HYPERSIEVE_RESUME_FILE: path.join(dir, "epoch-3.pt"), HYPERSIEVE_RESUME_FROM: dir });
+  });
+
+  it("starts a branch from a copy of its parent's checkpoint in its own folder, the same copy when relaunched before its first epoch", async () => {
+    const parentDir = freshDir();
+    const warmSpec = spec(["--checkpoint-dir", "{checkpoint_dir}", "--resume-from", "{resume_file}", "--parent", "{parent_checkpoint}", "--shrink", "{shrink_perturb}"]);
+    expect(createCommandObjective(warmSpec).info.warmStart).toBe(true);
+    const parent = await run(warmSpec, { toEpoch: 4, checkpointDir: parentDir });
+    expect(parent.error).toBeNull();
+    const childDir = freshDir();
+    const warmStart = { checkpointDir: parentDir, epoch: 3, shrinkPerturb: true };
+    // Relaunched before its first epoch: the parent has trained on and its epoch-3 file is gone, the copy is not.
+    const first = await run(warmSpec, { params: { lr: 0.1, name: "a" }, fromEpoch: 3, toEpoch: 3, checkpointDir: childDir, warmStart });
+    expect(first.error).toBeNull();
+    fs.rmSync(path.join(parentDir, "epoch-3.pt"));
+    const child = await run(warmSpec, { params: { lr: 0.1, name: "a" }, fromEpoch: 3, toEpoch: 5, checkpointDir: childDir, warmStart });
+    expect(child.error).toBeNull();
+    const copy = path.join(childDir, "epoch-3.pt");
+    const received = JSON.parse(fs.readFileSync(path.join(childDir, "received-3.json"), "utf8"));
+    expect(received.env).toMatchObject({ HYPERSIEVE_PARENT_CHECKPOINT: copy, HYPERSIEVE_SHRINK_PERTURB: "true", HYPERSIEVE_RESUME_FILE: copy, HYPERSIEVE_FROM_EPOCH: "3" });
+    expect(received.argv.slice(-4)).toEqual(["--parent", copy, "--shrink", "true"]);
+    // The parent's state at epoch 3, halved by the fixture's shrink, then the branch's own lr.
+    let x = 0.5 * parent.points[2][1];
+    expect(child.points).toEqual([4, 5].map((e) => [e, (x = x * 0.9 + 0.05 / e)]));
+    expect(child.extras.every((m) => m.warm === 1)).toBe(true);
+  });
+
+  it("fails a branch whose parent left no checkpoint at or before the branch epoch, naming the folder", async () => {
+    const warmSpec = spec(["--parent", "{parent_checkpoint}"]);
+    const parentDir = freshDir();
+    const r = await run(warmSpec, { fromEpoch: 3, toEpoch: 5, warmStart: { checkpointDir: parentDir, epoch: 3, shrinkPerturb: false } });
+    expect(r.error?.message).toBe(`warm start: no checkpoint at or before epoch 3 in the parent's folder ${parentDir}`);
+  });
+
+  it.each([
+    { what: "argv takes {parent_checkpoint}", flags: ["--parent", "{parent_checkpoint}"], warmStart: undefined, want: true },
+    { what: "the spec says so", flags: [], warmStart: true, want: true },
+    { what: "neither (by default)", flags: ["--resume-from", "{resume_file}"], warmStart: undefined, want: false },
+    { what: "the spec opts out", flags: ["--parent", "{parent_checkpoint}"], warmStart: false, want: false },
+  ])("declares it can warm start when $what: $want", ({ flags, warmStart, want }) => {
+    expect(createCommandObjective(spec(flags, warmStart === undefined ? {} : { warmStart })).info.warmStart).toBe(want);
   });
 
   it("fails loudly, with the program's error, when a folder is passed where the program wants a file", async () => {

@@ -7,7 +7,7 @@ import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
+import { commandCanWarmStart, commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
 import { assertSpace, type ParamValue, type Params, type Space } from "../optimizer/space";
 import { newestCheckpoint } from "./checkpoint-file";
@@ -33,6 +33,8 @@ export type CommandSpec = {
   /** A job that prints nothing, on stdout or stderr, for this long fails. */
   timeoutMs?: number;
   title?: string;
+  /** Whether the program can start a trial from its parent's checkpoint; absent means: when argv uses {parent_checkpoint}. */
+  warmStart?: boolean;
 };
 
 /** How one job of a command ended, with what it printed besides measurements. */
@@ -104,13 +106,38 @@ function assertSpec(spec: CommandSpec): void {
   if (problems.length > 0) throw new Error(`invalid command: ${problems.join("; ")}`);
 }
 
-/** The program's argv (placeholders filled) and environment for one job. */
+/**
+ * Copies the parent's newest checkpoint at or before the branch epoch into
+ * the branch's own folder, under the same name, and returns the copy's path.
+ * Synchronous, before the program starts: the parent may train on and prune
+ * its folder as soon as this tick ends; and a branch relaunched before its
+ * first epoch finds the copy already there, as the MLP's warm start does.
+ */
+function copyParentCheckpoint(warm: NonNullable<TrainRequest["warmStart"]>, childDir: string): string {
+  if (!childDir) throw new Error("a warm start needs the trial's checkpoint folder");
+  // The branch writes only epochs after its start, so a checkpoint at or before it in its own folder is the copy.
+  const prepared = newestCheckpoint(childDir, warm.epoch);
+  if (prepared) return prepared;
+  const source = newestCheckpoint(warm.checkpointDir, warm.epoch);
+  if (!source) throw new Error(`warm start: no checkpoint at or before epoch ${warm.epoch} in the parent's folder ${warm.checkpointDir}`);
+  const target = path.join(childDir, path.basename(source));
+  fs.mkdirSync(childDir, { recursive: true });
+  const partial = path.join(childDir, `.parent-${process.pid}-${path.basename(source)}`);
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.cpSync(source, partial, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+  fs.renameSync(partial, target);
+  return target;
+}
+
+/** The program's argv (placeholders filled) and environment for one job; the first job of a branch copies its parent's checkpoint first. */
 export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart">) {
   const seed = String(request.seed ?? paramsSeed(request.params));
   const checkpointDir = request.checkpointDir ?? "";
-  // A branch would start from its parent's folder; a trial goes on from its own once it has reported.
-  const resumeFrom = request.warmStart?.checkpointDir ?? (request.fromEpoch > 0 ? checkpointDir : "");
-  const resumeFile = resumeFrom ? newestCheckpoint(resumeFrom, request.fromEpoch) : "";
+  // A branch starts from its copy of the parent's checkpoint, in its own folder; a trial goes on from its own folder once it has reported.
+  const parentCheckpoint = request.warmStart ? copyParentCheckpoint(request.warmStart, checkpointDir) : "";
+  const resumeFrom = request.fromEpoch > 0 ? checkpointDir : "";
+  const resumeFile = parentCheckpoint || (resumeFrom ? newestCheckpoint(resumeFrom, request.fromEpoch) : "");
+  const shrinkPerturb = String(request.warmStart?.shrinkPerturb === true);
   const values = new Map<string, string>(Object.entries(request.params).map(([name, value]) => [name, formatValue(value)]));
   for (const [name, value] of [
     ["epochs", String(request.toEpoch)],
@@ -118,6 +145,8 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
     ["checkpoint_dir", checkpointDir],
     ["resume_from", resumeFrom],
     ["resume_file", resumeFile],
+    ["parent_checkpoint", parentCheckpoint],
+    ["shrink_perturb", shrinkPerturb],
     ["seed", seed],
   ]) values.set(name, value);
   const missing = spec.argv.flatMap(placeholdersOf).filter((name) => !values.has(name));
@@ -133,6 +162,8 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
     HYPERSIEVE_CHECKPOINT_DIR: checkpointDir,
     HYPERSIEVE_RESUME_FROM: resumeFrom,
     HYPERSIEVE_RESUME_FILE: resumeFile,
+    HYPERSIEVE_PARENT_CHECKPOINT: parentCheckpoint,
+    HYPERSIEVE_SHRINK_PERTURB: shrinkPerturb,
     HYPERSIEVE_SEED: seed,
   };
   return { argv: spec.argv.map((arg) => fillPlaceholders(arg, values)), env };
@@ -152,6 +183,7 @@ export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = 
     space: spec.space,
     defaultEpochDelayMs: 0,
     optimum: null,
+    warmStart: commandCanWarmStart(spec),
   };
   return {
     info,

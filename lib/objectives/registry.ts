@@ -5,6 +5,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { commandCanWarmStart } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
 import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
 import { createCommandObjective, type CommandSpec } from "./command";
@@ -111,6 +112,12 @@ export function objectiveTitle(id: string): string {
   const [kind, name] = id.split(":");
   if (kind === "lc-table" && name in tableTitles) return tableTitles[name as keyof typeof tableTitles];
   return allObjectives().get(id)?.info.title ?? id;
+}
+
+/** Whether a study's objective can warm start (ObjectiveInfo.warmStart), without building it: a command says so in its spec or argv; agents never do. */
+export function objectiveCanWarmStart(id: string, config: unknown): boolean {
+  if (id === "command") return !!config && commandCanWarmStart(config as CommandSpec);
+  return allObjectives().get(id)?.info.warmStart === true;
 }
 
 /** The objective a study trains: a registered one, or its own command (objective "command", spec in its settings). */

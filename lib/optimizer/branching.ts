@@ -4,7 +4,7 @@
  * the settings a flattened leader continues with.
  */
 import type { Rng } from "./rng";
-import { decode, type Params, type Space } from "./space";
+import { decode, encode, type Params, type Space } from "./space";
 import { rungLoss } from "./schedulers/asha";
 import type { Segment, TrialState } from "./types";
 
@@ -102,4 +102,23 @@ export function scheduleTarget(
     return params;
   }
   return null;
+}
+
+/** A schedule step that decays one param: the leader's settings with `param` multiplied by `factor`. */
+export type ScheduleDecay = { readonly param: string; readonly factor: number };
+
+/**
+ * The settings a flattened leader continues with under a decay step: its own
+ * params with `decay.param` × `decay.factor`, kept inside the space's range
+ * (the step-decay schedule of learning rates). Null when the param is not a
+ * number of the space, or is already at the edge so the step changes nothing.
+ */
+export function decayTarget(space: Space, leader: TrialState, decay: ScheduleDecay): Params | null {
+  const p = space.find((q) => q.name === decay.param);
+  const value = leader.params[decay.param];
+  if (!p || p.type === "categorical" || typeof value !== "number") return null;
+  const next = Math.min(p.high, Math.max(p.low, value * decay.factor));
+  const params = { ...leader.params, [decay.param]: p.type === "int" ? Math.round(next) : next };
+  const z = encode(space, params);
+  return z.every((x, i) => Math.abs(x - leader.z[i]) < 1e-9) ? null : params;
 }

@@ -13,6 +13,7 @@ import { hyperbandScheduler } from "./schedulers/hyperband";
 import { iEpochScheduler } from "./schedulers/iepoch";
 import { pbtScheduler } from "./schedulers/pbt";
 import { raceScheduler } from "./schedulers/race";
+import type { ScheduleDecay } from "./branching";
 import { Strategy } from "./strategy";
 import { strategyParts } from "./strategy-name";
 import type { Space } from "./space";
@@ -30,12 +31,14 @@ export type SchedulerSettings = {
   epochs?: number;
   batchSize?: number;
   keep?: number;
-  /** race: start a share of new neighbours from a leader's checkpoint (default true; only where the objective can warm start). */
+  /** race: start a share of new neighbours from a leader's checkpoint (default false; only where the objective can warm start). */
   warmStart?: boolean;
-  /** race: branch a flattened leader into the next segment of a schedule (default true; same condition). */
+  /** race: branch a flattened leader into the next segment of a schedule (default false; same condition). */
   schedules?: boolean;
   /** race: shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
+  /** race: a schedule's next segment multiplies this param by a factor (e.g. lr × 0.1) instead of stepping towards the best trials. */
+  scheduleDecay?: ScheduleDecay;
   /** race: share of all epochs spent on audits (trials it would drop, trained to the end anyway) until its rungs are judged (default 1/(s+1)). */
   auditShare?: number;
   /** race: share of all epochs spent on audits afterwards (default 0.1). */
@@ -87,7 +90,7 @@ export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Schedul
   asha: (s) => ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
   hyperband: (s) => hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
   race: (s) =>
-    raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb, auditShare: s.auditShare, keepAuditing: s.keepAuditing, minEvidence: s.minEvidence }),
+    raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb, auditShare: s.auditShare, keepAuditing: s.keepAuditing, minEvidence: s.minEvidence, scheduleDecay: s.scheduleDecay }),
   pbt: (s) => pbtScheduler({ population: s.population, ready: s.ready, patience: s.patience, seed: s.seed }),
   iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
 };

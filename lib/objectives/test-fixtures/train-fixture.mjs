@@ -16,6 +16,10 @@
 // HYPERSIEVE_RESUME_FROM. Like many users' scripts, it can instead take
 //   --checkpoint-dir DIR  save epoch-<e>.pt there (JSON inside)
 //   --resume-from FILE    load exactly this file ("" = from scratch); a folder crashes it, as torch.load does
+// and, to warm start from a parent trial,
+//   --parent FILE         start from this checkpoint of another trial ("" = none); its lr is not carried over
+//   --shrink BOOL         with "true", halve the state taken from the parent (shrink and perturb, without noise)
+// Every line carries warm: 1 when the job started from --parent, else 0.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -55,8 +59,14 @@ if (flag("grandchild")) {
   grandchild = sleeper.pid;
 }
 
+const parentFile = option("parent", "");
+
 /** The newest checkpoint at or before the epoch the job starts from. */
 function loadCheckpoint() {
+  if (parentFile) {
+    const parent = JSON.parse(fs.readFileSync(parentFile, "utf8"));
+    return { epoch: parent.epoch, x: option("shrink", "false") === "true" ? 0.5 * parent.x : parent.x };
+  }
   if (fileMode) return resumeFile ? JSON.parse(fs.readFileSync(resumeFile, "utf8")) : { epoch: 0, x: 1 };
   if (!resumeFrom) return { epoch: 0, x: 1 };
   const epochs = fs.readdirSync(resumeFrom)
@@ -111,7 +121,7 @@ for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
   saveCheckpoint(state);
   if (flag("garbage")) for (const line of garbage) process.stdout.write(`${line}\n`);
   if (Number(option("skip", 0)) !== epoch) {
-    const line = { epoch, [option("key", "value")]: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, note: "text is not a metric" };
+    const line = { epoch, [option("key", "value")]: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, warm: parentFile ? 1 : 0, note: "text is not a metric" };
     if (grandchild) line.grandchild_pid = grandchild;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { deriveRng } from "../rng";
 import { leaders } from "../leaders";
 import { randomSampler } from "../samplers/random";
-import type { Space } from "../space";
+import { decayTarget } from "../branching";
+import { encode, type Space } from "../space";
 import { Strategy } from "../strategy";
 import type { StudyView, TrialState } from "../types";
 import { ashaScheduler, rungEpochs } from "./asha";
@@ -245,11 +246,13 @@ describe("raceScheduler warm starts and schedules", () => {
     return { s, branches };
   }
 
+  const on = { warmStart: true, schedules: true };
   it.each([
-    ["cannot warm start", {}, false, []],
-    ["can warm start", {}, true, ["schedule", "warm"]],
-    ["can warm start, but warm starts are off", { warmStart: false }, true, ["schedule"]],
-    ["can warm start, but schedules are off", { schedules: false }, true, ["warm"]],
+    ["cannot warm start, both switched on", on, false, []],
+    ["can warm start, by default (both off)", {}, true, []],
+    ["can warm start, both switched on", on, true, ["schedule", "warm"]],
+    ["can warm start, schedules only", { schedules: true }, true, ["schedule"]],
+    ["can warm start, warm starts only", { warmStart: true }, true, ["warm"]],
     ["can warm start, but both are off", { warmStart: false, schedules: false }, true, []],
   ])("branches only as the objective and the options allow: %s", (_, options, allowBranch, origins) => {
     const { s, branches } = run(options, allowBranch);
@@ -257,7 +260,7 @@ describe("raceScheduler warm starts and schedules", () => {
   });
 
   it("starts a warm neighbour from the best checkpoint of a current leader, up to the next rung above it", () => {
-    const { s, branches } = run({}, true);
+    const { s, branches } = run({ warmStart: true }, true);
     const warm = branches.filter((b) => s.trials[b.trial].origin === "warm");
     expect(warm.length).toBeGreaterThan(0);
     // Some parents had trained past their best epoch, so "best" and "latest" checkpoints differ.
@@ -272,7 +275,7 @@ describe("raceScheduler warm starts and schedules", () => {
   });
 
   it("branches a flattened leader once into new settings from its best checkpoint instead of promoting it, and never promotes it afterwards", () => {
-    const s = race(27, { warmStart: false }, true, plane);
+    const s = race(27, { schedules: true }, true, plane);
     const log = drive(s, 300, overfitting(s));
     const schedules = log.flatMap(([kind, number], j) => (kind === "branch" ? [{ j, child: s.trials[number] }] : []));
     expect(schedules.length).toBeGreaterThan(1);
@@ -302,5 +305,30 @@ describe("raceScheduler options", () => {
   ])("rejects the bad option %j with a message naming it", (options, message) => {
     expect(() => raceScheduler(options)).toThrow(RangeError);
     expect(() => raceScheduler(options)).toThrow(message);
+  });
+
+  it("rejects a schedule decay factor of 1, which changes nothing", () => {
+    expect(() => raceScheduler({ scheduleDecay: { param: "x", factor: 1 } })).toThrow(/race: scheduleDecay.factor must be a positive number other than 1, got 1/);
+  });
+});
+
+describe("decayTarget", () => {
+  const s: Space = [
+    { type: "float", name: "lr", low: 1e-3, high: 1, log: true },
+    { type: "categorical", name: "opt", choices: ["sgd", "adam"] },
+  ];
+  const leader = (lr: number) => ({ params: { lr, opt: "adam" }, z: encode(s, { lr, opt: "adam" }) }) as unknown as TrialState;
+  it.each([
+    { what: "multiplies the param, keeping the rest", lr: 0.1, want: { lr: 0.1 * 0.1, opt: "adam" } },
+    { what: "stops at the space's edge", lr: 0.005, want: { lr: 1e-3, opt: "adam" } },
+    { what: "gives nothing at the edge already", lr: 1e-3, want: null },
+  ])("$what", ({ lr, want }) => {
+    const got = decayTarget(s, leader(lr), { param: "lr", factor: 0.1 });
+    if (want === null) expect(got).toBeNull();
+    else expect(got!.lr).toBeCloseTo(want.lr as number, 15), expect(got!.opt).toBe(want.opt);
+  });
+  it("gives nothing for a categorical or unknown param", () => {
+    expect(decayTarget(s, leader(0.1), { param: "opt", factor: 0.1 })).toBeNull();
+    expect(decayTarget(s, leader(0.1), { param: "momentum", factor: 0.1 })).toBeNull();
   });
 });

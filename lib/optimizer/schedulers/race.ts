@@ -8,7 +8,8 @@
  * dropped them misleads and new trials enter above it, up to full training.
  * A trial that stops improving for `patience` epochs is stopped: it overfits.
  *
- * Where the objective can warm start (idea 3), every third new candidate is
+ * Where the objective can warm start and the study asks for it (idea 3;
+ * off by default, see RACE_WARM_START_DEFAULT), every third new candidate is
  * a neighbour of a leader started from the leader's checkpoint at its best
  * epoch, entering at the next rung above it; and a leader about to be
  * promoted whose curve has flattened is branched instead: it continues from
@@ -18,8 +19,9 @@
  */
 import { spearman } from "../analysis/stats";
 import { mixSeed } from "../rng";
-import { branchable, flattened, scheduleTarget } from "../branching";
+import { branchable, decayTarget, flattened, scheduleTarget, type ScheduleDecay } from "../branching";
 import { leaders } from "../leaders";
+import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "./race-defaults";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
 import { baseVerdict, checkInteger, rungEpochs, rungLoss } from "./asha";
 
@@ -33,12 +35,14 @@ export type RaceOptions = {
   auditShare?: number;
   /** Share of all epochs spent on audits once every rung from the entry up is judged, to keep checking (default 0.1). */
   keepAuditing?: number;
-  /** Start every third new candidate from a leader's checkpoint, where the objective can warm start (default true). */
+  /** Start every third new candidate from a leader's checkpoint, where the objective can warm start (default false: bench/warm-start.ts found no saving, see RACE_WARM_START_DEFAULT). */
   warmStart?: boolean;
-  /** Branch flattened leaders into schedules, where the objective can warm start (default true). */
+  /** Branch flattened leaders into schedules, where the objective can warm start (default false, as warmStart). */
   schedules?: boolean;
   /** Shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
+  /** A schedule's next segment multiplies this param by a factor (e.g. lr × 0.1) instead of stepping towards the best trials at the highest rung (the default). */
+  scheduleDecay?: ScheduleDecay;
   /** Epochs over which the flatten statistic looks back (default 3). */
   flattenWindow?: number;
   /** A curve has flattened when its best loss improved by less than this share over the window (default 0.02). */
@@ -189,11 +193,13 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   checkInteger("race", "patience", options.patience, 1);
   checkInteger("race", "minEvidence", minEvidence, 2);
   const patience = options.patience;
-  const warmStart = options.warmStart ?? true;
-  const schedules = options.schedules ?? true;
+  const warmStart = options.warmStart ?? RACE_WARM_START_DEFAULT;
+  const schedules = options.schedules ?? RACE_SCHEDULES_DEFAULT;
   const shrinkPerturb = options.shrinkPerturb ?? true;
   const window = options.flattenWindow ?? 3;
   const threshold = options.flattenThreshold ?? 0.02;
+  const decay = options.scheduleDecay;
+  if (decay && !(decay.factor > 0 && decay.factor !== 1 && Number.isFinite(decay.factor))) throw new RangeError(`race: scheduleDecay.factor must be a positive number other than 1, got ${decay.factor}`);
   checkInteger("race", "flattenWindow", window, 1);
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`race: flattenThreshold must be a share between 0 and 1, got ${threshold}`);
   if (auditShare !== undefined && !(auditShare >= 0 && auditShare < 1)) throw new RangeError(`race: auditShare must be a share in [0, 1), got ${auditShare}`);
@@ -224,7 +230,7 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
         const { t } = ranked[r];
         if (t.status !== "paused" || t.losses.length !== epoch || superseded.has(t.number)) continue;
         if (view.allowBranch && schedules && flattened(t, window, threshold) && branchable(t, t.bestEpoch)) {
-          const params = scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
+          const params = decay ? decayTarget(view.space, t, decay) : scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
           if (params) return { kind: "branch", parent: t.number, fromEpoch: t.bestEpoch, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
         }
         return { kind: "continue", trial: t.number, toEpoch: rungs[k + 1] };
