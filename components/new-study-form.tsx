@@ -1,4 +1,5 @@
 "use client";
+// Over 400 lines: one form whose objective, strategy, budget and training sections share one validated state and one submit.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { Budget, CreateStudyBody, ObjectiveInfo, ParamDef, StudySummary } from "@/lib/api/schemas";

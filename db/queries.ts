@@ -1,3 +1,4 @@
+// Over 400 lines: every SQL write of the engine, the CLI and the routes lives here, one transaction each; the read models (summaries, rows, curves) are the next seam to move out.
 /**
  * Named queries: the only place the project talks SQL. Every write that
  * acknowledges something (a study, a job, a report) is one transaction,

@@ -1,3 +1,4 @@
+// Over 400 lines: one study's lifecycle (ask, launch, report, pause, fail, replay) shares one state; the failure watch and checkpoints already live apart.
 /**
  * One study in motion: its strategy rebuilt from the event log, the trials it
  * is training, and the loop that asks for jobs until the budget is spent.

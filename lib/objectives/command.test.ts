@@ -1,3 +1,4 @@
+// Over 400 lines: one table of behaviours of the command objective (placeholders, metric keys, checkpoints, signals), each case against a real child process.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
