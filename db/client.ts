@@ -19,7 +19,7 @@ const holder = globalThis as unknown as { [globalKey]?: Holder };
 
 /** The database file: HYPERSIEVE_DB, or data/hypersieve.db under the working directory. */
 export function databaseFile(): string {
-  return path.resolve(process.env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db"));
 }
 
 /** Opens a database file with WAL, a busy timeout and foreign keys, and migrates it. */
