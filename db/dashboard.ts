@@ -214,7 +214,12 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
 export function raceTrials(studyId: number): TrialState[] {
   const db = getDb();
   const minimize = getStudyRecord(studyId)?.direction !== "maximize";
-  const rows = db.select({ id: trials.id, number: trials.number, status: trials.status, startEpoch: trials.startEpoch, targetEpoch: trials.targetEpoch }).from(trials).where(eq(trials.studyId, studyId)).orderBy(asc(trials.number)).all();
+  const rows = db
+    .select({ id: trials.id, number: trials.number, status: trials.status, startEpoch: trials.startEpoch, targetEpoch: trials.targetEpoch, reason: trials.reason })
+    .from(trials)
+    .where(eq(trials.studyId, studyId))
+    .orderBy(asc(trials.number))
+    .all();
   const points = db
     .select({ trialId: measurements.trialId, epoch: measurements.epoch, value: measurements.value })
     .from(measurements)
@@ -246,6 +251,7 @@ export function raceTrials(studyId: number): TrialState[] {
       bestLoss,
       bestEpoch,
       startEpoch: r.startEpoch,
+      reason: r.reason ?? undefined,
     };
   });
 }

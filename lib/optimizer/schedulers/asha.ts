@@ -42,12 +42,15 @@ export function rungEpochs(minEpochs: number, eta: number, maxEpochs: number): n
   return rungs;
 }
 
+/** How the reason of a trial stopped by patience begins: its best epoch is its final value, as if it had trained to the end. */
+export const PATIENCE_REASON = "no improvement for";
+
 /** Completes a trial at max epochs and stops one whose best loss is `patience` epochs old; else continue. */
 export function baseVerdict(trial: TrialState, maxEpochs: number, patience: number | undefined): Verdict {
   const epoch = trial.losses.length;
   if (epoch >= maxEpochs) return { decision: "stop", status: "completed", reason: `reached ${maxEpochs} epochs` };
   if (patience && epoch - trial.bestEpoch >= patience) {
-    return { decision: "stop", status: "pruned", reason: `no improvement for ${patience} epochs (best at epoch ${trial.bestEpoch})` };
+    return { decision: "stop", status: "pruned", reason: `${PATIENCE_REASON} ${patience} epochs (best at epoch ${trial.bestEpoch})` };
   }
   return { decision: "continue" };
 }

@@ -152,9 +152,13 @@ describe("raceDecision", () => {
   });
 
   it("counts a trial stopped early for overfitting as finished, at its best loss", () => {
-    const trials = finishedSix((i) => (i < 3 ? 0.09 : 0.01)).map((t) => (t.number === 3 ? trial(3, [0.5, 0.5, 0.005, 0.5], { status: "pruned" }) : t));
+    const overfit = trial(3, [0.5, 0.5, 0.005, 0.5], { status: "pruned", reason: "no improvement for 1 epochs (best at epoch 3)" });
+    const trials = finishedSix((i) => (i < 3 ? 0.09 : 0.01)).map((t) => (t.number === 3 ? overfit : t));
     const d = raceDecision([...trials, ...rungZero], rungs, 3, 3);
     expect(d.checks[0]).toMatchObject({ kept: 3, dropped: 3, predicts: false });
+    // Halted at the study's end (or by the user), the same trial has no final value: it is not counted.
+    const halted = trials.map((t) => (t.number === 3 ? { ...overfit, reason: "the study finished while this trial waited at epoch 4" } : t));
+    expect(raceDecision([...halted, ...rungZero], rungs, 3, 3).checks[0]).toMatchObject({ kept: 3, dropped: 2 });
   });
 });
 

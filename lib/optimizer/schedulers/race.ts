@@ -23,7 +23,7 @@ import { branchable, decayTarget, flattened, scheduleTarget, type ScheduleDecay 
 import { leaders } from "../leaders";
 import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "./race-defaults";
 import type { Scheduler, SchedulerJob, TrialState, StudyView } from "../types";
-import { baseVerdict, checkInteger, rungEpochs, rungLoss } from "./asha";
+import { baseVerdict, checkInteger, PATIENCE_REASON, rungEpochs, rungLoss } from "./asha";
 
 export type RaceOptions = {
   eta?: number;
@@ -105,8 +105,9 @@ function rankShares(trials: readonly TrialState[], epoch: number): Map<number, n
 /** Whether a trial is a full-space sample: samplers that narrow mark theirs "fill"; every other sampler's trials are. */
 const fullSpace = (t: TrialState) => t.origin === undefined || t.origin === "fill";
 
-/** Whether a trial has its final value: it reached the last rung, or early stopping ended it. */
-const finished = (t: TrialState, maxEpochs: number) => t.losses.length >= maxEpochs || (t.status === "pruned" && t.losses.length > 0);
+/** Whether a trial has its final value: it reached the last rung, or early stopping for overfitting ended it (not a halt by the user or the study's end). */
+const finished = (t: TrialState, maxEpochs: number) =>
+  t.losses.length >= maxEpochs || (t.status === "pruned" && t.losses.length > 0 && (t.reason?.startsWith(PATIENCE_REASON) ?? false));
 
 /**
  * Decides where new trials enter the race. For each rung it compares the
