@@ -3,7 +3,7 @@
  * here, so the browser never receives every measurement of a large study.
  */
 import "server-only";
-import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
@@ -166,19 +166,6 @@ export function getHistory(studyId: number): HistoryResponse {
   return { points };
 }
 
-/** Each trial's best value up to an epoch (early stopping keeps the best epoch), for trials that reached it. */
-export function bestUpTo(studyId: number, epoch: number): Map<number, number> {
-  const minimize = getStudyRecord(studyId)?.direction !== "maximize";
-  const rows = getDb()
-    .select({ number: trials.number, best: minimize ? sql<number>`min(${measurements.value})` : sql<number>`max(${measurements.value})`, reached: sql<number>`max(${measurements.epoch})` })
-    .from(measurements)
-    .innerJoin(trials, eq(measurements.trialId, trials.id))
-    .where(and(eq(trials.studyId, studyId), lte(measurements.epoch, epoch)))
-    .groupBy(trials.number)
-    .all();
-  return new Map(rows.filter((r) => r.reached >= epoch && r.best !== null && Number.isFinite(r.best)).map((r) => [r.number, minimize ? r.best : -r.best]));
-}
-
 function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -207,49 +194,53 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
 }
 
 /**
- * A study's trials as the race sees them (losses per epoch, lower is
- * better), for judging its rungs; a branch's inherited epochs are left
- * infinite, since only the epochs a trial trained itself count there.
+ * A study's trials as the race judges them at `rungs`: for each trial its
+ * best loss up to each rung and overall, aggregated in SQL (one row a trial,
+ * not one a measurement). `losses` is as long as the trial's last epoch and
+ * holds the best-so-far at each rung epoch, Infinity elsewhere, so that
+ * rungLoss at a rung is exact; a branch's inherited epochs stay infinite,
+ * since only the epochs a trial trained itself count there. Non-finite
+ * reports count as the worst loss.
  */
-export function raceTrials(studyId: number): TrialState[] {
+export function raceTrials(studyId: number, rungs: readonly number[]): TrialState[] {
   const db = getDb();
   const minimize = getStudyRecord(studyId)?.direction !== "maximize";
+  const finite = sql`${measurements.value} < 1e308 and ${measurements.value} > -1e308`;
+  const best = (upTo: number | null) => {
+    const within = upTo === null ? finite : sql`${measurements.epoch} <= ${upTo} and ${finite}`;
+    return minimize ? sql<number | null>`min(case when ${within} then ${measurements.value} end)` : sql<number | null>`max(case when ${within} then ${measurements.value} end)`;
+  };
+  const atRung = Object.fromEntries(rungs.map((r, k) => [`r${k}`, best(r)]));
+  const aggregates = db
+    .select({ trialId: measurements.trialId, best: best(null), ...atRung })
+    .from(measurements)
+    .innerJoin(trials, eq(measurements.trialId, trials.id))
+    .where(eq(trials.studyId, studyId))
+    .groupBy(measurements.trialId)
+    .all() as ({ trialId: number; best: number | null } & Record<string, number | null>)[];
+  const byTrial = new Map(aggregates.map((a) => [a.trialId, a]));
+  const toLoss = (v: number | null | undefined) => (v === null || v === undefined ? Infinity : minimize ? v : -v);
   const rows = db
-    .select({ id: trials.id, number: trials.number, status: trials.status, startEpoch: trials.startEpoch, targetEpoch: trials.targetEpoch, reason: trials.reason })
+    .select({ id: trials.id, number: trials.number, status: trials.status, startEpoch: trials.startEpoch, targetEpoch: trials.targetEpoch, lastEpoch: trials.lastEpoch, bestEpoch: trials.bestEpoch, reason: trials.reason })
     .from(trials)
     .where(eq(trials.studyId, studyId))
     .orderBy(asc(trials.number))
     .all();
-  const points = db
-    .select({ trialId: measurements.trialId, epoch: measurements.epoch, value: measurements.value })
-    .from(measurements)
-    .innerJoin(trials, eq(measurements.trialId, trials.id))
-    .where(eq(trials.studyId, studyId))
-    .all();
-  const losses = new Map<number, number[]>();
-  for (const p of points) {
-    const list = losses.get(p.trialId) ?? [];
-    const loss = p.value === null || !Number.isFinite(p.value) ? Infinity : minimize ? p.value : -p.value;
-    list[p.epoch - 1] = loss;
-    losses.set(p.trialId, list);
-  }
   return rows.map((r) => {
-    const own = losses.get(r.id) ?? [];
-    const curve = Array.from({ length: own.length }, (_, i) => own[i] ?? Infinity);
-    let bestLoss = Infinity;
-    let bestEpoch = 0;
-    curve.forEach((l, i) => {
-      if (l < bestLoss) [bestLoss, bestEpoch] = [l, i + 1];
+    const a = byTrial.get(r.id);
+    const losses = new Array<number>(r.lastEpoch).fill(Infinity);
+    rungs.forEach((epoch, k) => {
+      if (epoch <= r.lastEpoch) losses[epoch - 1] = toLoss(a?.[`r${k}`]);
     });
     return {
       number: r.number,
       params: {},
       z: [],
       status: r.status === "interrupted" ? "failed" : r.status,
-      losses: curve,
+      losses,
       targetEpoch: r.targetEpoch,
-      bestLoss,
-      bestEpoch,
+      bestLoss: toLoss(a?.best),
+      bestEpoch: r.bestEpoch ?? 0,
       startEpoch: r.startEpoch,
       reason: r.reason ?? undefined,
     };

@@ -53,6 +53,11 @@ export class Engine {
     }
   }
 
+  /** The live run of a study if this process has it loaded (running studies, and any it touched since start), without loading it. */
+  loaded(studyId: number): StudyRun | undefined {
+    return this.runs.get(studyId);
+  }
+
   /** The live run of a study, loaded (and its strategy replayed) on first use. */
   run(studyId: number): StudyRun {
     this.start();

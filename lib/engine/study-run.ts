@@ -31,6 +31,7 @@ import { createStrategy } from "../optimizer/registry";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
+import type { RaceDecision } from "../optimizer/schedulers/race";
 import type { Strategy } from "../optimizer/strategy";
 import type { Decision, Job, Verdict } from "../optimizer/types";
 
@@ -115,6 +116,11 @@ export class StudyRun {
 
   get space(): Space {
     return this.strategy.space;
+  }
+
+  /** The scheduler's live decision on its rungs (the race's), or null for schedulers that do not check them. */
+  raceDecision(): RaceDecision | null {
+    return this.strategy.decision();
   }
 
   /** Resolves once the given trial is not training. */

@@ -7,6 +7,7 @@ import { branchable, branchSchedule, gaussianNeighbour } from "./branching";
 import { deriveRng } from "./rng";
 import { buildSubspace, clampToBox, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
 import type { AnalysisSnapshot } from "./samplers/sieve";
+import type { RaceDecision } from "./schedulers/race";
 import { assertSpace, decode, encode, type Params, type Space } from "./space";
 import type { Direction, Job, Sampler, Scheduler, SchedulerJob, Segment, StudyView, TrialState, TrialStatus, Verdict } from "./types";
 
@@ -235,6 +236,11 @@ export class Strategy {
   /** The sampler's analysis rounds so far (empty for samplers that do not analyse). */
   snapshots(): readonly AnalysisSnapshot[] {
     return this.sampler.snapshots?.() ?? [];
+  }
+
+  /** The scheduler's decision on its rungs now (the race's), or null for schedulers that do not check them. */
+  decision(): RaceDecision | null {
+    return this.scheduler.decision?.(this.view()) ?? null;
   }
 
   /** Takes one epoch's reported value and answers continue, pause or stop. */

@@ -3,6 +3,7 @@ import type { Params, Space } from "./space";
 import type { Rng } from "./rng";
 import type { Rule } from "./rules";
 import type { AnalysisSnapshot } from "./samplers/sieve";
+import type { RaceDecision } from "./schedulers/race";
 
 export type Direction = "minimize" | "maximize";
 
@@ -108,4 +109,6 @@ export interface Scheduler {
   onReport(trial: TrialState, view: StudyView): Verdict;
   /** The lowest epoch whose ranks are not known to mislead, and whether the ones from there up were checked, for schedulers that check (the race). */
   trustedFidelity?(view: StudyView): { epoch: number; judged: boolean };
+  /** How its rungs compare with the end and where new trials enter, for schedulers that check (the race). */
+  decision?(view: StudyView): RaceDecision;
 }

@@ -33,11 +33,10 @@ const Z_95 = 1.96;
  */
 export function fidelityEffects(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityEffect[] {
   const at = (epoch: number) => trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)));
-  const usable = rungs.filter((e) => at(e).length >= MIN_FIDELITY_OBSERVATIONS);
+  const usable = rungs.map((epoch) => ({ epoch, trials: at(epoch) })).filter((r) => r.trials.length >= MIN_FIDELITY_OBSERVATIONS);
   if (usable.length < 2) return [];
-  const [low, high] = [usable[0], usable[usable.length - 1]];
-  const lowTrials = at(low);
-  const highTrials = at(high);
+  const { epoch: low, trials: lowTrials } = usable[0];
+  const { epoch: high, trials: highTrials } = usable[usable.length - 1];
   const out: FidelityEffect[] = [];
   space.forEach((p, i) => {
     if (p.type === "categorical") return;

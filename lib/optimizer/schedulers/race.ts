@@ -173,12 +173,6 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
   return { rungs: [...rungs], checks, entryRung, reason };
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-}
-
 /** Epochs each trial trained itself (a branch's inherited epochs are not its own). */
 const ownEpochs = (t: TrialState) => Math.max(0, t.losses.length - (t.startEpoch ?? 0));
 
@@ -208,6 +202,19 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   /** Trials sent to the end as audits; rebuilt exactly when a study's history is replayed, as every ask is. */
   const audited = new Set<number>();
   const rungsFor = (maxEpochs: number) => rungEpochs(Math.min(minEpochs, maxEpochs), eta, maxEpochs);
+
+  /**
+   * The decision for a view, computed once per state: an ask calls it for the
+   * scheduler's job and again for the sampler's fidelity, with nothing
+   * reported in between. The key is the trial list and every epoch and
+   * status in it, so any report, pause or halt computes it afresh.
+   */
+  let memo: { trials: readonly TrialState[]; key: string; decision: RaceDecision } | null = null;
+  function decide(view: StudyView): RaceDecision {
+    const key = `${view.maxEpochs}:${view.trials.length}:${view.trials.reduce((n, t) => n + t.losses.length, 0)}:${view.trials.reduce((n, t) => n + (t.status === "pruned" ? 1 : 0), 0)}`;
+    if (memo?.trials !== view.trials || memo.key !== key) memo = { trials: view.trials, key, decision: raceDecision(view.trials, rungsFor(view.maxEpochs), eta, minEvidence) };
+    return memo.decision;
+  }
 
   /**
    * From the highest rung down to the entry rung, the fastest paused learner
@@ -305,16 +312,14 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   return {
     name: `race(eta=${eta},r=${minEpochs}${patience ? `,patience=${patience}` : ""})`,
     rungs: rungsFor,
-    decision(view) {
-      return raceDecision(view.trials, rungsFor(view.maxEpochs), eta, minEvidence);
-    },
+    decision: decide,
     trustedFidelity(view) {
-      const d = raceDecision(view.trials, rungsFor(view.maxEpochs), eta, minEvidence);
+      const d = decide(view);
       return { epoch: d.rungs[d.entryRung], judged: d.checks.slice(d.entryRung).every((c) => c.predicts === true) };
     },
     next(view) {
       const rungs = rungsFor(view.maxEpochs);
-      const decision = raceDecision(view.trials, rungs, eta, minEvidence);
+      const decision = decide(view);
       return promotion(view, rungs, decision.entryRung) ?? audit(view, rungs, decision) ?? warmStarted(view, rungs) ?? { kind: "new", toEpoch: rungs[decision.entryRung] };
     },
     onReport(trial, view) {

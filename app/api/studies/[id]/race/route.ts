@@ -3,26 +3,37 @@ import { getStudyRecord } from "@/db/queries";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
 import type { RaceResponse } from "@/lib/api/schemas";
+import { getEngine } from "@/lib/engine/engine";
 import { parseStrategyName } from "@/lib/optimizer/registry";
-import { rungEpochs } from "@/lib/optimizer/schedulers/asha";
-import { raceDecision } from "@/lib/optimizer/schedulers/race";
+import { raceScheduler } from "@/lib/optimizer/schedulers/race";
+import type { Space } from "@/lib/optimizer/space";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The race: rung epochs, how each rung's ranks compare with the end, and where new trials enter and why. */
+/**
+ * The race: rung epochs, how each rung's ranks compare with the end, and where new trials enter and why.
+ * A race this process has loaded answers with its live decision (which knows the sampler's full-space trials);
+ * otherwise the same check runs over the stored curves, every trial counted as evidence.
+ */
 export function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   return handle(async () => {
     const id = await existingStudyId(context);
+    const live = getEngine().loaded(id)?.raceDecision();
+    if (live) return Response.json(live satisfies RaceResponse);
     const study = getStudyRecord(id)!;
     const parsed = parseStrategyName(study.strategy);
     const scheduler = "scheduler" in parsed ? parsed.scheduler : "fifo";
-    const rungs = scheduler === "fifo" ? [study.maxEpochs] : rungEpochs(1, 3, study.maxEpochs);
-    const decision = raceDecision(raceTrials(id), rungs, 3, 3);
+    if (scheduler === "fifo") {
+      return Response.json({ rungs: [study.maxEpochs], checks: [], entryRung: 0, reason: "fifo trains every trial to the end: there is no rung to check" } satisfies RaceResponse);
+    }
+    // The race's default ladder and evidence rule; ASHA and Hyperband share the ladder.
+    const judge = raceScheduler();
+    const stored = judge.decision({ space: study.space as Space, maxEpochs: study.maxEpochs, trials: raceTrials(id, judge.rungs(study.maxEpochs)) });
     const body: RaceResponse =
       scheduler === "race"
-        ? decision
-        : { ...decision, entryRung: 0, reason: `${scheduler} starts every new trial at ${scheduler === "fifo" ? "epoch 1 and trains it to the end" : "the lowest rung of its brackets"}; the checks show whether that would mislead` };
+        ? { ...stored, reason: `${stored.reason} (from the stored curves: this study is not loaded, so every trial counts as evidence)` }
+        : { ...stored, entryRung: 0, reason: `${scheduler} starts every new trial at the lowest rung of its brackets; the checks show whether that would mislead` };
     return Response.json(body);
   });
 }
