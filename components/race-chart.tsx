@@ -292,6 +292,7 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
             <th className="pb-1 font-medium" title="rung (its epoch)">rung</th>
             <th className="pb-1 text-right font-medium" title="trials compared: in the top 1/3 at this rung (kept), and below it (dropped)">kept / dropped</th>
             <th className="pb-1 pl-3 font-medium" title="the chance that a trial dropped at this rung does better than a kept one later">dropped win</th>
+            <th className="pb-1 pl-3 font-medium" title="of the finished trials that ended best (the top third), the share this rung's cut kept">best kept</th>
             <th className="pb-1 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to end</th>
             <th className="pb-1 font-medium">verdict</th>
           </tr>
@@ -306,6 +307,7 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
                 {c.kept} / {c.dropped}
               </td>
               <td className="py-0.5 pl-3 tabular-nums">{c.overtake === null ? <span className="text-slate-400">too few</span> : `${Math.round(c.overtake * 100)}%`}</td>
+              <td className="py-0.5 pl-3 tabular-nums">{c.bestKept === null ? <span className="text-slate-400">—</span> : `${Math.round(c.bestKept * 100)}%`}</td>
               <td className="py-0.5">
                 <RhoBar rho={c.rhoToEnd} />
               </td>
@@ -327,7 +329,7 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
         {race.rungs[race.entryRung] !== undefined ? ` (epoch ${race.rungs[race.entryRung]})` : ""}: {race.reason}.
       </p>
       <p className="text-xs text-slate-400">
-        A rung misleads when trials it would drop, trained to the end anyway (audits), end better than the ones it keeps at least half the time — settings that learn fast early and end worse.
+        A rung misleads when trials it would drop, trained to the end anyway (audits), end better than the ones it keeps at least half the time, or when its cut would have dropped more than half of the finished trials that ended best — settings that learn fast early and end worse.
       </p>
     </div>
   );

@@ -248,7 +248,7 @@ export type RaceResponse = {
    * Per rung below the last: finished trials the race kept there (its top 1/η) and dropped there,
    * the chance a dropped one ends better than a kept one, Spearman's ρ to the end, and whether the rung predicts the end.
    */
-  checks: { rung: number; epoch: number; kept: number; dropped: number; overtake: number | null; comparedAt: number | null; rhoToEnd: number | null; predicts: boolean | null }[];
+  checks: { rung: number; epoch: number; kept: number; dropped: number; overtake: number | null; comparedAt: number | null; rhoToEnd: number | null; bestKept: number | null; predicts: boolean | null }[];
   entryRung: number;
   /** Why new trials enter where they do, in words. */
   reason: string;

@@ -135,6 +135,25 @@ describe("raceDecision", () => {
     expect(d.reason).toMatch(entryRung ? /trials dropped at epoch 1 beat the kept ones at epoch 9/ : /early ranks predict the end/);
   });
 
+  it.each([
+    ["two of the three best were dropped: rungs 0 and 1 mislead", [0.01, 0.02], false, 2],
+    ["one of the three best was dropped: rung 0 predicts", [0.01, 0.5], true, 0],
+  ])("judges a rung by the tail as well: %s, though its dropped end better than its kept only a third of the time or less", (_, dropEnds, predicts, entryRung) => {
+    // Three kept at epochs 1 and 3 end at 0.03…0.05; six dropped end at dropEnds, then far worse.
+    const ends = [0.03, 0.04, 0.05, ...dropEnds, 0.6, 0.7, 0.8, 0.9];
+    const finished = ends.map((end, i) => {
+      const first = i < 3 ? 0.1 + i / 100 : 0.5 + (i - 3) / 100;
+      return trial(30 + i, [first, first, first, first, first, first, first, first, end], { status: "completed" });
+    });
+    const d = raceDecision([...finished, ...rungZero], rungs, 3, 3);
+    expect(d.checks[0]).toMatchObject({ kept: 3, dropped: 6, predicts });
+    expect(d.checks[0].overtake).toBeLessThanOrEqual(1 / 3);
+    expect(d.checks[0].bestKept).toBeCloseTo(predicts ? 2 / 3 : 1 / 3);
+    expect(d.entryRung).toBe(entryRung);
+    expect(d.checks[1].predicts).toBe(predicts);
+    if (!predicts) expect(d.reason).toMatch(/the cut at epoch 3 would have dropped 67% of the finished trials that ended best: new trials enter at epoch 9 \(full training\)/);
+  });
+
   it("does not judge a rung before minEvidence finished trials of each kind, and then trusts rung 0", () => {
     const d = raceDecision([...finishedSix((i) => (i < 3 ? 0.09 : 0.01)), ...rungZero], rungs, 3, 4);
     expect(d.checks.map((c) => c.predicts)).toEqual([null, null]);

@@ -72,7 +72,9 @@ export type RungCheck = {
   comparedAt: number | null;
   /** Spearman's ρ between the losses at this rung and the final (best) losses of the finished trials. */
   rhoToEnd: number | null;
-  /** Whether this rung's ranks predict the end (null: not judged yet). */
+  /** Of the finished trials that end best (the top 1/η of them, at least `minEvidence`), the share this rung's cut kept; null before the rung is judged. */
+  bestKept: number | null;
+  /** Whether this rung's ranks predict the end: its dropped trials do not end better than its kept ones, and it keeps at least half of the trials that end best (null: not judged yet). */
   predicts: boolean | null;
 };
 
@@ -116,7 +118,10 @@ const finished = (t: TrialState, maxEpochs: number) =>
  * the furthest rung enough of both reached. When a dropped trial does
  * better than a kept one at least half the time, the rung's ranks do not
  * predict the end — the short-horizon bias of settings that learn fast
- * and end worse (Wu et al. 2018) — and new trials enter above the highest
+ * and end worse (Wu et al. 2018) — and so does a rung whose cut would have
+ * dropped more than half of the finished trials that end best (the top 1/η
+ * of them): it may rank the many well on average and still lose the few a
+ * search is for. New trials enter above the highest
  * such rung, up to full training; nothing is promoted from below it. A rung
  * is judged once `minEvidence` finished trials of each kind exist.
  * @see arXiv:1803.02021 (Wu, Ren, Liao, Grosse 2018, short-horizon bias), arXiv:2305.04559 (Egele et al. 2023: check that early ranks suffice)
@@ -149,6 +154,12 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
     }
     const judged = done.filter((t) => shares.has(t.number));
     const rho = judged.length >= 3 ? spearman(judged.map((t) => rungLoss(t, epoch)), judged.map((t) => t.bestLoss)) : NaN;
+    // The tail, where a search's answer lies: a rung can rank the many well on average and still drop the few that end best.
+    let bestKept: number | null = null;
+    if (keptN >= minEvidence && droppedN >= minEvidence) {
+      const best = [...judged].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number).slice(0, Math.max(minEvidence, Math.ceil(judged.length / eta)));
+      bestKept = best.filter(kept).length / best.length;
+    }
     return {
       rung: k,
       epoch,
@@ -157,7 +168,8 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
       overtake,
       comparedAt: atEpoch,
       rhoToEnd: Number.isFinite(rho) ? rho : null,
-      predicts: overtake === null ? null : overtake < 0.5,
+      bestKept,
+      predicts: overtake === null ? null : overtake < 0.5 && (bestKept === null || bestKept >= 0.5),
     };
   });
   let entryRung = 0;
@@ -169,7 +181,11 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
       ? checks.some((c) => c.predicts === true)
         ? "the trials kept at each rung judged so far end better than the ones dropped there: early ranks predict the end"
         : "too few audited trials have finished yet: trusting rung 0, as ASHA does"
-      : `trials dropped at epoch ${misled.epoch} beat the kept ones at epoch ${misled.comparedAt} ${Math.round(misled.overtake! * 100)}% of the time: new trials enter at epoch ${rungs[entryRung]}${entryRung === s ? " (full training)" : ""}`;
+      : `${
+          misled.overtake! >= 0.5
+            ? `trials dropped at epoch ${misled.epoch} beat the kept ones at epoch ${misled.comparedAt} ${Math.round(misled.overtake! * 100)}% of the time`
+            : `the cut at epoch ${misled.epoch} would have dropped ${Math.round((1 - misled.bestKept!) * 100)}% of the finished trials that ended best`
+        }: new trials enter at epoch ${rungs[entryRung]}${entryRung === s ? " (full training)" : ""}`;
   return { rungs: [...rungs], checks, entryRung, reason };
 }
 
