@@ -6,7 +6,7 @@ import "server-only";
 import { databaseFile } from "./db/client";
 import { isDatabaseInUse } from "./lib/api/http";
 import { listeningAddresses } from "./lib/api/listen-address";
-import { establishServerToken } from "./lib/api/server-token";
+import { establishServerToken } from "./lib/api/server-token-file";
 import { getEngine } from "./lib/engine/engine";
 import { signalAllGroups } from "./lib/objectives/process-group";
 

@@ -9,7 +9,8 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proxy } from "../proxy";
 import { agentToken } from "../lib/cli/main";
-import { clearServerToken, establishServerToken, serverTokenProblem, tokenCookieName } from "../lib/api/server-token";
+import { clearServerToken, tokenCookieName } from "../lib/api/server-token";
+import { establishServerToken, serverTokenProblem } from "../lib/api/server-token-file";
 
 const root = path.resolve(__dirname, "..");
 const HOST = "127.0.0.1:3000";
@@ -56,7 +57,7 @@ describe("the server token", () => {
   });
 
   it.each(routes.filter((r) => !r.url.startsWith("/api/agent/")))("$method $url refuses a request without the token, with a 401 saying how to get it", async ({ method, url }) => {
-    for (const headers of [{}, { authorization: "Bearer wrong-token-wrong-token" }, { cookie: `${tokenCookieName("3000")}=nope` }, { cookie: `${tokenCookieName("4000")}=${token}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: "Bearer wrong-token-wrong-token" }, { cookie: `${tokenCookieName("3000")}=nope` }, { cookie: `${tokenCookieName("4000")}=${token}` }]) {
       const response = proxy(request(method, url, headers));
       expect(response.status).toBe(401);
       const body = await response.json();
