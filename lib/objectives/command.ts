@@ -154,6 +154,8 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
   if (missing.length > 0) throw new Error(`the trial's params lack ${[...new Set(missing)].join(", ")}, which the command uses`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The server's token opens every state-changing route: a training program has no use for it.
+    HYPERSIEVE_TOKEN: undefined,
     // Python block-buffers a piped stdout, which would hold every measurement back until exit.
     PYTHONUNBUFFERED: "1",
     ...spec.env,
