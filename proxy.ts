@@ -19,8 +19,9 @@ export function proxy(request: NextRequest) {
     const clean = new URLSearchParams(url.search);
     clean.delete("token");
     const query = clean.toString();
-    // A relative Location: the redirect stays on the host the browser used, whatever Next thinks its own name is.
-    const headers = new Headers({ location: `${url.pathname}${query ? `?${query}` : ""}`, "cache-control": "no-store" });
+    // On the host the browser used (guardRequest checked it), whatever Next thinks its own name is; Next wants it absolute.
+    const location = new URL(`${url.pathname}${query ? `?${query}` : ""}`, `${url.protocol}//${request.headers.get("host")}`);
+    const headers = new Headers({ location: location.href, "cache-control": "no-store" });
     if (server && sameSecret(given, server.token)) {
       const name = tokenCookieName(portOfHost(request.headers.get("host")));
       headers.append("set-cookie", `${name}=${server.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE_S}`);

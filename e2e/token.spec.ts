@@ -33,12 +33,16 @@ test("every state-changing route refuses a request without the server token and 
   const refusedWithout: string[] = [];
   const refusedWith: string[] = [];
   for (const { url, method } of routes) {
-    const send = (headers: Record<string, string>) => fetch(`${baseURL}${url}`, { method, headers: { "content-type": "application/json", ...headers }, body: "{}" });
+    // Agent routes read their body before their token: give them one of the right shape.
+    const body = url.startsWith("/api/agent/") ? { study: 999999, agent: "a", ...(url.endsWith("/report") ? { epoch: 1, value: 0.5 } : url.endsWith("/finish") ? { status: "exited" } : {}) } : {};
+    const send = (headers: Record<string, string>) => fetch(`${baseURL}${url}`, { method, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
     const without = await send({});
     const message = ((await without.json()) as { error?: string }).error ?? "";
     // Agent routes answer with their own per-study check; every other route with the server token's.
-    const expected = url.startsWith("/api/agent/") ? /agent token|Authorization/ : /needs the server's token.*\.token/;
-    if (without.status !== 401 || !expected.test(message)) refusedWithout.push(`${method} ${url}: ${without.status} ${message}`);
+    // Agent routes answer with their own per-study check (and serve POST only); every other route with the server token's.
+    const agent = url.startsWith("/api/agent/");
+    const [status, expected] = agent && method !== "POST" ? [405, /not allowed/] : agent ? [401, /agent token|Authorization/] : [401, /needs the server's token.*\.token/];
+    if (without.status !== status || !expected.test(message)) refusedWithout.push(`${method} ${url}: ${without.status} ${message}`);
     const withToken = await send({ authorization: `Bearer ${token}` });
     if (withToken.status === 401) refusedWith.push(`${method} ${url}: ${withToken.status} ${await withToken.text()}`);
   }
@@ -47,8 +51,8 @@ test("every state-changing route refuses a request without the server token and 
 });
 
 test("a browser without the token is told how to get in; the ?token= link gives it an HttpOnly cookie", async ({ browser, baseURL }) => {
-  // A context of its own: the configured one sends the token in a header.
-  const context = await browser.newContext();
+  // A context of its own, without the token header the configuration gives every context.
+  const context = await browser.newContext({ extraHTTPHeaders: {} });
   const page = await context.newPage();
   await page.goto("/");
   await expect(page.getByTestId("token-notice")).toContainText("?token=");

@@ -84,7 +84,7 @@ describe("the server token", () => {
   it("trades a ?token= link for an HttpOnly, SameSite=Strict cookie and drops it from the address", () => {
     const response = proxy(request("GET", `/studies/3?tab=race&token=${token}`));
     expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe("/studies/3?tab=race");
+    expect(response.headers.get("location")).toBe(`http://${HOST}/studies/3?tab=race`);
     const cookie = response.headers.get("set-cookie") ?? "";
     expect(cookie).toContain(`${tokenCookieName("3000")}=${token}`);
     expect(cookie).toMatch(/HttpOnly/);
@@ -95,7 +95,7 @@ describe("the server token", () => {
   it("sets no cookie for a wrong ?token=, and never trades one on a POST", () => {
     const wrong = proxy(request("GET", "/?token=guess-guess-guess-guess"));
     expect(wrong.status).toBe(303);
-    expect(wrong.headers.get("location")).toBe("/");
+    expect(wrong.headers.get("location")).toBe(`http://${HOST}/`);
     expect(wrong.headers.get("set-cookie")).toBeNull();
     expect(proxy(request("POST", `/api/studies?token=${token}`)).status).toBe(401);
   });
