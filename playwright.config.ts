@@ -1,8 +1,13 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3107);
 const dbFile = path.join(__dirname, ".e2e", `e2e-${port}.db`);
+// The server token of every server the tests start (the shared one and those of e2e/server.ts): set once here, in
+// the runner, so its workers inherit the same value; browsers and API requests send it as a bearer token.
+process.env.HYPERSIEVE_TOKEN ??= `e2e_${randomBytes(18).toString("base64url")}`;
+const token = process.env.HYPERSIEVE_TOKEN;
 
 export default defineConfig({
   testDir: "e2e",
@@ -17,6 +22,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     headless: true,
     viewport: { width: 1440, height: 1000 },
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -43,6 +49,6 @@ export default defineConfig({
     timeout: 600_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },
+    env: { HYPERSIEVE_TOKEN: token, HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },
   },
 });

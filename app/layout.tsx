@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
+import { TokenNotice } from "./token-notice";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -35,6 +36,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </nav>
           </div>
         </header>
+        <TokenNotice />
         <Providers>
           <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
         </Providers>

@@ -55,12 +55,12 @@ export function getJob(id: number): AgentJob | undefined {
   return getDb().select().from(agentJobs).where(eq(agentJobs.id, id)).get();
 }
 
-/** Extends a live lease held by this agent; false when it is not (expired, done, or someone else's). */
-export function renewLease(id: number, agent: string, leaseMs: number, nowMs = Date.now()): boolean {
+/** Extends a live lease held by this agent; false when it is not (expired unless `evenExpired`: the sweeper has not ended it yet; done; or someone else's). */
+export function renewLease(id: number, agent: string, leaseMs: number, nowMs = Date.now(), evenExpired = false): boolean {
   const r = getDb()
     .update(agentJobs)
     .set({ leaseExpiresAt: nowMs + leaseMs, updatedAt: now() })
-    .where(and(eq(agentJobs.id, id), eq(agentJobs.status, "leased"), eq(agentJobs.agent, agent), sql`${agentJobs.leaseExpiresAt} >= ${nowMs}`))
+    .where(and(eq(agentJobs.id, id), eq(agentJobs.status, "leased"), eq(agentJobs.agent, agent), evenExpired ? undefined : sql`${agentJobs.leaseExpiresAt} >= ${nowMs}`))
     .run();
   return r.changes === 1;
 }

@@ -44,7 +44,23 @@ function configure(sqlite: Database.Database): Db {
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations") });
+  // Waiting on another process's lock blocks the event loop: wait briefly here, and let the callers hold
+  // their writes and retry on a timer (lib/engine/write-lane.ts) or answer 503 with Retry-After.
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db as Db;
+}
+
+/** How long one write waits, blocking, for another process's lock before SQLITE_BUSY (HYPERSIEVE_BUSY_MS). */
+export const BUSY_TIMEOUT_MS = Math.max(0, Number(process.env.HYPERSIEVE_BUSY_MS ?? 20) || 0);
+
+/** Runs `work` with a longer busy timeout: start-up, before anything is served, may wait out a lock. */
+export function withPatientLocks<T>(db: Db, ms: number, work: () => T): T {
+  db.$client.pragma(`busy_timeout = ${ms}`);
+  try {
+    return work();
+  } finally {
+    db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 const UNAVAILABLE = Symbol.for("hypersieve.database-unavailable");

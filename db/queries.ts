@@ -13,6 +13,7 @@ import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "../lib/optimize
 import type { Params, Space } from "../lib/optimizer/space";
 import { objectiveCanWarmStart, objectiveTitle } from "../lib/objectives/registry";
 import { getDb } from "./client";
+import { withFault } from "./faults";
 import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
 type StudyRecord = typeof studies.$inferSelect;
@@ -103,7 +104,8 @@ export function insertStudy(input: NewStudy): StudyRecord {
 
 /** One study's row, or undefined. */
 export function getStudyRecord(id: number): StudyRecord | undefined {
-  return getDb().select().from(studies).where(eq(studies.id, id)).get();
+  const row = getDb().select().from(studies).where(eq(studies.id, id)).get();
+  return row && withFault(row);
 }
 
 /** Ids of the studies in a status, oldest first. */
@@ -452,7 +454,7 @@ function bestTrialNumbers(ids: (number | null)[]): Map<number, number> {
 
 /** Every study, newest first, as the list page shows it. */
 export function listStudies(): StudySummary[] {
-  const rows = getDb().select().from(studies).orderBy(sql`${studies.id} desc`).all();
+  const rows = getDb().select().from(studies).orderBy(sql`${studies.id} desc`).all().map(withFault);
   const counts = trialCounts(rows.map((r) => r.id));
   const best = bestTrialNumbers(rows.map((r) => r.bestTrialId));
   return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? null : best.get(r.bestTrialId) ?? null, objectiveTitle(r.objective), objectiveCanWarmStart(r.objective, r.objectiveConfig)));

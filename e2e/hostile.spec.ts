@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
-import { api, killServer, startServer, type Server } from "./server";
+import { api, killServer, startServer, tokenHeaders, type Server } from "./server";
 
 const PORT = Number(process.env.HOSTILE_PORT ?? 3133);
 
@@ -112,6 +112,12 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
     { name: "method: POST on a GET-only route", method: "POST", path: "/api/objectives", body: {}, status: 405 },
     { name: "report: lower-case bearer is accepted (unknown job)", method: "POST", path: "/api/agent/jobs/999999/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: { authorization: `bearer ${remote.agentToken}` }, status: 404 },
     { name: "job id: hexadecimal", method: "POST", path: "/api/agent/jobs/0x1/report", body: { study: R, agent: "a", epoch: 1, value: 0.5 }, headers: bearer },
+    { name: "server token: none on a new study", method: "POST", path: "/api/studies", body: studyBody, headers: { authorization: "" }, status: 401 },
+    { name: "server token: none on a study action", method: "POST", path: `/api/studies/${L}/actions`, body: { action: "resume" }, headers: { authorization: "" }, status: 401 },
+    { name: "server token: forged", method: "PATCH", path: `/api/studies/${L}/rules/user%3A1`, body: { status: "active" }, headers: { authorization: "Bearer hst_forged_forged_forged" }, status: 401 },
+    { name: "server token: in the URL of a POST", method: "POST", path: `/api/studies/${L}/actions?token=${process.env.HYPERSIEVE_TOKEN}`, body: { action: "resume" }, headers: { authorization: "" }, status: 401 },
+    { name: "server token: an agent token is not it", method: "POST", path: `/api/studies/${R}/agent-token`, headers: bearer, status: 401 },
+    { name: "server token: in a cookie of another port", method: "POST", path: `/api/studies/${L}/actions`, body: { action: "resume" }, headers: { authorization: "", cookie: `hypersieve_token_1=${process.env.HYPERSIEVE_TOKEN}` }, status: 401 },
   ];
   const failures: string[] = [];
   for (const probe of probes) {
@@ -119,7 +125,7 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
     // node:http rather than fetch, which would not send a forged Host header.
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { host: "127.0.0.1", port: PORT, path: probe.path, method: probe.method, headers: { host: `127.0.0.1:${PORT}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...probe.headers } },
+        { host: "127.0.0.1", port: PORT, path: probe.path, method: probe.method, headers: { host: `127.0.0.1:${PORT}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(probe.path.startsWith("/api/agent/") ? {} : tokenHeaders()), ...probe.headers } },
         (res) => {
           let data = "";
           res.on("data", (d) => (data += d));
@@ -146,20 +152,20 @@ test("every route refuses hostile input with a 4xx and writes nothing", async ()
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("an unusable database gets a JSON 503 naming the cause from every route, not a bare 500", async () => {
+test("an unusable database fails start-up naming the file and the cause", async () => {
   test.setTimeout(120_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-hostile-"));
   // A directory where the database file should be: SQLite cannot open it.
   const dbFile = path.join(dir, "a-directory.db");
   fs.mkdirSync(dbFile);
-  running = await startServer(PORT, dbFile);
-  for (const pathname of ["/api/studies", "/api/studies/1", "/api/studies/1/curves"]) {
-    const response = await fetch(`${running.url}${pathname}`);
-    expect(response.status, pathname).toBe(503);
-    expect((await response.json()).error, pathname).toMatch(new RegExp(`^database unavailable: ${dbFile}: `));
-  }
-  await killServer(running);
-  running = null;
+  const outcome = await startServer(PORT, dbFile).then(
+    async (server) => {
+      await killServer(server);
+      return "started";
+    },
+    (error: Error) => error.message,
+  );
+  expect(outcome).toContain(`refusing to start: database unavailable: ${dbFile}: `);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

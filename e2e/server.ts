@@ -37,8 +37,17 @@ export async function killServer(server: Server): Promise<void> {
   if (server.process.exitCode === null && server.process.signalCode === null) await new Promise((r) => server.process.once("exit", r));
 }
 
+/** The server token every test server gets (playwright.config.ts sets HYPERSIEVE_TOKEN), as request headers. */
+export function tokenHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${process.env.HYPERSIEVE_TOKEN}` };
+}
+
+/** A GET, or a POST of `body`, carrying the server token; throws on a status other than 2xx. */
 export async function api<T>(url: string, pathname: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${url}${pathname}`, body === undefined ? undefined : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(
+    `${url}${pathname}`,
+    body === undefined ? { headers: tokenHeaders() } : { method: "POST", headers: { "content-type": "application/json", ...tokenHeaders() }, body: JSON.stringify(body) },
+  );
   if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -56,10 +56,22 @@ export function methodNotAllowed(...allowed: string[]): (request: Request) => Re
   };
 }
 
-/** A JSON error response. */
+/** Seconds a client is told to wait (Retry-After) before sending a refused write again. */
+export const RETRY_AFTER_S = 2;
+
+/** A JSON error response; a 503 says when to try again (Retry-After). */
 export function errorResponse(status: number, error: string, issues?: ApiError["issues"]): Response {
   const body: ApiError = issues && issues.length > 0 ? { error, issues } : { error };
-  return Response.json(body, { status });
+  return Response.json(body, { status, headers: status === 503 ? { "retry-after": String(RETRY_AFTER_S) } : undefined });
+}
+
+/** The 503 message for a database error that passes (another process's lock) or that a person must fix (a full disk), or null. */
+function databaseFaultMessage(error: unknown): string | null {
+  const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code ?? "") : "";
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `the database is locked by another process (${detail}); retry in ${RETRY_AFTER_S} s`;
+  if (code.startsWith("SQLITE_FULL") || code.startsWith("SQLITE_IOERR")) return `the database could not be written (${code}: ${detail}); free disk space, then retry`;
+  return null;
 }
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
@@ -105,6 +117,8 @@ export async function handle(run: () => Promise<Response> | Response): Promise<R
   } catch (error) {
     if (isHttpError(error)) return errorResponse(error.status, error.message, error.issues);
     if (isDatabaseUnavailable(error)) return errorResponse(503, error.message);
+    const fault = databaseFaultMessage(error);
+    if (fault) return errorResponse(503, fault);
     if (isDatabaseInUse(error)) return errorResponse(409, `${error.message}; this server does not own it, so it cannot run studies on it`);
     console.error("[hypersieve] request failed:", error);
     return errorResponse(500, "internal error: " + (error instanceof Error ? error.message : String(error)));

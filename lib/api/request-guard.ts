@@ -63,3 +63,16 @@ export function guardRequest(
   }
   return null;
 }
+
+/** Whether a method changes state (everything but GET, HEAD and OPTIONS). */
+export function changesState(method: string): boolean {
+  return method !== "GET" && method !== "HEAD" && method !== "OPTIONS";
+}
+
+/**
+ * Agent routes authenticate with the study's own agent token (lib/api/agent-guard.ts), and accept the
+ * server token there too: whoever holds the server token can issue any study's agent token anyway.
+ */
+export function isAgentRoute(pathname: string): boolean {
+  return pathname.startsWith("/api/agent/");
+}

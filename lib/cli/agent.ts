@@ -63,11 +63,17 @@ export class AgentClient {
   async report(job: number, epoch: number, value: number, extra?: Record<string, number>, trial = -1): Promise<Decision | "lost"> {
     const stored = Number.isFinite(value) ? value : null;
     let response: Response;
-    try {
-      response = await this.post(`/api/agent/jobs/${job}/report`, { epoch, value: stored, ...(extra ? { extra } : {}) });
-    } catch {
-      // The server is gone: after it restarts, this job's trial is interrupted anyway.
-      return "lost";
+    for (;;) {
+      try {
+        response = await this.post(`/api/agent/jobs/${job}/report`, { epoch, value: stored, ...(extra ? { extra } : {}) });
+      } catch {
+        // The server is gone: after it restarts, this job's trial is interrupted anyway.
+        return "lost";
+      }
+      // The study cannot write now (another process's lock, a full disk): keep the result and send it again.
+      if (response.status !== 503) break;
+      await response.body?.cancel();
+      await new Promise((r) => setTimeout(r, 1000 * (Number(response.headers.get("retry-after")) || 2)));
     }
     // Refused (lease gone, study over) or the server failed: either way this job is over for this agent.
     if (!response.ok) return "lost";
@@ -90,7 +96,8 @@ export class AgentClient {
     } catch {
       return false;
     }
-    return response.ok;
+    // A 503 (the study cannot write now) keeps the lease: the sweeper holds it until the study resumes.
+    return response.ok || response.status === 503;
   }
 
   async finish(job: number, status: "exited" | "failed", message?: string): Promise<void> {

@@ -3,10 +3,13 @@
  * Runs the same engine and database as the server, headless.
  */
 import fs from "node:fs";
+import path from "node:path";
 import { getFailureStats, getStudyDetail, getStudySummary } from "../../db/queries";
+import { databaseFile } from "../../db/client";
 import { exportStudy } from "../../db/dashboard";
 import { main as benchMain } from "../../bench/command";
 import { isDatabaseInUse, isHttpError } from "../api/http";
+import { tokenFileOf } from "../api/server-token";
 import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
@@ -21,7 +24,8 @@ const USAGE = `usage:
                                  trustworthy (too many trials failed; see docs/command-protocol.md)
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
   hypersieve agent --server URL --study ID [--name NAME] [--token-file FILE] -- PROGRAM ARGS...
-                                 train jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file
+                                 train jobs of an agent study; the token comes from --token-file, HYPERSIEVE_TOKEN
+                                 or, on the server's machine, the server token beside the database (DB.token)
   hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
 
 environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too; --db overrides it.
@@ -49,7 +53,7 @@ async function run(file: string): Promise<number> {
     if (!isDatabaseInUse(error)) throw error;
     throw new Error(
       `${error.message}: a Hypersieve server (or another \`hypersieve run\`) is running on it, and one process drives a database's studies.\n` +
-        `Launch this study through the running server (New study in the browser, or POST /api/studies), or run it here on another database: hypersieve run ${file} --db other.db`,
+        `Launch this study through the running server (New study in the browser, or POST /api/studies with 'Authorization: Bearer' and the token in ${tokenFileOf(databaseFile())}), or run it here on another database: hypersieve run ${file} --db other.db`,
     );
   }
   let id: number;
@@ -108,6 +112,19 @@ async function run(file: string): Promise<number> {
   return interrupted ? 130 : 0;
 }
 
+/**
+ * The token an agent sends: --token-file, else HYPERSIEVE_TOKEN (the study's agent token), else the server
+ * token in the file beside the database (an agent on the server's own machine, as the server's user).
+ */
+export function agentToken(tokenFile: string, env: Record<string, string | undefined> = process.env): string {
+  if (tokenFile) return fs.readFileSync(tokenFile, "utf8").trim();
+  if (env.HYPERSIEVE_TOKEN?.trim()) return env.HYPERSIEVE_TOKEN.trim();
+  const serverFile = tokenFileOf(path.resolve(env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db")));
+  const token = fs.existsSync(serverFile) ? fs.readFileSync(serverFile, "utf8").trim() : "";
+  if (!token) throw new Error(`no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line); no server token in ${serverFile} either`);
+  return token;
+}
+
 async function agent(args: string[]): Promise<number> {
   const split = args.indexOf("--");
   const argv = split >= 0 ? args.slice(split + 1) : [];
@@ -115,9 +132,7 @@ async function agent(args: string[]): Promise<number> {
   const server = flag(opts, "server", "");
   const study = Number(flag(opts, "study", ""));
   if (!server || !Number.isInteger(study) || study < 1 || argv.length === 0) throw new Error(USAGE);
-  const tokenFile = flag(opts, "token-file", "");
-  const token = (tokenFile ? fs.readFileSync(tokenFile, "utf8") : process.env.HYPERSIEVE_TOKEN ?? "").trim();
-  if (!token) throw new Error("no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line)");
+  const token = agentToken(flag(opts, "token-file", ""));
   const defaults = agentDefaults();
   const name = flag(opts, "name", defaults.name);
   const client = new AgentClient(server, token, study, name);

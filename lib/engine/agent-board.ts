@@ -8,7 +8,10 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { claimJob, closeOpenJobs, enqueueJob, expiredJobs, finishJob, getAgentTokenHash, getJob, renewLease, requeueJob, setAgentTokenHash, setJobEpoch, type AgentJob } from "../../db/agents";
-import { HttpError } from "../api/http";
+import { HttpError, isHttpError } from "../api/http";
+import { studyFault } from "../../db/faults";
+import { dbFaultOf } from "./write-lane";
+import { bearerOf, sameSecret, serverToken } from "../api/server-token";
 import type { ObjectiveInfo } from "../api/schemas";
 import type { Space } from "../optimizer/space";
 import type { Decision } from "../optimizer/types";
@@ -55,11 +58,16 @@ export function issueAgentToken(studyId: number): string {
   return token;
 }
 
-/** Checks a bearer token against a study's stored hash in constant time; throws 401 otherwise. */
+/**
+ * Checks a bearer token against a study's stored hash in constant time; throws 401 otherwise. The server
+ * token is accepted too: whoever holds it can issue any study's agent token (POST .../agent-token) anyway.
+ */
 export function authenticateAgent(studyId: number, authorization: string | null): void {
   // RFC 7235: the scheme is case-insensitive (bearer, BEARER); one or more spaces before the token.
-  const token = /^bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+  const token = bearerOf(authorization);
   if (!token) throw new HttpError(401, "an agent must send 'Authorization: Bearer <the study's agent token>'");
+  const server = serverToken();
+  if (server && sameSecret(token, server.token)) return;
   const stored = getAgentTokenHash(studyId);
   const given = Buffer.from(hashToken(token), "hex");
   // Compare even when the study has no token, so timing does not tell which studies exist.
@@ -96,24 +104,34 @@ export class AgentBoard {
       train: (request) =>
         new Promise<void>((resolve, reject) => {
           if (!request.trial) return reject(new Error("an agent job needs its study and trial"));
-          const id = enqueueJob({
-            studyId: request.trial.studyId,
-            trialNumber: request.trial.number,
-            params: request.params,
-            fromEpoch: request.fromEpoch,
-            toEpoch: request.toEpoch,
-            seed: request.seed ?? 0,
-          });
-          this.waiters.set(id, { request, resolve, reject, spec });
-          request.signal.addEventListener(
-            "abort",
-            () => {
-              finishJob(id);
-              this.waiters.delete(id);
-              resolve();
-            },
-            { once: true },
-          );
+          const trial = request.trial;
+          const enqueue = (): void => {
+            if (request.signal.aborted) return resolve();
+            let id: number;
+            try {
+              id = enqueueJob({ studyId: trial.studyId, trialNumber: trial.number, params: request.params, fromEpoch: request.fromEpoch, toEpoch: request.toEpoch, seed: request.seed ?? 0 });
+            } catch (error) {
+              // Another process holds the database, or the disk is full: the job waits to be queued, off the event loop.
+              if (dbFaultOf(error)) return void setTimeout(enqueue, 250).unref();
+              return reject(error as Error);
+            }
+            this.waiters.set(id, { request, resolve, reject, spec });
+            request.signal.addEventListener(
+              "abort",
+              () => {
+                this.waiters.delete(id);
+                try {
+                  finishJob(id);
+                } catch (error) {
+                  // Left queued or leased: nobody waits for it, so a claim or the next start closes it.
+                  if (!dbFaultOf(error)) console.error(`[hypersieve] agent job ${id}:`, error);
+                }
+                resolve();
+              },
+              { once: true },
+            );
+          };
+          enqueue();
         }),
     };
   }
@@ -150,7 +168,8 @@ export class AgentBoard {
     const job = getJob(jobId);
     if (!job || job.studyId !== studyId) throw new HttpError(404, `job ${jobId} does not exist in study ${studyId}`);
     const waiter = this.waiters.get(jobId);
-    if (job.status !== "leased" || job.agent !== agent || !waiter || (job.leaseExpiresAt ?? 0) < Date.now()) {
+    // An expired lease is the sweeper's to end (it keeps those of a study paused by a disk fault).
+    if (job.status !== "leased" || job.agent !== agent || !waiter) {
       throw new HttpError(409, `job ${jobId} is no longer leased to agent '${agent}': stop training it`);
     }
     return { job, waiter };
@@ -159,7 +178,7 @@ export class AgentBoard {
   /** Renews a lease; a 409 tells the agent to stop. */
   renew(studyId: number, jobId: number, agent: string): { leaseSeconds: number } {
     const { waiter } = this.live(studyId, jobId, agent);
-    if (!renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000)) throw new HttpError(409, `job ${jobId}'s lease has expired: stop training it`);
+    if (!renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000, Date.now(), true)) throw new HttpError(409, `job ${jobId}'s lease has expired: stop training it`);
     return { leaseSeconds: waiter.spec.leaseSeconds };
   }
 
@@ -174,11 +193,13 @@ export class AgentBoard {
     if (epoch > job.lastEpoch + 1) throw new HttpError(409, `job ${jobId} expected epoch ${job.lastEpoch + 1}, got ${epoch}`);
     let decision: Decision;
     try {
-      decision = waiter.request.report(epoch, value, extra);
+      // Never held: while the study's writes are held the agent gets a 503 and sends the report again.
+      decision = waiter.request.report(epoch, value, extra, { wait: false }) as Decision;
     } catch (error) {
+      if (isHttpError(error)) throw error;
       throw new HttpError(409, error instanceof Error ? error.message : String(error));
     }
-    renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000);
+    renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000, Date.now(), true);
     if (epoch > job.lastEpoch) setJobEpoch(jobId, epoch);
     if (decision !== "continue") this.close(jobId, null);
     return decision;
@@ -207,10 +228,17 @@ export class AgentBoard {
 
   /** Expired leases: back on the queue when the study says so, else the trial fails as stale. */
   sweep(nowMs = Date.now()): void {
-    for (const job of expiredJobs(nowMs)) {
-      const waiter = this.waiters.get(job.id);
-      if (waiter?.spec.requeue) requeueJob(job.id);
-      else this.close(job.id, new Error(`stale: agent '${job.agent}' stopped renewing its lease`));
+    try {
+      for (const job of expiredJobs(nowMs)) {
+        // A study paused by a disk fault answers its agents 503: their leases wait for the resume.
+        if (studyFault(job.studyId) !== null) continue;
+        const waiter = this.waiters.get(job.id);
+        if (waiter?.spec.requeue) requeueJob(job.id);
+        else this.close(job.id, new Error(`stale: agent '${job.agent}' stopped renewing its lease`));
+      }
+    } catch (error) {
+      // A locked or full database: the next sweep, a second later, tries again.
+      if (!dbFaultOf(error)) throw error;
     }
   }
 }

@@ -3,7 +3,7 @@
  * globalThis so that dev-server reloads reuse it instead of doubling it.
  */
 import "server-only";
-import { databaseFile } from "../../db/client";
+import { databaseFile, getDb, withPatientLocks } from "../../db/client";
 import { acquireOwnership, releaseOwnership } from "../../db/owner";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted, pruneWaitingTrialsOfFinishedStudies } from "../../db/queries";
 import { reapOrphanGroups, setGroupLedger } from "../objectives/process-group";
@@ -28,21 +28,26 @@ export class Engine {
     acquireOwnership(file);
     let interrupted: unknown[];
     try {
-      // Programs a dead owner left running would race the trials that now run again: stop them first.
-      const ledger = groupLedgerOf(file);
-      const orphans = reapOrphanGroups(ledger);
-      if (orphans.length > 0) console.log(`[hypersieve] killed ${orphans.length} training process group(s) a previous server left running: ${orphans.join(", ")}`);
-      setGroupLedger(ledger);
-      interrupted = markRunningTrialsInterrupted();
+      // Recovery writes run before anything is served: they may wait out another process's lock.
+      interrupted = withPatientLocks(getDb(), 10_000, () => {
+        // Programs a dead owner left running would race the trials that now run again: stop them first.
+        const ledger = groupLedgerOf(file);
+        const orphans = reapOrphanGroups(ledger);
+        if (orphans.length > 0) console.log(`[hypersieve] killed ${orphans.length} training process group(s) a previous server left running: ${orphans.join(", ")}`);
+        setGroupLedger(ledger);
+        return markRunningTrialsInterrupted();
+      });
     } catch (error) {
       releaseOwnership(file);
       throw error;
     }
     this.ownedFile = file;
     this.started = true;
-    getAgentBoard().start();
     if (interrupted.length > 0) console.log(`[hypersieve] marked ${interrupted.length} trial(s) interrupted after a restart`);
-    const pruned = pruneWaitingTrialsOfFinishedStudies();
+    const pruned = withPatientLocks(getDb(), 10_000, () => {
+      getAgentBoard().start();
+      return pruneWaitingTrialsOfFinishedStudies();
+    });
     if (pruned > 0) console.log(`[hypersieve] pruned ${pruned} trial(s) left paused in finished studies`);
     for (const id of getStudyIdsByStatus("running")) {
       try {

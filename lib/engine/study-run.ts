@@ -24,6 +24,8 @@ import type { StudyStatus } from "../api/schemas";
 import { objectiveForStudy } from "../objectives/registry";
 import { getAgentBoard, type AgentSpec } from "./agent-board";
 import { FAILURE_WINDOW, FailureWatch } from "./failures";
+import { dbFaultOf, stalledError, WriteLane } from "./write-lane";
+import { setStudyFault } from "../../db/faults";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -63,6 +65,8 @@ export class StudyRun {
   private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
   /** The last jobs' outcomes, from the event log, so a restart does not forget a run of failures. */
   private readonly failures: FailureWatch;
+  /** Every write that feeds the strategy goes through it, in order, waiting out locks and stopping on disk faults. */
+  private readonly lane = new WriteLane({ drained: () => this.pump(), broke: (reason) => this.breakDown(reason) });
 
   private constructor(
     private readonly record: StudyRecord,
@@ -80,9 +84,14 @@ export class StudyRun {
   private saveAnalysis(): void {
     const snapshots = this.strategy.snapshots();
     if (snapshots.length === this.snapshotsSaved) return;
-    saveSnapshots(this.record.id, snapshots.slice(this.snapshotsSaved));
-    saveRules(this.record.id, this.strategy.rules());
-    this.snapshotsSaved = snapshots.length;
+    try {
+      saveSnapshots(this.record.id, snapshots.slice(this.snapshotsSaved));
+      saveRules(this.record.id, this.strategy.rules());
+      this.snapshotsSaved = snapshots.length;
+    } catch (error) {
+      // Derived from the strategy, never replayed: a later call saves what this one could not.
+      if (!dbFaultOf(error)) throw error;
+    }
   }
 
   /** Rebuilds a study's strategy by replaying its event log (DESIGN.md, "Strategy"). */
@@ -136,9 +145,30 @@ export class StudyRun {
     return this.record.budgetKind !== "trials" || this.trialIds.size < this.record.budgetValue;
   }
 
-  /** Starts jobs until the pool is full, and finishes the study when nothing is left to do. */
+  /**
+   * Runs one write through the lane (now, or once the database takes it), then `after`; a failure that is no
+   * database fault fails the study.
+   */
+  private write<T>(op: () => T, after?: (value: T) => void): void {
+    const guarded = after && ((value: T) => {
+      try {
+        after(value);
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+    let result: T | Promise<T>;
+    try {
+      result = this.lane.run(op, guarded);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (result instanceof Promise) result.catch((error: unknown) => this.fail(error));
+  }
+
+  /** Starts jobs until the pool is full, and finishes the study when nothing is left to do; waits while writes are held. */
   pump(): void {
-    if (this.state !== "running" || this.pumping || this.detached) return;
+    if (this.state !== "running" || this.pumping || this.detached || this.lane.stalled) return;
     this.pumping = true;
     try {
       // Suspended trials exist only after a pause or a restart: look for them then, not on every settle.
@@ -146,12 +176,13 @@ export class StudyRun {
         this.suspendedMayExist = false;
         this.relaunchSuspended();
       }
-      while (this.active.size < this.record.parallelism && !this.budgetSpent()) {
+      // A held write (a new trial's row) is part of the pool already: ask for nothing more until it is written.
+      while (this.active.size < this.record.parallelism && !this.budgetSpent() && !this.lane.stalled) {
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
         if (!job) break;
         this.start(job);
       }
-      if (this.active.size === 0) this.finish("completed");
+      if (this.active.size === 0 && !this.lane.stalled) this.finish("completed");
     } catch (error) {
       this.fail(error);
     } finally {
@@ -160,31 +191,44 @@ export class StudyRun {
   }
 
   private start(job: Job): void {
+    // The strategy has asked already: only the write is retried, never the ask.
     if (job.kind === "new") {
       this.saveAnalysis();
-      const trialId = insertTrial(this.record.id, job);
-      this.trialIds.set(job.trial, trialId);
-      this.launch(job.trial, job.params, 0, job.toEpoch);
+      this.write(
+        () => insertTrial(this.record.id, job),
+        (trialId) => {
+          this.trialIds.set(job.trial, trialId);
+          this.launch(job.trial, job.params, 0, job.toEpoch);
+        },
+      );
       return;
     }
     if (job.kind === "branch") {
       this.saveAnalysis();
       const parentTrialId = this.trialIds.get(job.parent);
       if (parentTrialId === undefined) throw new Error(`strategy branched unknown trial ${job.parent}`);
-      const trialId = insertTrial(this.record.id, job, { parent: job.parent, parentTrialId, fromEpoch: job.fromEpoch, shrinkPerturb: job.shrinkPerturb });
-      this.trialIds.set(job.trial, trialId);
-      this.launch(job.trial, job.params, job.fromEpoch, job.toEpoch, this.warmStartOf(job.trial));
+      this.write(
+        () => insertTrial(this.record.id, job, { parent: job.parent, parentTrialId, fromEpoch: job.fromEpoch, shrinkPerturb: job.shrinkPerturb }),
+        (trialId) => {
+          this.trialIds.set(job.trial, trialId);
+          this.launch(job.trial, job.params, job.fromEpoch, job.toEpoch, this.warmStartOf(job.trial));
+        },
+      );
       return;
     }
     const trialId = this.trialIds.get(job.trial);
     if (trialId === undefined) throw new Error(`strategy continued unknown trial ${job.trial}`);
-    continueTrial(this.record.id, trialId, job);
-    const state = this.strategy.trials[job.trial];
-    // The strategy may continue a trial whose last job is still winding down (it paused it a moment ago):
-    // the new job starts when that one has settled, so one trial never trains in two places at once.
-    const next = { params: state.params, fromEpoch: state.losses.length, toEpoch: job.toEpoch };
-    if (this.active.has(job.trial)) this.deferred.set(job.trial, next);
-    else this.launch(job.trial, next.params, next.fromEpoch, next.toEpoch);
+    this.write(
+      () => continueTrial(this.record.id, trialId, job),
+      () => {
+        const state = this.strategy.trials[job.trial];
+        // The strategy may continue a trial whose last job is still winding down (it paused it a moment ago):
+        // the new job starts when that one has settled, so one trial never trains in two places at once.
+        const next = { params: state.params, fromEpoch: state.losses.length, toEpoch: job.toEpoch };
+        if (this.active.has(job.trial)) this.deferred.set(job.trial, next);
+        else this.launch(job.trial, next.params, next.fromEpoch, next.toEpoch);
+      },
+    );
   }
 
   /** Trials cut short by a pause are still running for the strategy: they go on from their last epoch. */
@@ -193,8 +237,10 @@ export class StudyRun {
       // A branch has trained nothing of its own until past its start epoch.
       const from = Math.max(t.lastEpoch, t.startEpoch);
       if (from >= t.targetEpoch || this.active.has(t.number)) continue;
-      continueTrial(this.record.id, t.id, { trial: t.number, toEpoch: t.targetEpoch }, false);
-      this.launch(t.number, t.params as Params, from, t.targetEpoch, from === t.startEpoch ? this.warmStartOf(t.number) : undefined);
+      this.write(
+        () => continueTrial(this.record.id, t.id, { trial: t.number, toEpoch: t.targetEpoch }, false),
+        () => this.launch(t.number, t.params as Params, from, t.targetEpoch, from === t.startEpoch ? this.warmStartOf(t.number) : undefined),
+      );
     }
   }
 
@@ -222,7 +268,7 @@ export class StudyRun {
         checkpointDir: checkpointDir(this.record.id, number),
         ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,
-        report: (epoch, value, extra) => this.report(active, epoch, value, extra),
+        report: (epoch, value, extra, options) => this.report(active, epoch, value, extra, options),
       })
       .then(
         () => this.settle(active, null),
@@ -230,8 +276,18 @@ export class StudyRun {
       );
   }
 
-  /** Persists one epoch, then asks the strategy; the answer is given only after the commit. */
-  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
+  /**
+   * Persists one epoch, then asks the strategy; the answer is given only after the commit. While writes are
+   * held the answer waits too (a promise), or, for a caller that retries by itself (`wait: false`, agents),
+   * is a 503 that tells it to keep the result and send it again.
+   */
+  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean }): Decision | Promise<Decision> {
+    if (active.controller.signal.aborted || this.detached) return "stop";
+    const op = () => this.recordReport(active, epoch, value, extra);
+    return options?.wait === false ? this.lane.runNow(op) : this.lane.run(op);
+  }
+
+  private recordReport(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
     if (active.controller.signal.aborted || this.detached) return "stop";
     const outcome = recordMeasurement({
       studyId: this.record.id,
@@ -269,6 +325,7 @@ export class StudyRun {
    */
   async detach(): Promise<void> {
     this.detached = true;
+    this.lane.close();
     for (const a of this.active.values()) a.controller.abort();
     await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 1000))]);
   }
@@ -279,42 +336,47 @@ export class StudyRun {
     const studyId = this.record.id;
     const deferred = this.deferred.get(active.number);
     this.deferred.delete(active.number);
-    try {
-      if (active.verdict) this.failures.record({ failed: false, trial: active.number, reason: null });
-      if (active.verdict && deferred && active.verdict.decision === "pause") {
-        // Already continued: the trial's row says running, to the new target. If the study was paused or
-        // stopped meanwhile, the trial waits as a suspended one (paused short of its target).
-        if (this.state === "running") this.launch(active.number, deferred.params, deferred.fromEpoch, deferred.toEpoch);
-        else finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
-      } else if (active.verdict) {
-        const status = active.verdict.status ?? (active.verdict.decision === "pause" ? "paused" : "pruned");
-        finishTrial(studyId, active.trialId, active.number, status, active.verdict.reason ?? null);
-      } else if (active.interruption === "suspend") {
-        finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
-      } else if (active.interruption === "halt") {
-        this.strategy.halt(active.number, active.haltReason!);
-        finishTrial(studyId, active.trialId, active.number, "pruned", active.haltReason!, "trial_halted");
-      } else {
-        const reason = error instanceof Error ? error.message : error ? String(error) : "the objective ended before its last epoch";
-        this.strategy.fail(active.number, reason);
-        finishTrial(studyId, active.trialId, active.number, "failed", reason, "trial_failed");
-        this.failures.record({ failed: true, trial: active.number, reason });
-      }
-    } catch (e) {
-      this.fail(e);
-      return;
-    }
-    const tooMany = this.state === "running" ? this.failures.verdict() : null;
-    if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
-    this.pump();
+    // One write per outcome, the strategy told after it: a held write changed nothing, so it can run again.
+    this.write(
+      () => {
+        if (active.verdict && deferred && active.verdict.decision === "pause") {
+          // Already continued: the trial's row says running, to the new target. If the study was paused or
+          // stopped meanwhile, the trial waits as a suspended one (paused short of its target).
+          if (this.state === "running") this.launch(active.number, deferred.params, deferred.fromEpoch, deferred.toEpoch);
+          else finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
+          this.failures.record({ failed: false, trial: active.number, reason: null });
+        } else if (active.verdict) {
+          const status = active.verdict.status ?? (active.verdict.decision === "pause" ? "paused" : "pruned");
+          finishTrial(studyId, active.trialId, active.number, status, active.verdict.reason ?? null);
+          this.failures.record({ failed: false, trial: active.number, reason: null });
+        } else if (active.interruption === "suspend") {
+          finishTrial(studyId, active.trialId, active.number, "paused", "the study was paused", "trial_suspended");
+        } else if (active.interruption === "halt") {
+          finishTrial(studyId, active.trialId, active.number, "pruned", active.haltReason!, "trial_halted");
+          this.strategy.halt(active.number, active.haltReason!);
+        } else {
+          const reason = error instanceof Error ? error.message : error ? String(error) : "the objective ended before its last epoch";
+          finishTrial(studyId, active.trialId, active.number, "failed", reason, "trial_failed");
+          this.strategy.fail(active.number, reason);
+          this.failures.record({ failed: true, trial: active.number, reason });
+        }
+      },
+      () => {
+        const tooMany = this.state === "running" ? this.failures.verdict() : null;
+        if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
+        this.pump();
+      },
+    );
   }
 
   /** Adds a user rule (pin, range, exclusion); it holds for every trial asked for from now on. Returns it and the running trials outside it. */
   addUserRule(rule: Rule): { rule: Rule; outside: number[] } {
     const next = [...this.strategy.userRuleList, rule];
-    this.strategy.setUserRules(next);
-    recordRuleEvent(this.record.id, "user_rules", { rules: next });
-    saveRules(this.record.id, this.strategy.rules());
+    this.lane.runNow(() => {
+      recordRuleEvent(this.record.id, "user_rules", { rules: next });
+      this.strategy.setUserRules(next);
+    });
+    this.saveRulesIfPossible();
     return { rule, outside: this.runningOutside() };
   }
 
@@ -324,15 +386,28 @@ export class StudyRun {
     if (!user && !this.strategy.rules().some((r) => r.id === ruleId)) throw new RangeError(`study ${this.record.id} has no rule '${ruleId}'`);
     if (user) {
       const next = this.strategy.userRuleList.map((r) => (r.id === ruleId ? { ...r, status } : r));
-      this.strategy.setUserRules(next);
-      recordRuleEvent(this.record.id, "user_rules", { rules: next });
+      this.lane.runNow(() => {
+        recordRuleEvent(this.record.id, "user_rules", { rules: next });
+        this.strategy.setUserRules(next);
+      });
     } else {
-      this.strategy.decideRule(ruleId, status);
-      recordRuleEvent(this.record.id, "rule_decision", { rule: ruleId, status });
+      this.lane.runNow(() => {
+        recordRuleEvent(this.record.id, "rule_decision", { rule: ruleId, status });
+        this.strategy.decideRule(ruleId, status);
+      });
     }
-    saveRules(this.record.id, this.strategy.rules());
+    this.saveRulesIfPossible();
     const rule = this.strategy.rules().find((r) => r.id === ruleId)!;
     return { rule, outside: this.runningOutside() };
+  }
+
+  /** Saves the rules table (derived from the strategy; the next change saves it again if this one cannot). */
+  private saveRulesIfPossible(): void {
+    try {
+      saveRules(this.record.id, this.strategy.rules());
+    } catch (error) {
+      if (!dbFaultOf(error)) throw error;
+    }
   }
 
   /** The next free id for a user rule. */
@@ -356,8 +431,10 @@ export class StudyRun {
     const state = this.strategy.trials[number];
     const trialId = this.trialIds.get(number);
     if (!state || trialId === undefined || state.status !== "paused") return false;
-    this.strategy.halt(number, reason);
-    finishTrial(this.record.id, trialId, number, "pruned", reason, "trial_halted");
+    this.lane.runNow(() => {
+      finishTrial(this.record.id, trialId, number, "pruned", reason, "trial_halted");
+      this.strategy.halt(number, reason);
+    });
     this.pump();
     return true;
   }
@@ -365,32 +442,54 @@ export class StudyRun {
   /** Takes every running trial off the pool, keeping its progress, and waits until they settle. */
   async pause(): Promise<void> {
     if (this.state !== "running") return;
+    this.lane.runNow(() => setStudyStatus(this.record.id, "paused"));
     this.state = "paused";
-    setStudyStatus(this.record.id, "paused");
     const settling = [...this.active.values()].map((a) => (this.interrupt(a, "suspend", "the study was paused"), a.done));
     await Promise.all(settling);
   }
 
-  /** Continues a paused study: suspended trials go on, then new jobs are asked for. */
+  /**
+   * Continues a paused study: suspended trials go on, then new jobs are asked for. After a disk fault the
+   * held writes are tried first; when the database still refuses them, the study stays paused (a 503).
+   */
   resume(): void {
     if (this.state !== "paused") return;
+    if (this.lane.fault !== null && !this.lane.resume() && this.lane.fault !== null) throw stalledError(this.lane.fault);
+    this.write(() => setStudyStatus(this.record.id, "running"));
+    if (this.lane.fault !== null) throw stalledError(this.lane.fault);
+    setStudyFault(this.record.id, null);
     this.state = "running";
     this.suspendedMayExist = true;
-    setStudyStatus(this.record.id, "running");
     this.pump();
+  }
+
+  /** A write failed for want of disk or for an I/O error: the study pauses with the cause, and its trials wait with their work. */
+  private breakDown(reason: string): void {
+    console.error(`[hypersieve] study ${this.record.id} paused: ${reason}`);
+    if (this.state === "running") this.state = "paused";
+    setStudyFault(this.record.id, `paused: ${reason}; free space or fix the disk, then resume`);
+    try {
+      setStudyStatus(this.record.id, "paused", `paused: ${reason}; free space or fix the disk, then resume`);
+    } catch {
+      // The disk refuses this too: the fault, held in memory, shows the study paused meanwhile.
+    }
   }
 
   /** Ends the study for good; running trials stop and keep what they reported. */
   async stop(): Promise<void> {
     if (this.state !== "running" && this.state !== "paused") return;
+    // Its trials wait on writes the disk refused: stopping them must write too.
+    if (this.lane.fault !== null) throw stalledError(`${this.lane.fault}; resume it once the disk takes writes again`);
     this.state = "stopped";
     const settling = [...this.active.values()].map((a) => (this.interrupt(a, "halt", "the study was stopped"), a.done));
     await Promise.all(settling);
     for (const t of getTrialRecords(this.record.id, "paused")) {
-      this.strategy.halt(t.number, "the study was stopped");
-      finishTrial(this.record.id, t.id, t.number, "pruned", "the study was stopped", "trial_halted");
+      this.write(() => {
+        finishTrial(this.record.id, t.id, t.number, "pruned", "the study was stopped", "trial_halted");
+        this.strategy.halt(t.number, "the study was stopped");
+      });
     }
-    setStudyStatus(this.record.id, "stopped");
+    this.write(() => setStudyStatus(this.record.id, "stopped"));
   }
 
   /** Resolves once no trial of this study is training (tests and shutdown). */
@@ -402,11 +501,13 @@ export class StudyRun {
     // Trials the race left waiting at a rung will not go on: they end pruned, so a finished study has no paused trial.
     for (const t of getTrialRecords(this.record.id, "paused")) {
       const reason = `the study finished while this trial waited at epoch ${t.lastEpoch}`;
-      this.strategy.halt(t.number, reason);
-      finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
+      this.write(() => {
+        finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
+        this.strategy.halt(t.number, reason);
+      });
     }
     this.state = status;
-    setStudyStatus(this.record.id, status);
+    this.write(() => setStudyStatus(this.record.id, status));
   }
 
   /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */
@@ -416,13 +517,17 @@ export class StudyRun {
     this.state = "failed";
     const reason = haltReason ?? `the study failed: ${message}`;
     for (const a of this.active.values()) this.interrupt(a, "halt", reason);
-    setStudyStatus(this.record.id, "failed", message);
+    try {
+      setStudyStatus(this.record.id, "failed", message);
+    } catch (e) {
+      console.error(`[hypersieve] study ${this.record.id}: could not record its failure:`, e);
+    }
     try {
       // Trials the strategy paused at a rung will never be continued now.
       for (const t of getTrialRecords(this.record.id, "paused")) {
         if (this.active.has(t.number)) continue;
-        this.strategy.halt(t.number, reason);
         finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
+        this.strategy.halt(t.number, reason);
       }
     } catch (e) {
       console.error(`[hypersieve] study ${this.record.id}: could not close its paused trials:`, e);

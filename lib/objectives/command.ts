@@ -15,6 +15,7 @@ import { judgeEpoch, LineSplitter, LineTail, missingMetricMessage, parseMeasurem
 import { paramsSeed } from "./mlp/objective";
 import { groupAlive, terminateGroup, trackGroup, untrackGroup } from "./process-group";
 import type { Objective, TrainRequest } from "./types";
+import type { Decision } from "../optimizer/types";
 
 /** How to run a trial's program, and what it optimizes. */
 export type CommandSpec = {
@@ -153,6 +154,8 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
   if (missing.length > 0) throw new Error(`the trial's params lack ${[...new Set(missing)].join(", ")}, which the command uses`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The server's token opens every state-changing route: a training program has no use for it.
+    HYPERSIEVE_TOKEN: undefined,
     // Python block-buffers a piped stdout, which would hold every measurement back until exit.
     PYTHONUNBUFFERED: "1",
     ...spec.env,
@@ -218,6 +221,10 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
   let ending: Ending | null = null;
   let killing: Promise<void> | null = null;
   let child: ChildProcess;
+  // Reports the database has not taken yet (it is locked, or the disk is full): the job ends after them.
+  let pendingReports = 0;
+  let onReportsSettled: (() => void) | undefined;
+  const reportsSettled = () => (pendingReports === 0 ? Promise.resolve() : new Promise<void>((done) => (onReportsSettled = done)));
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -270,13 +277,23 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
       if (typeof verdict === "object") return end({ kind: "fail", message: verdict.fail });
       if (verdict === "past-end" || signal.aborted) return end({ kind: "stop" });
       last = epoch;
-      let decision;
+      const failed = (error: unknown) => end({ kind: "fail", message: `recording epoch ${epoch} failed: ${(error as Error).message}` });
+      const decided = (decision: Decision) => {
+        if (decision !== "continue") end({ kind: "stop" });
+      };
+      let answer: Decision | Promise<Decision>;
       try {
-        decision = request.report(epoch, value, Object.keys(extra).length > 0 ? extra : undefined);
+        answer = request.report(epoch, value, Object.keys(extra).length > 0 ? extra : undefined);
       } catch (error) {
-        return end({ kind: "fail", message: `recording epoch ${epoch} failed: ${(error as Error).message}` });
+        return failed(error);
       }
-      if (decision !== "continue") end({ kind: "stop" });
+      if (typeof answer === "string") return decided(answer);
+      // The database holds writes (a lock, a full disk): the program's later lines queue behind this one, in order.
+      pendingReports++;
+      answer.then(decided, failed).finally(() => {
+        pendingReports--;
+        if (pendingReports === 0) onReportsSettled?.();
+      });
     };
     const stdoutLines = new LineSplitter(onStdoutLine);
     const stderrLines = new LineSplitter((line) => stderrTail.push(line));
@@ -370,6 +387,7 @@ function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Pro
       await Promise.race([closed, timeout]);
       child.stdout!.destroy();
       child.stderr!.destroy();
+      await reportsSettled();
       await settle();
     });
   });

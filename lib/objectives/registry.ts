@@ -6,6 +6,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { commandCanWarmStart } from "../api/command";
+import { reachableOffLoopback } from "../api/listen-address";
 import type { ObjectiveInfo } from "../api/schemas";
 import { parseLcTable, rowValue, snapRow, tableSpace, topTarget, type LcTable } from "./lc-table";
 import { createCommandObjective, type CommandSpec } from "./command";
@@ -126,10 +127,12 @@ export function objectiveForStudy(id: string, config: unknown): Objective | unde
   return getObjective(id);
 }
 
-/** Whether this server runs users' own training commands: on a loopback address, or when HYPERSIEVE_ALLOW_COMMANDS=1. */
+/**
+ * Whether this server runs users' own training commands: when it listens on loopback only (the real sockets,
+ * not just $HOST: `next start -H 0.0.0.0` sets none), or when HYPERSIEVE_ALLOW_COMMANDS=1.
+ */
 export function commandsAllowed(): boolean {
   if (process.env.HYPERSIEVE_ALLOW_COMMANDS === "1") return true;
   if (process.env.HYPERSIEVE_ALLOW_COMMANDS === "0") return false;
-  const host = process.env.HOST ?? "127.0.0.1";
-  return host === "127.0.0.1" || host === "localhost" || host === "::1";
+  return !reachableOffLoopback();
 }

@@ -25,8 +25,12 @@ export type TrainRequest = {
   trial?: { studyId: number; number: number };
   /** Aborted when the study is paused or stopped. */
   signal: AbortSignal;
-  /** Called once per epoch, in order; training goes on only while it answers "continue". */
-  report: (epoch: number, value: number, extra?: Record<string, number>) => Decision;
+  /**
+   * Called once per epoch, in order; training goes on only while it answers "continue". The answer is a
+   * promise while the database holds writes (locked by another process, or a full disk): wait for it.
+   * `wait: false` asks for a 503 HttpError instead (agents, which retry the report themselves).
+   */
+  report: (epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean }) => Decision | Promise<Decision>;
 };
 
 export interface Objective {
@@ -58,7 +62,7 @@ export async function replayCurve(request: TrainRequest, valueAt: (epoch: number
   for (let epoch = request.fromEpoch + 1; epoch <= request.toEpoch; epoch++) {
     await sleep(request.epochDelayMs, request.signal);
     if (request.signal.aborted) return;
-    if (request.report(epoch, valueAt(epoch)) !== "continue") return;
+    if ((await request.report(epoch, valueAt(epoch))) !== "continue") return;
     // Yield to the event loop so that parallel trials interleave even without a delay.
     if (request.epochDelayMs <= 0) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -106,7 +106,7 @@ export function createMlpObjective(datasetId: DatasetId): Objective {
       };
       const onEpoch = async (epoch: number, m: EpochMetrics): Promise<boolean> => {
         if (request.signal.aborted) return false;
-        const decision = request.report(epoch, m.val_loss, { val_accuracy: m.val_accuracy, train_loss: m.train_loss });
+        const decision = await request.report(epoch, m.val_loss, { val_accuracy: m.val_accuracy, train_loss: m.train_loss });
         if (decision !== "continue" || request.signal.aborted) return false;
         await sleep(request.epochDelayMs, request.signal);
         return !request.signal.aborted;
