@@ -1,0 +1,122 @@
+/**
+ * The sieve's effect tests (importance with intervals, interactions,
+ * fidelity-dependent effects) run on any study's stored trials, whatever its
+ * strategy, for the dashboard. Read-only: it calls the pure analysis of
+ * lib/optimizer and changes no study.
+ *
+ * The tests are costly (about a second for 400 trials of six parameters), so
+ * a result is kept per study and reused while the number of reports is
+ * unchanged, and while the study runs, until the trials at the tested epoch
+ * grow by a quarter or a higher epoch has enough of them (the sieve's own
+ * rule for a new round). A finished study is computed once more for its
+ * final reports, then served from the cache.
+ */
+import "server-only";
+import { analysisTrials, reportCount } from "../../db/explore";
+import { getStudyRecord } from "../../db/queries";
+import type { EffectsResponse } from "../api/explore-schemas";
+import type { SnapshotView } from "../api/schemas";
+import { analyzeEffects, type AnalysisParam, type Observation } from "../optimizer/analysis/effects";
+import { fidelityEffects } from "../optimizer/analysis/fidelity";
+import { deriveRng } from "../optimizer/rng";
+import { rungEpochs, rungLoss } from "../optimizer/schedulers/asha";
+import { MIN_OBSERVATIONS } from "../optimizer/samplers/sieve";
+import type { Space } from "../optimizer/space";
+import type { TrialState } from "../optimizer/types";
+
+/** At most this many trials enter the tests: an even sample by trial number beyond it, so one request stays near a second. */
+export const MAX_ANALYSED = 400;
+const PERMUTATIONS = 999;
+const BOOTSTRAP = 60;
+const GROWTH = 1.25;
+const CACHE_SIZE = 32;
+
+type Entry = { reports: number; epoch: number; available: number; response: EffectsResponse };
+const globalCache = globalThis as unknown as { __hypersieveEffects?: Map<number, Entry> };
+const cache = (globalCache.__hypersieveEffects ??= new Map<number, Entry>());
+
+function analysisParams(space: Space): AnalysisParam[] {
+  return space.map((p) => ({ name: p.name, categorical: p.type === "categorical", levels: p.type === "categorical" ? p.choices.length : 0 }));
+}
+
+/** The trials that trained up to `epoch` themselves, with a finite loss there and known coordinates. */
+function reachedAt(trials: readonly TrialState[], epoch: number): TrialState[] {
+  return trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)) && t.z.every(Number.isFinite));
+}
+
+/** The highest rung that at least MIN_OBSERVATIONS trials reached, and those trials. */
+export function testedFidelity(trials: readonly TrialState[], rungs: readonly number[]): { epoch: number; reached: TrialState[] } | null {
+  for (let k = rungs.length - 1; k >= 0; k--) {
+    const reached = reachedAt(trials, rungs[k]);
+    if (reached.length >= MIN_OBSERVATIONS) return { epoch: rungs[k], reached };
+  }
+  return null;
+}
+
+/** An even sample of at most `max` trials, in trial order. */
+export function evenSample<T>(rows: readonly T[], max: number): T[] {
+  if (rows.length <= max) return [...rows];
+  const step = rows.length / max;
+  return Array.from({ length: max }, (_, k) => rows[Math.floor(k * step)]);
+}
+
+function describeSource(strategy: string, used: number, available: number, epoch: number): string {
+  const sample = used < available ? `an even sample of ${used} of the ${available} trials` : `all ${available} trials`;
+  return `Computed by the dashboard from the stored trials: ${sample} that trained to epoch ${epoch}, each at its best value up to that epoch. ${strategy} chose where these trials lie, so they cluster where it searched; the tests treat them as independent, which the sieve's own rounds avoid by testing only its space-filling trials.`;
+}
+
+function compute(studyId: number, reports: number): Entry | null {
+  const study = getStudyRecord(studyId);
+  if (!study) return null;
+  const space = study.space as Space;
+  const rungs = rungEpochs(1, 3, study.maxEpochs);
+  const trials = analysisTrials(studyId, rungs);
+  const fidelity = testedFidelity(trials, rungs);
+  const previous = cache.get(studyId);
+  const live = study.status === "running" || study.status === "paused";
+  if (!fidelity) {
+    const response: EffectsResponse = {
+      snapshot: null,
+      computedAt: reports,
+      reports,
+      available: 0,
+      source: "Computed by the dashboard from the stored trials.",
+      reason: `No epoch has ${MIN_OBSERVATIONS} trials that trained to it yet (${trials.length} trials so far); the tests need at least that many.`,
+    };
+    return { reports, epoch: 0, available: 0, response };
+  }
+  const { epoch, reached } = fidelity;
+  if (live && previous?.response.snapshot && previous.epoch === epoch && reached.length < Math.ceil(previous.available * GROWTH)) {
+    return { ...previous, reports, response: { ...previous.response, reports } };
+  }
+  const used = evenSample(reached, MAX_ANALYSED);
+  const observations: Observation[] = used.map((t) => ({ z: t.z, loss: rungLoss(t, epoch) }));
+  const rng = deriveRng(study.seed, "dashboard-analysis", epoch, reached.length);
+  const effects = analyzeEffects(observations, analysisParams(space), rng, { permutations: PERMUTATIONS, bootstrap: BOOTSTRAP });
+  const snapshot: SnapshotView = {
+    round: 0,
+    trials: trials.length,
+    epoch,
+    observations: observations.length,
+    effects,
+    rules: [],
+    bounds: space.map(() => [0, 1]),
+    volumeShare: 1,
+    fidelityEffects: fidelityEffects(space, trials, rungs),
+  };
+  const response: EffectsResponse = { snapshot, computedAt: reports, reports, available: reached.length, source: describeSource(study.strategy, used.length, reached.length, epoch), reason: null };
+  return { reports, epoch, available: reached.length, response };
+}
+
+/** The effect tests on a study's stored trials, from the cache when the reports have not changed (or not grown enough while it runs). */
+export function studyEffects(studyId: number): EffectsResponse | null {
+  const reports = reportCount(studyId);
+  const cached = cache.get(studyId);
+  if (cached && cached.reports === reports) return cached.response;
+  const entry = compute(studyId, reports);
+  if (!entry) return null;
+  cache.delete(studyId);
+  cache.set(studyId, entry);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return entry.response;
+}
