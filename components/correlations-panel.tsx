@@ -26,7 +26,8 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
   const sieve = runsSieve(study.strategy);
   const [source, setSource] = useState<Source>(sieve ? "rounds" : "stored");
   const analysis = useAnalysis(study.id, live);
-  const stored = useStoredEffects(study.id, live, source === "stored");
+  const [epoch, setEpoch] = useState<number | undefined>(undefined);
+  const stored = useStoredEffects(study.id, live, source === "stored", epoch);
   const snapshots = analysis.data?.snapshots ?? [];
   const rules = analysis.data?.rules ?? [];
   // null follows the newest round as rounds arrive; a number holds the round the slider chose.
@@ -73,6 +74,24 @@ export function CorrelationsPanel({ study, live }: { study: StudySummary; live: 
             {source === "rounds"
               ? "From the sieve's own analysis rounds: each round tests only the sieve's space-filling trials, at the highest epoch enough of them reached, so the trials it chose to exploit do not bias the tests."
               : (stored.data?.source ?? `The same tests the sieve runs, computed by the dashboard on this study's stored trials (${study.strategy}).`)}
+            {source === "stored" && stored.data && stored.data.fidelities.length > 1 && (
+              <label className="ml-2 inline-flex items-center gap-1.5 whitespace-nowrap text-slate-700">
+                test at epoch
+                <select
+                  className="rounded border-0 bg-white py-0.5 pr-7 pl-1.5 text-xs ring-1 ring-inset ring-slate-300"
+                  value={epoch ?? "auto"}
+                  onChange={(e) => setEpoch(e.target.value === "auto" ? undefined : Number(e.target.value))}
+                  data-testid="analysis-epoch"
+                >
+                  <option value="auto">default ({stored.data.snapshot?.epoch ?? "none"})</option>
+                  {stored.data.fidelities.map((f) => (
+                    <option key={f.epoch} value={f.epoch} disabled={f.trials < 16}>
+                      {f.epoch} ({f.trials} trials)
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             {source === "stored" && stored.data?.snapshot && stored.data.computedAt !== stored.data.reports && (
               <span className="ml-1 text-slate-500">
                 Computed at {stored.data.computedAt.toLocaleString("en-US")} of {stored.data.reports.toLocaleString("en-US")} reports; recomputed once the tested trials grow by a quarter.

@@ -7,9 +7,10 @@ import { describeShape } from "./correlation-heatmap";
 export function importanceOf(effect: EffectView): { value: number; low: number; high: number } {
   const value = Math.abs(effect.strength);
   const ends = effect.interval.filter(Number.isFinite).map(Math.abs);
-  // Both ends carry the effect's sign, so their magnitudes bound the importance.
+  // Both ends carry the effect's sign, so their magnitudes bound the importance. With few trials the
+  // bootstrap interval of √R² can lie wholly above the estimate (its small-sample bias); it is drawn as it is.
   const [low, high] = ends.length === 2 ? [Math.min(...ends), Math.max(...ends)] : [value, value];
-  return { value, low: Math.min(low, value), high: Math.max(high, value) };
+  return { value, low, high };
 }
 
 /**

@@ -146,8 +146,8 @@ export function ParallelCoordinates({ study, live }: { study: StudySummary; live
                   <line x1={ax(i)} x2={ax(i)} y1={M.top} y2={M.top + PH} stroke="#334155" strokeWidth={1.25} />
                   {ticks.map((t) => (
                     <g key={`${t.label}-${t.t}`}>
-                      <line x1={ax(i) - 3} x2={ax(i)} y1={ay(t.t)} y2={ay(t.t)} stroke="#334155" />
-                      <text x={ax(i) - 6} y={ay(t.t) + 3.5} textAnchor="end" fontSize={10} fill="#475569" stroke="white" strokeWidth={3} paintOrder="stroke">
+                      <line x1={param ? ax(i) - 3 : ax(i)} x2={param ? ax(i) : ax(i) + 3} y1={ay(t.t)} y2={ay(t.t)} stroke="#334155" />
+                      <text x={param ? ax(i) - 8 : ax(i) + 8} y={ay(t.t) + 3.5} textAnchor={param ? "end" : "start"} fontSize={10} fill="#475569" stroke="white" strokeWidth={3} paintOrder="stroke">
                         {t.label}
                       </text>
                     </g>
@@ -160,7 +160,7 @@ export function ParallelCoordinates({ study, live }: { study: StudySummary; live
                     {[log ? "log" : "linear", param ? null : direction === "minimize" ? "lower is better" : "higher is better"].filter(Boolean).join(" · ")}
                   </text>
                   {brush && (
-                    <rect x={ax(i) - 7} y={ay(brush[1])} width={14} height={Math.max(1, (brush[1] - brush[0]) * PH)} fill="rgba(79,70,229,0.25)" stroke="#4f46e5" strokeWidth={1.5} rx={2} data-testid="parallel-brush" data-axis={name} />
+                    <rect x={ax(i) - 5} y={ay(brush[1])} width={10} height={Math.max(1, (brush[1] - brush[0]) * PH)} fill="rgba(79,70,229,0.25)" stroke="#4f46e5" strokeWidth={1.5} rx={2} data-testid="parallel-brush" data-axis={name} />
                   )}
                   <rect
                     x={ax(i) - 14}

@@ -6,6 +6,11 @@
 import { z } from "zod";
 import type { SnapshotView, TrialStatusName } from "./schemas";
 
+export const effectsQuerySchema = z.object({
+  /** The epoch (one of the study's rungs) to test at; by default the highest rung that holds a third of the trials of the best-filled one. */
+  epoch: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
 export const pointsQuerySchema = z.object({
   /** At most this many trials: the best half, then an even sample of the rest. */
   limit: z.coerce.number().int().min(10).max(20_000).default(2000),
@@ -41,6 +46,8 @@ export type EffectsResponse = {
   reports: number;
   /** Trials that reached the tested epoch, and how many of them the tests used (an even sample when there are more). */
   available: number;
+  /** Each rung of the study, with the trials that trained to it: the epochs it can be tested at. */
+  fidelities: { epoch: number; trials: number }[];
   /** Where the analysis comes from, in words. */
   source: string;
   reason: string | null;

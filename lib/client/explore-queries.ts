@@ -8,15 +8,16 @@ import { apiFetch } from "./api";
 export const POINTS_LIMIT = 2000;
 
 export const exploreKeys = {
-  effects: (id: number) => ["study", id, "effects"] as const,
+  effects: (id: number, epoch?: number) => ["study", id, "effects", epoch ?? "auto"] as const,
   points: (id: number) => ["study", id, "points"] as const,
 };
 
 /** The effect tests on the study's stored trials; polls every 5 s while `live` (the server recomputes only as the trials grow). */
-export function useStoredEffects(id: number, live: boolean, enabled = true) {
+export function useStoredEffects(id: number, live: boolean, enabled = true, epoch?: number) {
   return useQuery({
-    queryKey: exploreKeys.effects(id),
-    queryFn: () => apiFetch<EffectsResponse>(`/api/studies/${id}/effects`),
+    queryKey: exploreKeys.effects(id, epoch),
+    queryFn: () => apiFetch<EffectsResponse>(`/api/studies/${id}/effects${epoch === undefined ? "" : `?epoch=${epoch}`}`),
+    placeholderData: (previous) => previous,
     refetchInterval: live ? 5000 : false,
     enabled,
   });

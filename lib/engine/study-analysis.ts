@@ -9,7 +9,8 @@
  * unchanged, and while the study runs, until the trials at the tested epoch
  * grow by a quarter or a higher epoch has enough of them (the sieve's own
  * rule for a new round). A finished study is computed once more for its
- * final reports, then served from the cache.
+ * final reports, then served from the cache. The tests run on the server's
+ * thread: the sample bound keeps that near a second, once per growth step.
  */
 import "server-only";
 import { analysisTrials, reportCount } from "../../db/explore";
@@ -29,11 +30,12 @@ export const MAX_ANALYSED = 400;
 const PERMUTATIONS = 999;
 const BOOTSTRAP = 60;
 const GROWTH = 1.25;
-const CACHE_SIZE = 32;
+const CACHE_SIZE = 64;
 
 type Entry = { reports: number; epoch: number; available: number; response: EffectsResponse };
-const globalCache = globalThis as unknown as { __hypersieveEffects?: Map<number, Entry> };
-const cache = (globalCache.__hypersieveEffects ??= new Map<number, Entry>());
+/** Keyed by study and the epoch asked for ("auto" for the default). */
+const globalCache = globalThis as unknown as { __hypersieveEffects?: Map<string, Entry> };
+const cache = (globalCache.__hypersieveEffects ??= new Map<string, Entry>());
 
 function analysisParams(space: Space): AnalysisParam[] {
   return space.map((p) => ({ name: p.name, categorical: p.type === "categorical", levels: p.type === "categorical" ? p.choices.length : 0 }));
@@ -44,12 +46,22 @@ function reachedAt(trials: readonly TrialState[], epoch: number): TrialState[] {
   return trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)) && t.z.every(Number.isFinite));
 }
 
-/** The highest rung that at least MIN_OBSERVATIONS trials reached, and those trials. */
-export function testedFidelity(trials: readonly TrialState[], rungs: readonly number[]): { epoch: number; reached: TrialState[] } | null {
-  for (let k = rungs.length - 1; k >= 0; k--) {
-    const reached = reachedAt(trials, rungs[k]);
-    if (reached.length >= MIN_OBSERVATIONS) return { epoch: rungs[k], reached };
-  }
+/** Per rung, the trials that reached it. */
+function byRung(trials: readonly TrialState[], rungs: readonly number[]): { epoch: number; reached: TrialState[] }[] {
+  return rungs.map((epoch) => ({ epoch, reached: reachedAt(trials, epoch) }));
+}
+
+/**
+ * The default epoch to test at: the highest rung that holds at least a third
+ * of the trials of the best-filled rung, and at least MIN_OBSERVATIONS. The
+ * last rung of a successive-halving study holds the few trials promoted to
+ * it, all alike; a lower rung with three times the trials tests with more
+ * power at a fidelity the race checks against the end.
+ */
+export function defaultFidelity(rungs: readonly { epoch: number; reached: readonly unknown[] }[]): number | null {
+  const most = Math.max(0, ...rungs.map((r) => r.reached.length));
+  const need = Math.max(MIN_OBSERVATIONS, Math.ceil(most / 3));
+  for (let k = rungs.length - 1; k >= 0; k--) if (rungs[k].reached.length >= need) return rungs[k].epoch;
   return null;
 }
 
@@ -65,29 +77,35 @@ function describeSource(strategy: string, used: number, available: number, epoch
   return `Computed by the dashboard from the stored trials: ${sample} that trained to epoch ${epoch}, each at its best value up to that epoch. ${strategy} chose where these trials lie, so they cluster where it searched; the tests treat them as independent, which the sieve's own rounds avoid by testing only its space-filling trials.`;
 }
 
-function compute(studyId: number, reports: number): Entry | null {
+function compute(studyId: number, reports: number, asked: number | undefined, previous: Entry | undefined): Entry | null {
   const study = getStudyRecord(studyId);
   if (!study) return null;
   const space = study.space as Space;
   const rungs = rungEpochs(1, 3, study.maxEpochs);
+  if (asked !== undefined && !rungs.includes(asked)) throw new RangeError(`epoch ${asked} is not one of the study's rungs (${rungs.join(", ")})`);
   const trials = analysisTrials(studyId, rungs);
-  const fidelity = testedFidelity(trials, rungs);
-  const previous = cache.get(studyId);
+  const filled = byRung(trials, rungs);
+  const fidelities = filled.map((r) => ({ epoch: r.epoch, trials: r.reached.length }));
+  const epoch = asked ?? defaultFidelity(filled);
+  const reached = filled.find((r) => r.epoch === epoch)?.reached ?? [];
   const live = study.status === "running" || study.status === "paused";
-  if (!fidelity) {
+  if (epoch === null || reached.length < MIN_OBSERVATIONS) {
     const response: EffectsResponse = {
       snapshot: null,
       computedAt: reports,
       reports,
-      available: 0,
+      available: reached.length,
+      fidelities,
       source: "Computed by the dashboard from the stored trials.",
-      reason: `No epoch has ${MIN_OBSERVATIONS} trials that trained to it yet (${trials.length} trials so far); the tests need at least that many.`,
+      reason:
+        epoch === null
+          ? `No epoch has ${MIN_OBSERVATIONS} trials that trained to it yet (${trials.length} trials so far); the tests need at least that many.`
+          : `Only ${reached.length} trials trained to epoch ${epoch}; the tests need at least ${MIN_OBSERVATIONS}.`,
     };
-    return { reports, epoch: 0, available: 0, response };
+    return { reports, epoch: epoch ?? 0, available: reached.length, response };
   }
-  const { epoch, reached } = fidelity;
   if (live && previous?.response.snapshot && previous.epoch === epoch && reached.length < Math.ceil(previous.available * GROWTH)) {
-    return { ...previous, reports, response: { ...previous.response, reports } };
+    return { ...previous, reports, response: { ...previous.response, reports, fidelities } };
   }
   const used = evenSample(reached, MAX_ANALYSED);
   const observations: Observation[] = used.map((t) => ({ z: t.z, loss: rungLoss(t, epoch) }));
@@ -104,19 +122,24 @@ function compute(studyId: number, reports: number): Entry | null {
     volumeShare: 1,
     fidelityEffects: fidelityEffects(space, trials, rungs),
   };
-  const response: EffectsResponse = { snapshot, computedAt: reports, reports, available: reached.length, source: describeSource(study.strategy, used.length, reached.length, epoch), reason: null };
+  const response: EffectsResponse = { snapshot, computedAt: reports, reports, available: reached.length, fidelities, source: describeSource(study.strategy, used.length, reached.length, epoch), reason: null };
   return { reports, epoch, available: reached.length, response };
 }
 
-/** The effect tests on a study's stored trials, from the cache when the reports have not changed (or not grown enough while it runs). */
-export function studyEffects(studyId: number): EffectsResponse | null {
+/**
+ * The effect tests on a study's stored trials at `epoch` (one of its rungs;
+ * by default see defaultFidelity), from the cache when the reports have not
+ * changed (or not grown enough while it runs). Throws a RangeError for an epoch that is not a rung.
+ */
+export function studyEffects(studyId: number, epoch?: number): EffectsResponse | null {
   const reports = reportCount(studyId);
-  const cached = cache.get(studyId);
+  const key = `${studyId}:${epoch ?? "auto"}`;
+  const cached = cache.get(key);
   if (cached && cached.reports === reports) return cached.response;
-  const entry = compute(studyId, reports);
+  const entry = compute(studyId, reports, epoch, cached);
   if (!entry) return null;
-  cache.delete(studyId);
-  cache.set(studyId, entry);
+  cache.delete(key);
+  cache.set(key, entry);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return entry.response;
 }

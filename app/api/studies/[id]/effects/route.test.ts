@@ -4,6 +4,7 @@ import type { EffectsResponse, PointsResponse } from "@/lib/api/explore-schemas"
 import { createStudy } from "@/lib/engine/studies";
 import { closeTempDatabase, useTempDatabase, waitFor } from "@/test/temp-db";
 import { GET as points } from "../points/route";
+import { defaultFidelity } from "@/lib/engine/study-analysis";
 import { GET } from "./route";
 
 let where: { dir: string };
@@ -38,6 +39,16 @@ describe("GET effects and points", () => {
     // The cached answer skips the tests: far faster than computing them.
     expect(performance.now() - again).toBeLessThan(computeMs / 5);
 
+    // Another rung on request: tested there, and a number that is no rung is refused by name.
+    const lowest = first.fidelities[0];
+    expect(first.fidelities.map((f) => f.epoch)).toContain(first.snapshot!.epoch);
+    const atLowest = (await (await GET(new Request(`http://127.0.0.1/?epoch=${lowest.epoch}`), ctx(study.id))).json()) as EffectsResponse;
+    expect(atLowest.snapshot!.epoch).toBe(lowest.epoch);
+    expect(atLowest.available).toBe(lowest.trials);
+    const bad = await GET(new Request("http://127.0.0.1/?epoch=7"), ctx(study.id));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/epoch 7 is not one of the study's rungs/);
+
     const all = (await (await points(new Request("http://127.0.0.1/?limit=2000"), ctx(study.id))).json()) as PointsResponse;
     expect(all.total).toBe(getStudySummary(study.id)!.trialCount);
     expect(all.points).toHaveLength(all.total);
@@ -61,5 +72,17 @@ describe("GET effects and points", () => {
     const bad = await points(new Request("http://127.0.0.1/?limit=abc"), ctx(study.id));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/limit/);
+  });
+});
+
+describe("defaultFidelity", () => {
+  const rungs = (counts: number[]) => counts.map((n, k) => ({ epoch: 3 ** k, reached: new Array(n) }));
+  it.each([
+    ["successive halving: the highest rung with a third of the trials", [150, 50, 17, 16], 3],
+    ["every trial to the end: the last rung", [40, 40, 40, 40], 27],
+    ["too few anywhere: none", [15, 5, 1, 0], null],
+    ["a third below the floor of 16: the highest with 16", [30, 16, 9, 0], 3],
+  ] as const)("%s", (_, counts, expected) => {
+    expect(defaultFidelity(rungs([...counts]))).toBe(expected);
   });
 });
