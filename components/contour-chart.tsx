@@ -44,8 +44,14 @@ export function ContourChart({ study, live }: { study: StudySummary; live: boole
     [query.data, xi, yi],
   );
   const surface = useMemo(() => (xi === yi ? null : fitSurface(dots, direction)), [dots, direction, xi, yi]);
+  // The colour scale spans the cells that are drawn, not the hatched guesses.
+  const shownRange = useMemo(() => {
+    const v = surface ? surface.values.filter((x, k) => Number.isFinite(x) && surface.support[k] >= THIN) : [];
+    return v.length ? { low: Math.min(...v), high: Math.max(...v) } : surface;
+  }, [surface]);
   const best = dots.length ? dots.reduce((a, b) => ((direction === "minimize" ? b.value < a.value : b.value > a.value) ? b : a)) : null;
-  const t = (v: number) => (surface && surface.high > surface.low ? (direction === "minimize" ? (surface.high - v) / (surface.high - surface.low) : (v - surface.low) / (surface.high - surface.low)) : 0.5);
+  const t = (v: number) =>
+    shownRange && shownRange.high > shownRange.low ? (direction === "minimize" ? (shownRange.high - v) / (shownRange.high - shownRange.low) : (v - shownRange.low) / (shownRange.high - shownRange.low)) : 0.5;
   const sx = (z: number) => M.left + Math.min(1, Math.max(0, z)) * side;
   const sy = (z: number) => M.top + (1 - Math.min(1, Math.max(0, z))) * side;
   const stops = Array.from({ length: 11 }, (_, i) => i / 10);
@@ -90,6 +96,12 @@ export function ContourChart({ study, live }: { study: StudySummary; live: boole
         ) : (
           <div className="flex flex-wrap items-start gap-6">
             <svg width={W} height={H} role="img" aria-label={`fitted ${metric} over ${px.name} and ${py.name}`} data-testid="contour-plot">
+              <defs>
+                <pattern id="contour-thin" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                  <rect width="6" height="6" fill="#f1f5f9" />
+                  <line x1="0" y1="0" x2="0" y2="6" stroke="#cbd5e1" strokeWidth="1.5" />
+                </pattern>
+              </defs>
               {surface.values.map((v, k) => {
                 const i = k % surface.n;
                 const j = Math.floor(k / surface.n);
@@ -102,8 +114,8 @@ export function ContourChart({ study, live }: { study: StudySummary; live: boole
                     y={M.top + side - (j + 1) * cell}
                     width={cell + 0.5}
                     height={cell + 0.5}
-                    fill={Number.isFinite(v) ? sequentialColor(t(v)) : "#f1f5f9"}
-                    fillOpacity={thin ? 0.25 : 0.92}
+                    fill={Number.isFinite(v) && !thin ? sequentialColor(t(v)) : "url(#contour-thin)"}
+                    shapeRendering="crispEdges"
                   />
                 );
               })}
@@ -154,13 +166,13 @@ export function ContourChart({ study, live }: { study: StudySummary; live: boole
                 </div>
                 <div className="h-3 rounded-sm ring-1 ring-slate-200" style={{ background: `linear-gradient(to right, ${stops.map((s) => sequentialColor(s)).join(", ")})` }} />
                 <div className="mt-0.5 flex justify-between font-mono tabular-nums text-slate-500">
-                  <span>{formatValue(direction === "minimize" ? surface.high : surface.low)}</span>
-                  <span>{formatValue(direction === "minimize" ? surface.low : surface.high)}</span>
+                  <span>{formatValue(direction === "minimize" ? shownRange!.high : shownRange!.low)}</span>
+                  <span>{formatValue(direction === "minimize" ? shownRange!.low : shownRange!.high)}</span>
                 </div>
               </div>
               <p>
                 Each cell: the average best {metric} of the trials near it, weighted by a Gaussian kernel (bandwidth {Math.round(surface.bandwidth * 100)}% of each axis), over
-                every value of the other parameters. Pale cells have less than one trial&apos;s weight: the surface there is a guess.
+                every value of the other parameters. Hatched: less than one trial&apos;s weight there, so no value is shown.
               </p>
               <p className="flex items-center gap-2">
                 <span className="inline-block size-2 rounded-full bg-slate-900/60" /> a trial ({dots.length.toLocaleString("en-US")}

@@ -13,10 +13,10 @@ import { RuleChangeNotice } from "./rule-change-notice";
 import { SmallButton } from "./small-button";
 
 const H = 400;
-const M = { top: 44, right: 64, bottom: 24, left: 64 };
+const M = { top: 44, right: 56, bottom: 24, left: 56 };
 const PH = H - M.top - M.bottom;
 /** Horizontal room each axis needs for its tick labels; narrower containers scroll. */
-const MIN_SPACING = 104;
+const MIN_SPACING = 84;
 
 /**
  * Parallel coordinates: one vertical axis per parameter (log where the
@@ -95,6 +95,7 @@ export function ParallelCoordinates({ study, live }: { study: StudySummary; live
 
   const axisLabel = (i: number) => (i < space.length ? space[i].name : metric);
   const maxChars = Math.max(6, Math.floor(spacing / 7));
+  const scrolls = W > available + 1;
   const shown = (drag ? new Map(brushes).set(drag.axis, [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)]) : brushes) as Map<number, Brush>;
   const stops = Array.from({ length: 11 }, (_, i) => i / 10);
 
@@ -190,6 +191,7 @@ export function ParallelCoordinates({ study, live }: { study: StudySummary; live
               {brushes.size === 0
                 ? `${lines.length.toLocaleString("en-US")} trials${data && data.total > lines.length ? ` drawn of ${data.total.toLocaleString("en-US")} (the best half and an even sample of the rest)` : ""}. Drag along an axis to brush a range.`
                 : `${active.length.toLocaleString("en-US")} of ${lines.length.toLocaleString("en-US")} trials inside every brush.`}
+              {scrolls && " Scroll sideways for every axis."}
             </p>
             {[...brushes].map(([axis, brush]) => {
               const param = axis < space.length ? space[axis] : null;

@@ -34,6 +34,7 @@ export function TrialHistoryChart({ study, live, logY }: { study: StudySummary; 
   let stepPath = "";
   if (y) steps.forEach(([n, v], i) => (stepPath += `${i === 0 ? "M" : "H"}${px(n).toFixed(1)}${i === 0 ? " " : "V"}${py(y.share(v).t).toFixed(1)}`));
   const finals = points.filter((p) => p.epochs >= maxEpochs).length;
+  const clipped = y ? points.filter((p) => y.share(p.last!).clipped).length : 0;
 
   return (
     <div ref={box} data-testid="trial-history" data-point-count={points.length} data-step-count={steps.length} data-log={y?.log ?? false}>
@@ -79,7 +80,7 @@ export function TrialHistoryChart({ study, live, logY }: { study: StudySummary; 
               const s = y.share(p.last!);
               const final = p.epochs >= maxEpochs;
               return (
-                <circle key={p.trial} cx={px(p.trial)} cy={py(s.t)} r={final ? 3 : 2.5} fill={final ? "#6366f1" : "white"} fillOpacity={final ? 0.7 : 1} stroke={final ? "#4338ca" : "#94a3b8"} strokeWidth={0.8}>
+                <circle key={p.trial} cx={px(p.trial)} cy={py(s.t)} r={s.clipped ? 2 : final ? 3 : 2.5} fill={final ? "#6366f1" : "white"} fillOpacity={final ? 0.7 : 1} stroke={final ? "#4338ca" : "#94a3b8"} strokeWidth={0.8}>
                   <title>{`trial #${p.trial}: ${metric} ${formatValue(p.last)} at epoch ${p.epochs}${final ? " (the end)" : ""}; best ${formatValue(p.best)}${s.clipped ? "; beyond the axis, drawn at its edge" : ""}`}</title>
                 </circle>
               );
@@ -91,8 +92,9 @@ export function TrialHistoryChart({ study, live, logY }: { study: StudySummary; 
               <span className="inline-block size-2.5 rounded-full border border-indigo-700 bg-indigo-500/70" /> trained to epoch {maxEpochs} ({finals.toLocaleString("en-US")})
             </span>
             <span className="flex items-center gap-1.5">
-              <span className="inline-block size-2.5 rounded-full border border-slate-400 bg-white" /> stopped or paused earlier, at its last epoch ({(points.length - finals).toLocaleString("en-US")})
+              <span className="inline-block size-2.5 rounded-full border border-slate-400 bg-white" /> {live ? "stopped or paused earlier" : "stopped earlier"}, at its last epoch ({(points.length - finals).toLocaleString("en-US")})
             </span>
+            {clipped > 0 && <span data-testid="trial-history-clipped">{clipped.toLocaleString("en-US")} beyond the axis, drawn small at its edge</span>}
             <span className="flex items-center gap-1.5">
               <span className="inline-block h-0.5 w-4 bg-emerald-600" /> best so far (every trial{data && data.total > points.length ? `; ${points.length.toLocaleString("en-US")} of ${data.total.toLocaleString("en-US")} points drawn` : ""})
             </span>

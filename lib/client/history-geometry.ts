@@ -1,4 +1,8 @@
-/** The history plot's value axis, the pure part: linear or log, the worst 5% of values on its far edge. Pure; browser-safe. */
+/**
+ * The history plot's value axis, the pure part: linear or log, with the worst
+ * 10% of values on its far edge (diverged trials report huge losses, and a
+ * tenth of a search can diverge). Pure; browser-safe.
+ */
 import { linearAxis, logAxis } from "./axes";
 
 /** A value axis over `values` (log only when every value is positive); null without a finite value. */
@@ -6,8 +10,8 @@ export function valueAxis(values: readonly number[], direction: "minimize" | "ma
   const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (finite.length === 0) return null;
   const q = (f: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.round(f * (finite.length - 1))))];
-  let lo = direction === "minimize" ? finite[0] : q(0.05);
-  let hi = direction === "minimize" ? q(0.95) : finite[finite.length - 1];
+  let lo = direction === "minimize" ? finite[0] : q(0.1);
+  let hi = direction === "minimize" ? q(0.9) : finite[finite.length - 1];
   const canLog = finite[0] > 0;
   const useLog = log && canLog;
   if (!(hi > lo)) [lo, hi] = useLog ? [lo / 2, hi * 2] : [lo - Math.max(1e-9, Math.abs(lo) * 0.1), hi + Math.max(1e-9, Math.abs(hi) * 0.1)];
