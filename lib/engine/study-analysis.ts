@@ -9,26 +9,28 @@
  * unchanged, and while the study runs, until the trials at the tested epoch
  * grow by a quarter or a higher epoch has enough of them (the sieve's own
  * rule for a new round). A finished study is computed once more for its
- * final reports, then served from the cache. The tests run on the server's
- * thread: the sample bound keeps that near a second, once per growth step.
+ * final reports, then served from the cache. The tests run in a worker
+ * thread (a few seconds on a busy machine), one at a time per study and epoch.
  */
 import "server-only";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { analysisTrials, reportCount } from "../../db/explore";
 import { getStudyRecord } from "../../db/queries";
 import type { EffectsResponse } from "../api/explore-schemas";
 import type { SnapshotView } from "../api/schemas";
-import { analyzeEffects, type AnalysisParam, type Observation } from "../optimizer/analysis/effects";
+import type { AnalysisParam, Effect, Observation } from "../optimizer/analysis/effects";
 import { fidelityEffects } from "../optimizer/analysis/fidelity";
-import { deriveRng } from "../optimizer/rng";
 import { rungEpochs, rungLoss } from "../optimizer/schedulers/asha";
 import { MIN_OBSERVATIONS } from "../optimizer/samplers/sieve";
 import type { Space } from "../optimizer/space";
 import type { TrialState } from "../optimizer/types";
+import { runEffectsJob, type EffectsJob } from "../workers/effects-worker";
 
 /** At most this many trials enter the tests: an even sample by trial number beyond it, so one request stays near a second. */
 export const MAX_ANALYSED = 400;
 const PERMUTATIONS = 999;
-const BOOTSTRAP = 60;
+const BOOTSTRAP_SAMPLES = 60;
 const GROWTH = 1.25;
 const CACHE_SIZE = 64;
 
@@ -36,6 +38,7 @@ type Entry = { reports: number; epoch: number; available: number; response: Effe
 /** Keyed by study and the epoch asked for ("auto" for the default). */
 const globalCache = globalThis as unknown as { __hypersieveEffects?: Map<string, Entry> };
 const cache = (globalCache.__hypersieveEffects ??= new Map<string, Entry>());
+const inFlight = new Map<string, Promise<EffectsResponse | null>>();
 
 function analysisParams(space: Space): AnalysisParam[] {
   return space.map((p) => ({ name: p.name, categorical: p.type === "categorical", levels: p.type === "categorical" ? p.choices.length : 0 }));
@@ -72,12 +75,37 @@ export function evenSample<T>(rows: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, k) => rows[Math.floor(k * step)]);
 }
 
+// Evaluated in the new thread; a computed path keeps bundlers from compiling the worker (as the MLP pool does).
+const BOOTSTRAP = `
+const { parentPort, workerData } = require("node:worker_threads");
+import(require("node:url").pathToFileURL(workerData.entry).href).catch((error) =>
+  parentPort.postMessage({ type: "boot-error", message: String((error && error.stack) || error) }));
+`;
+
+/** Runs the tests in a new worker thread; where no worker can start, on this thread (the same result, only blocking). */
+export function runInWorker(job: EffectsJob): Promise<Effect[]> {
+  return new Promise((resolve) => {
+    const entry = path.join(process.cwd(), "lib", "workers", "effects-worker-entry.mjs");
+    let done = false;
+    const finish = (effects: Effect[] | null) => {
+      if (done) return;
+      done = true;
+      void worker.terminate();
+      resolve(effects ?? runEffectsJob(job));
+    };
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, job } });
+    worker.on("message", (m: { type: string; effects?: Effect[] }) => finish(m.type === "result" ? m.effects! : null));
+    worker.on("error", () => finish(null));
+    worker.on("exit", () => finish(null));
+  });
+}
+
 function describeSource(strategy: string, used: number, available: number, epoch: number): string {
   const sample = used < available ? `an even sample of ${used} of the ${available} trials` : `all ${available} trials`;
   return `Computed by the dashboard from the stored trials: ${sample} that trained to epoch ${epoch}, each at its best value up to that epoch. ${strategy} chose where these trials lie, so they cluster where it searched; the tests treat them as independent, which the sieve's own rounds avoid by testing only its space-filling trials.`;
 }
 
-function compute(studyId: number, reports: number, asked: number | undefined, previous: Entry | undefined): Entry | null {
+async function compute(studyId: number, reports: number, asked: number | undefined, previous: Entry | undefined): Promise<Entry | null> {
   const study = getStudyRecord(studyId);
   if (!study) return null;
   const space = study.space as Space;
@@ -109,8 +137,14 @@ function compute(studyId: number, reports: number, asked: number | undefined, pr
   }
   const used = evenSample(reached, MAX_ANALYSED);
   const observations: Observation[] = used.map((t) => ({ z: t.z, loss: rungLoss(t, epoch) }));
-  const rng = deriveRng(study.seed, "dashboard-analysis", epoch, reached.length);
-  const effects = analyzeEffects(observations, analysisParams(space), rng, { permutations: PERMUTATIONS, bootstrap: BOOTSTRAP });
+  const effects = await runInWorker({
+    observations,
+    params: analysisParams(space),
+    seed: study.seed,
+    label: "dashboard-analysis",
+    indices: [epoch, reached.length],
+    options: { permutations: PERMUTATIONS, bootstrap: BOOTSTRAP_SAMPLES },
+  });
   const snapshot: SnapshotView = {
     round: 0,
     trials: trials.length,
@@ -131,15 +165,23 @@ function compute(studyId: number, reports: number, asked: number | undefined, pr
  * by default see defaultFidelity), from the cache when the reports have not
  * changed (or not grown enough while it runs). Throws a RangeError for an epoch that is not a rung.
  */
-export function studyEffects(studyId: number, epoch?: number): EffectsResponse | null {
+export async function studyEffects(studyId: number, epoch?: number): Promise<EffectsResponse | null> {
   const reports = reportCount(studyId);
   const key = `${studyId}:${epoch ?? "auto"}`;
   const cached = cache.get(key);
   if (cached && cached.reports === reports) return cached.response;
-  const entry = compute(studyId, reports, epoch, cached);
-  if (!entry) return null;
-  cache.delete(key);
-  cache.set(key, entry);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return entry.response;
+  // Polls that arrive while the tests run wait for the same run.
+  const running = inFlight.get(key);
+  if (running) return running;
+  const run = compute(studyId, reports, epoch, cached)
+    .then((entry) => {
+      if (!entry) return null;
+      cache.delete(key);
+      cache.set(key, entry);
+      if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return entry.response;
+    })
+    .finally(() => inFlight.delete(key));
+  inFlight.set(key, run);
+  return run;
 }

@@ -12,7 +12,7 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
     const id = await existingStudyId(context);
     const { epoch } = queryOf(request, effectsQuerySchema);
     try {
-      return Response.json(studyEffects(id, epoch));
+      return Response.json(await studyEffects(id, epoch));
     } catch (error) {
       if (error instanceof RangeError) throw new HttpError(400, `epoch: ${error.message}`, [{ path: "epoch", message: error.message }]);
       throw error;
