@@ -23,12 +23,12 @@ export function useStoredEffects(id: number, live: boolean, enabled = true, epoc
   });
 }
 
-/** Every trial (or a bounded sample) as a point; polls every 2 s while `live`. */
+/** Every trial (or a bounded sample) as a point; polls every 5 s while `live` (up to 2,000 trials with their params: the heaviest poll of the page). */
 export function useTrialPoints(id: number, live: boolean) {
   return useQuery({
     queryKey: exploreKeys.points(id),
     queryFn: () => apiFetch<PointsResponse>(`/api/studies/${id}/points?limit=${POINTS_LIMIT}`),
-    refetchInterval: live ? 2000 : false,
+    refetchInterval: live ? 5000 : false,
     placeholderData: (previous) => previous,
   });
 }
