@@ -3,7 +3,7 @@
 import type { FidelityEffect } from "@/lib/optimizer/analysis/fidelity";
 
 /** Parameters whose effect reverses with the budget, as the sieve's round found them. */
-export function FidelityFindings({ findings }: { findings: readonly FidelityEffect[] | undefined }) {
+export function FidelityFindings({ findings, note }: { findings: readonly FidelityEffect[] | undefined; note?: string }) {
   if (!findings || findings.length === 0) return null;
   return (
     <div className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="fidelity-findings">
@@ -15,7 +15,7 @@ export function FidelityFindings({ findings }: { findings: readonly FidelityEffe
           </li>
         ))}
       </ul>
-      <p className="mt-1 text-xs text-amber-800">The sieve narrows only on fidelities whose ranks predict the end, so these early trends do not shrink the space.</p>
+      <p className="mt-1 text-xs text-amber-800">{note ?? "The sieve narrows only on fidelities whose ranks predict the end, so these early trends do not shrink the space."}</p>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useMemo } from "react";
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
-import { linearAxis } from "@/lib/client/axes";
+import { linearAxis, logAxis } from "@/lib/client/axes";
 import { formatValue } from "@/lib/client/format";
 import { useHistory } from "@/lib/client/queries";
 import { EmptyState } from "./card";
@@ -29,6 +29,7 @@ export function HistoryChart({
   direction,
   budget,
   epochsSpent,
+  logY = false,
 }: {
   studyId: number;
   live: boolean;
@@ -37,6 +38,8 @@ export function HistoryChart({
   budget: number | null;
   /** Extends the last step to the epochs spent so far. */
   epochsSpent: number;
+  /** A log value axis, where every value is positive. */
+  logY?: boolean;
 }) {
   const query = useHistory(studyId, live);
   const points = query.data?.points;
@@ -54,14 +57,15 @@ export function HistoryChart({
     const cut = sorted[Math.floor(0.9 * (sorted.length - 1))];
     const lo = direction === "minimize" ? sorted[0] : sorted[Math.floor(0.1 * (sorted.length - 1))];
     const hi = direction === "minimize" ? cut : sorted[sorted.length - 1];
-    const y = linearAxis(lo, hi > lo ? hi : lo + Math.max(1e-9, Math.abs(lo) * 0.1));
+    const log = logY && lo > 0;
+    const y = log ? logAxis(lo, hi > lo ? hi : lo * 2) : linearAxis(lo, hi > lo ? hi : lo + Math.max(1e-9, Math.abs(lo) * 0.1));
     const lastEpochs = data[data.length - 1].epochs;
     const x = linearAxis(0, Math.max(1, budget !== null && lastEpochs > 0.5 * budget ? budget : lastEpochs));
-    return { x, y };
-  }, [data, direction, budget]);
+    return { x, y, log };
+  }, [data, direction, budget, logY]);
 
   return (
-    <div data-testid="history-chart" data-point-count={points?.length ?? 0}>
+    <div data-testid="history-chart" data-point-count={points?.length ?? 0} data-log={axes?.log ?? false}>
       {query.isPending ? (
         <EmptyState className="h-[220px]">Loading the history…</EmptyState>
       ) : query.error ? (
@@ -88,6 +92,7 @@ export function HistoryChart({
             />
             <YAxis
               type="number"
+              scale={axes.log ? "log" : "auto"}
               domain={axes.y.domain}
               ticks={axes.y.ticks}
               allowDataOverflow
@@ -95,7 +100,7 @@ export function HistoryChart({
               tick={{ fontSize: 12, fill: "#64748b" }}
               stroke="#cbd5e1"
               width={56}
-              label={{ value: `best ${metric}`, angle: -90, position: "insideLeft", offset: -4, fill: "#475569", fontSize: 12, style: { textAnchor: "middle" } }}
+              label={{ value: `best ${metric}${axes.log ? " (log)" : ""}`, angle: -90, position: "insideLeft", offset: -4, fill: "#475569", fontSize: 12, style: { textAnchor: "middle" } }}
             />
             <Tooltip content={(props) => <HistoryTooltip {...props} metric={metric} />} isAnimationActive={false} />
             <Line dataKey="best" type="stepAfter" stroke={ACCENT} strokeWidth={2} dot={false} isAnimationActive={false} />

@@ -10,7 +10,8 @@ import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { Card } from "./card";
 import { CorrelationsPanel } from "./correlations-panel";
 import { ExportLinks } from "./export-links";
-import { HistoryChart } from "./history-chart";
+import { ExplorePanel } from "./explore-panel";
+import { HistoryPanel } from "./history-panel";
 import { LearningCurvesChart } from "./learning-curves-chart";
 import { ProgressBar } from "./progress-bar";
 import { RacePanel } from "./race-chart";
@@ -24,12 +25,13 @@ import { useHydrated } from "@/lib/client/use-hydrated";
 const TAB_LABELS: Record<StudyTab, string> = {
   overview: "Overview",
   correlations: "Correlations",
+  explore: "Explore",
   subspace: "Subspace",
   race: "Race",
   trials: "Trials",
 };
 
-/** A study's live page: header and actions, then tabs for the overview, correlations, subspace, race and trials. */
+/** A study's live page: header and actions, then tabs for the overview, correlations, exploration, subspace, race and trials. */
 export function StudyView({
   initialDetail,
   initialCurves,
@@ -204,9 +206,7 @@ export function StudyView({
             </Card>
           </div>
 
-            <Card title="Best-so-far history" subtitle={`best ${study.metric} against the epochs spent`}>
-              <HistoryChart studyId={id} live={live} metric={study.metric} direction={study.direction} budget={study.budget.kind === "epochs" ? study.budget.value : null} epochsSpent={study.epochsSpent} />
-            </Card>
+            <HistoryPanel study={study} live={live} />
             <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
               <LearningCurvesChart
                 curves={curves.curves}
@@ -222,6 +222,12 @@ export function StudyView({
         {tab === "correlations" && (
           <div role="tabpanel">
             <CorrelationsPanel study={study} live={live} />
+          </div>
+        )}
+
+        {tab === "explore" && (
+          <div role="tabpanel">
+            <ExplorePanel study={study} live={live} />
           </div>
         )}
 

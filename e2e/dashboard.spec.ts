@@ -255,7 +255,7 @@ test("the race grows while the study runs; the trials pages, a trial's page and 
     await screenshot(page, "19-race");
 
     await study.openTab("overview");
-    await expect.poll(async () => Number(await page.getByTestId("history-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId("trial-history").getAttribute("data-point-count"))).toBeGreaterThan(0);
     await screenshot(page, "20-overview-running", { fullPage: true });
 
     // Paging: wait for more than one page of trials, then pause, so the rest reads a study that holds still.

@@ -248,7 +248,7 @@ export class StudyPage {
   }
 
   /** Opens one of the study page's tabs. */
-  async openTab(tab: "overview" | "correlations" | "subspace" | "race" | "trials"): Promise<void> {
+  async openTab(tab: "overview" | "correlations" | "explore" | "subspace" | "race" | "trials"): Promise<void> {
     await this.page.getByTestId(`tab-${tab}`).click();
     await expect(this.page.getByTestId(`tab-${tab}`)).toHaveAttribute("aria-selected", "true");
   }
@@ -300,6 +300,17 @@ export class StudyPage {
   async dragScatter(from: [number, number], to: [number, number]): Promise<void> {
     const area = this.page.getByTestId("pair-scatter-drag");
     await dragWithin(this.page, area, [from[0], 1 - from[1]], [to[0], 1 - to[1]]);
+  }
+
+  // The explore tab.
+
+  parallel(): Locator {
+    return this.page.getByTestId("parallel-coordinates");
+  }
+
+  /** Drags along a parallel-coordinates axis from one share of its height to another, both from the bottom. */
+  async brushAxis(name: string, from: number, to: number): Promise<void> {
+    await dragWithin(this.page, this.page.getByTestId(`parallel-axis-drag-${name}`), [0.5, 1 - from], [0.5, 1 - to]);
   }
 
   // The race tab.

@@ -2,13 +2,16 @@ import { expect, test, type Page } from "@playwright/test";
 import { api, screenshot, StudyPage, trackErrors } from "./pages";
 
 const WIDTHS = [1280, 800];
-const TABS = ["overview", "correlations", "subspace", "race", "trials"] as const;
+const TABS = ["overview", "correlations", "explore", "subspace", "race", "trials"] as const;
 
 /** What each tab shows once its data has loaded, so a screenshot never catches a loading state. */
 async function loaded(page: Page, tab: (typeof TABS)[number]): Promise<void> {
   if (tab === "overview") {
     await expect.poll(async () => Number(await page.getByTestId("curves-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
-    await expect.poll(async () => Number(await page.getByTestId("history-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId("trial-history").getAttribute("data-point-count"))).toBeGreaterThan(0);
+  } else if (tab === "explore") {
+    await expect.poll(async () => Number(await page.getByTestId("parallel-coordinates").getAttribute("data-line-count"))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId("contour").getAttribute("data-cells"))).toBeGreaterThan(0);
   } else if (tab === "correlations") {
     await expect(page.locator('[data-testid="heatmap-cell"]:not([data-strength=""])').first()).toBeVisible();
     await expect(page.getByTestId("pair-scatter")).toBeVisible();
@@ -53,6 +56,20 @@ test("screenshots of every study tab, the form and a trial at 1280 and 800 px wi
       await loaded(page, tab);
       await screenshot(page, `tab-${tab}-${width}`);
     }
+    // The history by epochs spent, on a log scale; and the sieve's study through the tests on all its stored trials.
+    await page.goto(`/studies/${id}`);
+    await expect(page.getByTestId("study-controls")).toHaveAttribute("data-hydrated", "true");
+    await page.getByTestId("history-log-y").check();
+    await expect(page.getByTestId("trial-history")).toHaveAttribute("data-log", "true");
+    await page.getByTestId("history-by-epochs").click();
+    await expect.poll(async () => Number(await page.getByTestId("history-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
+    await expect(page.getByTestId("history-chart")).toHaveAttribute("data-log", "true");
+    await screenshot(page, `history-epochs-log-${width}`, { fullPage: false });
+    await page.goto(`/studies/${id}?tab=correlations`);
+    await expect(page.getByTestId("study-controls")).toHaveAttribute("data-hydrated", "true");
+    await page.getByTestId("analysis-source-stored").click();
+    await expect(page.getByTestId("importance-row").first()).toBeVisible();
+    await screenshot(page, `correlations-stored-${width}`);
     await page.goto("/studies/new");
     await expect(page.getByTestId("new-study-form")).toHaveAttribute("data-hydrated", "true");
     await page.getByTestId("field-objective").selectOption("lc-table:digits-mlp");

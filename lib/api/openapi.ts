@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { agentFinishSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
+import { effectsQuerySchema, pointsQuerySchema } from "./explore-schemas";
 import { createStudySchema, curvesQuerySchema, exportQuerySchema, ruleDecisionSchema, scatterQuerySchema, studyActionSchema, trialsQuerySchema, userRuleSchema } from "./schemas";
 
 type Op = {
@@ -32,6 +33,8 @@ const ops: Record<string, Record<string, Op>> = {
   "/api/studies/{id}/rules/{ruleId}": { patch: { summary: "Accept or reject a rule", body: ruleDecisionSchema, ok: 200, answers: "RuleChangeResponse" } },
   "/api/studies/{id}/scatter": { get: { summary: "Two parameters of the trials with their best values", query: scatterQuerySchema, ok: 200, answers: "ScatterResponse" } },
   "/api/studies/{id}/race": { get: { summary: "Rungs, rank agreement between rungs, entry rung", ok: 200, answers: "RaceResponse" } },
+  "/api/studies/{id}/effects": { get: { summary: "The effect tests (importance, interactions, fidelity effects) run on the study's stored trials, whatever its strategy", query: effectsQuerySchema, ok: 200, answers: "EffectsResponse" } },
+  "/api/studies/{id}/points": { get: { summary: "Every trial (or a sample) as one point, and the best so far by trial number", query: pointsQuerySchema, ok: 200, answers: "PointsResponse" } },
   "/api/studies/{id}/history": { get: { summary: "Best value so far against epochs spent", ok: 200, answers: "HistoryResponse" } },
   "/api/studies/{id}/export": { get: { summary: "Trials or measurements as CSV or JSON", query: exportQuerySchema, ok: 200, answers: "a file" } },
   "/api/studies/{id}/agent-token": { post: { summary: "Issue a new agent token for an agent study (the old one stops working)", ok: 201, answers: "{token}" } },
