@@ -11,8 +11,7 @@ import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
-import { AgentClient, agentDefaults } from "./agent";
-import { runAgent } from "./agent-run";
+import { AGENT_USAGE, agentCommand } from "./agent-command";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
@@ -20,8 +19,7 @@ const USAGE = `usage:
                                  exits 1 when the study failed or measured nothing, 3 when its best trial is not
                                  trustworthy (too many trials failed; see docs/command-protocol.md)
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
-  hypersieve agent --server URL --study ID [--name NAME] [--token-file FILE] -- PROGRAM ARGS...
-                                 train jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file
+  hypersieve ${AGENT_USAGE}
   hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
 
 environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too; --db overrides it.
@@ -108,29 +106,6 @@ async function run(file: string): Promise<number> {
   return interrupted ? 130 : 0;
 }
 
-async function agent(args: string[]): Promise<number> {
-  const split = args.indexOf("--");
-  const argv = split >= 0 ? args.slice(split + 1) : [];
-  const opts = split >= 0 ? args.slice(0, split) : args;
-  const server = flag(opts, "server", "");
-  const study = Number(flag(opts, "study", ""));
-  if (!server || !Number.isInteger(study) || study < 1 || argv.length === 0) throw new Error(USAGE);
-  const tokenFile = flag(opts, "token-file", "");
-  const token = (tokenFile ? fs.readFileSync(tokenFile, "utf8") : process.env.HYPERSIEVE_TOKEN ?? "").trim();
-  if (!token) throw new Error("no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line)");
-  const defaults = agentDefaults();
-  const name = flag(opts, "name", defaults.name);
-  const client = new AgentClient(server, token, study, name);
-  const ackLog = process.env.HYPERSIEVE_AGENT_ACK_LOG;
-  if (ackLog) client.onAcknowledged = (ack) => fs.appendFileSync(ackLog, `${JSON.stringify({ study, ...ack })}\n`);
-  let stopping = false;
-  process.once("SIGTERM", () => (stopping = true));
-  console.error(`agent ${name}: study ${study} at ${server}`);
-  await runAgent({ client, argv, cwd: process.env.HYPERSIEVE_AGENT_CWD ?? process.cwd(), checkpointRoot: defaults.checkpointRoot, log: (l) => console.error(l) });
-  console.error(stopping ? "agent stopped" : `study ${study} is over; agent ${name} exits`);
-  return 0;
-}
-
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -147,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "bench") return benchMain(args);
-    if (command === "agent") return await agent(args);
+    if (command === "agent") return await agentCommand(args);
     console.error(USAGE);
     return command === "help" || command === "--help" ? 0 : 2;
   } catch (error) {

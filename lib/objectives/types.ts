@@ -27,6 +27,11 @@ export type TrainRequest = {
   signal: AbortSignal;
   /** Called once per epoch, in order; training goes on only while it answers "continue". */
   report: (epoch: number, value: number, extra?: Record<string, number>) => Decision;
+  /**
+   * Called once per epoch up to fromEpoch that had to be trained again (a resumed job whose checkpoint
+   * was not at hand, as on another agent): the epoch counts against the budget. "stop" when it is spent.
+   */
+  retrain?: (epoch: number, note: string) => Decision;
 };
 
 export interface Objective {

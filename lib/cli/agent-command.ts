@@ -1,0 +1,68 @@
+/**
+ * The agent's command line, shared by `hypersieve agent` and the one-file
+ * bundle (dist/hypersieve-agent.mjs, which needs only Node): flags, the
+ * token, and the signals a cluster scheduler sends. It imports no server
+ * module (no database, no engine), so esbuild can bundle it alone.
+ */
+import fs from "node:fs";
+import { DEFAULT_GRACE_MS } from "../objectives/command";
+import { watchGroupsOnParentDeath } from "../objectives/process-group";
+import { AgentClient, agentDefaults } from "./agent";
+import { DEFAULT_AGENT_GRACE_MS, runAgent } from "./agent-run";
+
+export const AGENT_USAGE = `agent --server URL --study ID [--name NAME] [--token-file FILE] [--grace SECONDS] -- PROGRAM ARGS...
+    trains jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file (never the command line).
+    SIGTERM (or Ctrl-C): claim nothing more, send the program SIGTERM, give the job back within --grace
+    seconds (default ${DEFAULT_AGENT_GRACE_MS / 1000}, plus ${DEFAULT_GRACE_MS / 1000} s before SIGKILL), and exit 0. A second signal exits at once.
+    environment: HYPERSIEVE_AGENT_CHECKPOINTS (default .hypersieve/checkpoints), HYPERSIEVE_AGENT_GRACE (seconds).`;
+
+function flag(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+}
+
+/** Runs an agent until its study is over or it is told to stop; returns the exit code. */
+export async function agentCommand(args: string[]): Promise<number> {
+  const split = args.indexOf("--");
+  const argv = split >= 0 ? args.slice(split + 1) : [];
+  const opts = split >= 0 ? args.slice(0, split) : args;
+  const server = flag(opts, "server", "");
+  const study = Number(flag(opts, "study", ""));
+  if (!server || !Number.isInteger(study) || study < 1 || argv.length === 0) throw new Error(`usage: ${AGENT_USAGE}`);
+  const graceSeconds = Number(flag(opts, "grace", process.env.HYPERSIEVE_AGENT_GRACE ?? String(DEFAULT_AGENT_GRACE_MS / 1000)));
+  if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new Error(`--grace must be a number of seconds, not ${flag(opts, "grace", "")}`);
+  const tokenFile = flag(opts, "token-file", "");
+  const token = (tokenFile ? fs.readFileSync(tokenFile, "utf8") : (process.env.HYPERSIEVE_TOKEN ?? "")).trim();
+  if (!token) throw new Error("no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line)");
+  const defaults = agentDefaults();
+  const name = flag(opts, "name", defaults.name);
+  const client = new AgentClient(server, token, study, name);
+  const ackLog = process.env.HYPERSIEVE_AGENT_ACK_LOG;
+  if (ackLog) client.onAcknowledged = (ack) => fs.appendFileSync(ackLog, `${JSON.stringify({ study, agent: name, ...ack })}\n`);
+  // The training program must not outlive this process, even when it is killed with SIGKILL.
+  watchGroupsOnParentDeath(DEFAULT_GRACE_MS);
+  const stopping = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping.signal.aborted) {
+      // A second signal: the user (or the scheduler) means it; the exit hook kills the program's group.
+      console.error(`agent ${name}: ${signal} again, exiting now`);
+      process.exit(143);
+    }
+    console.error(`agent ${name}: ${signal}: claiming no more jobs; giving the running one back`);
+    stopping.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  console.error(`agent ${name}: study ${study} at ${server}`);
+  const outcome = await runAgent({
+    client,
+    argv,
+    cwd: process.env.HYPERSIEVE_AGENT_CWD ?? process.cwd(),
+    checkpointRoot: defaults.checkpointRoot,
+    stopping: stopping.signal,
+    graceMs: graceSeconds * 1000,
+    log: (line) => console.error(`agent ${name}: ${line}`),
+  });
+  console.error(outcome === "stopped" ? `agent ${name} stopped` : `study ${study} is over; agent ${name} exits`);
+  return 0;
+}
