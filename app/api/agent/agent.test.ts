@@ -5,6 +5,7 @@ import { createStudy } from "@/lib/engine/studies";
 import { closeTempDatabase, useTempDatabase, waitFor } from "@/test/temp-db";
 import { POST as claimRoute } from "./claim/route";
 import { POST as finishRoute } from "./jobs/[job]/finish/route";
+import { POST as releaseRoute } from "./jobs/[job]/release/route";
 import { POST as renewRoute } from "./jobs/[job]/renew/route";
 import { POST as reportRoute } from "./jobs/[job]/report/route";
 
@@ -98,6 +99,30 @@ describe("agent protocol", () => {
     expect(requeued.fromEpoch).toBe(1);
     expect((await reportRoute(post({ study: study.id, agent: "slow", epoch: 2, value: 0.7 }, token), job(claimed.job))).status).toBe(409);
     expect(await (await reportRoute(post({ study: study.id, agent: "fast", epoch: 2, value: 0.7 }, token), job(claimed.job))).json()).toEqual({ decision: "continue" });
+  });
+
+  it("keeps a given-back job for the live agent that holds its checkpoint, and lets others have it once that agent is gone", async () => {
+    const study = launch(true);
+    const token = study.agentToken!;
+    const claim = async (agent: string) => {
+      const response = await claimRoute(post({ study: study.id, agent }, token));
+      return response.status === 204 ? null : await response.json();
+    };
+    const first = await claim("holder");
+    const second = await claim("other");
+    await reportRoute(post({ study: study.id, agent: "holder", epoch: 1, value: 0.8 }, token), job(first.job));
+    // Given back without leaving (the agent stays): the job is queued from epoch 1, held by "holder".
+    expect((await releaseRoute(post({ study: study.id, agent: "holder", leaving: false }, token), job(first.job))).status).toBe(200);
+    expect(await claim("other")).toBeNull();
+    const back = await claim("holder");
+    expect([back.job, back.fromEpoch, back.holder]).toEqual([first.job, 1, "holder"]);
+    // Given back on leaving (SIGTERM): the next agent that asks gets it.
+    expect((await releaseRoute(post({ study: study.id, agent: "holder", message: "SIGTERM" }, token), job(first.job))).status).toBe(200);
+    const taken = await claim("other");
+    expect([taken.job, taken.fromEpoch, taken.holder]).toEqual([first.job, 1, "holder"]);
+    // A release of a job the agent does not hold is refused, and changes nothing.
+    expect((await releaseRoute(post({ study: study.id, agent: "holder" }, token), job(first.job))).status).toBe(409);
+    expect((await releaseRoute(post({ study: study.id, agent: "other", leaving: "yes" }, token), job(second.job))).status).toBe(400);
   });
 
   it("rejects malformed agent requests with a 4xx naming the field, writing nothing", async () => {

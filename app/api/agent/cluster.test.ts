@@ -20,6 +20,7 @@ let where: { dir: string };
 let server: AgentServer;
 let bundle: string;
 const agents: ChildProcess[] = [];
+const pidDirs: string[] = [];
 
 beforeAll(async () => {
   where = useTempDatabase();
@@ -30,6 +31,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const a of agents) if (a.exitCode === null && a.signalCode === null) a.kill("SIGKILL");
+  // A failed test must not leave its programs running.
+  for (const dir of pidDirs) for (const pid of pidsIn(dir)) if (alive(pid)) process.kill(pid, "SIGKILL");
   await server.close();
   await closeTempDatabase(where);
 });
@@ -81,11 +84,16 @@ function expectNothingLost(studyId: number) {
 }
 
 const pidsIn = (dir: string) => fs.readdirSync(dir).map(Number);
+const pidDir = () => {
+  const dir = fs.mkdtempSync(path.join(where.dir, "pids-"));
+  pidDirs.push(dir);
+  return dir;
+};
 
 describe("agents on a cluster", () => {
   it("on SIGTERM mid-job, gives the job back and exits; a second agent resumes it from the shared checkpoint; nothing is lost and no program is left", async () => {
     const shared = fs.mkdtempSync(path.join(where.dir, "shared-"));
-    const pids = fs.mkdtempSync(path.join(where.dir, "pids-"));
+    const pids = pidDir();
     const study = launch("sigterm", { sharedCheckpoints: shared });
     const a = startAgent("a", study, { PID_DIR: pids, EPOCH_MS: "250" });
     await waitFor(() => stored(study.id).length >= 2, 30_000, "two epochs from agent a");
@@ -121,7 +129,7 @@ describe("agents on a cluster", () => {
   });
 
   it("charges the epochs a second agent trains again when the checkpoint stayed on the first", async () => {
-    const pids = fs.mkdtempSync(path.join(where.dir, "pids-"));
+    const pids = pidDir();
     const study = launch("fresh start");
     const a = startAgent("c", study, { PID_DIR: pids, EPOCH_MS: "250" });
     await waitFor(() => stored(study.id).length >= 2, 30_000, "two epochs from agent c");
@@ -142,7 +150,7 @@ describe("agents on a cluster", () => {
   });
 
   it("on SIGKILL of the agent, its program and what the program started are gone within a bounded wait", async () => {
-    const pids = fs.mkdtempSync(path.join(where.dir, "pids-"));
+    const pids = pidDir();
     const study = launch("sigkill");
     const a = startAgent("e", study, { PID_DIR: pids, EPOCH_MS: "200", SPAWN_HELPER: "1" });
     await waitFor(() => stored(study.id).length >= 1 && pidsIn(pids).length === 2, 30_000, "agent e's program and its helper");
