@@ -13,7 +13,8 @@ import { DEFAULT_AGENT_GRACE_MS, runAgent } from "./agent-run";
 export const AGENT_USAGE = `agent --server URL --study ID [--name NAME] [--token-file FILE] [--grace SECONDS] -- PROGRAM ARGS...
     trains jobs of an agent study; the token comes from HYPERSIEVE_TOKEN or --token-file (never the command line).
     SIGTERM (or Ctrl-C): claim nothing more, send the program SIGTERM, give the job back within --grace
-    seconds (default ${DEFAULT_AGENT_GRACE_MS / 1000}, plus ${DEFAULT_GRACE_MS / 1000} s before SIGKILL), and exit 0. A second signal exits at once.
+    seconds (default ${DEFAULT_AGENT_GRACE_MS / 1000}, plus ${DEFAULT_GRACE_MS / 1000} s before SIGKILL), and exit 143 (130). A second signal exits at once.
+    exit codes: 0 the study is over; 143/130 stopped by SIGTERM/SIGINT, its job given back; 1 an error.
     environment: HYPERSIEVE_AGENT_CHECKPOINTS (default .hypersieve/checkpoints), HYPERSIEVE_AGENT_GRACE (seconds).`;
 
 function flag(args: string[], name: string, fallback: string): string {
@@ -51,8 +52,9 @@ export async function agentCommand(args: string[]): Promise<number> {
     console.error(`agent ${name}: ${signal}: claiming no more jobs; giving the running one back`);
     stopping.abort();
   };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  let stoppedBy: NodeJS.Signals | null = null;
+  process.on("SIGTERM", (signal) => ((stoppedBy ??= signal), onSignal(signal)));
+  process.on("SIGINT", (signal) => ((stoppedBy ??= signal), onSignal(signal)));
   console.error(`agent ${name}: study ${study} at ${server}`);
   const outcome = await runAgent({
     client,
@@ -63,6 +65,12 @@ export async function agentCommand(args: string[]): Promise<number> {
     graceMs: graceSeconds * 1000,
     log: (line) => console.error(`agent ${name}: ${line}`),
   });
-  console.error(outcome === "stopped" ? `agent ${name} stopped` : `study ${study} is over; agent ${name} exits`);
-  return 0;
+  if (outcome === "done") {
+    console.error(`study ${study} is over; agent ${name} exits`);
+    return 0;
+  }
+  // Stopped before the study was over: 128 + the signal, as a killed process would, so that a scheduler
+  // (a Kubernetes Job, say) starts another agent; the job it had is back on the queue.
+  console.error(`agent ${name} stopped`);
+  return stoppedBy === "SIGINT" ? 130 : 143;
 }
