@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
 import { getStudyDetail, getStudySummary, tableCounts } from "@/db/queries";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 import { createStudy } from "@/lib/engine/studies";
@@ -123,6 +124,37 @@ describe("agent protocol", () => {
     // A release of a job the agent does not hold is refused, and changes nothing.
     expect((await releaseRoute(post({ study: study.id, agent: "holder" }, token), job(first.job))).status).toBe(409);
     expect((await releaseRoute(post({ study: study.id, agent: "other", leaving: "yes" }, token), job(second.job))).status).toBe(400);
+  });
+
+  it("gives a trial the race paused back to the live agent that trained it", async () => {
+    const study = createStudy({
+      name: "rungs", objective: "agent", strategy: "random+asha", budget: { kind: "trials", value: 3 }, parallelism: 1, seed: 2, epochDelayMs: 0,
+      agent: { metric: "loss", direction: "minimize", maxEpochs: 9, space, leaseSeconds: 30, requeue: true },
+    });
+    const token = study.agentToken!;
+    const claim = async (agent: string) => {
+      const response = await claimRoute(post({ study: study.id, agent }, token));
+      return response.status === 204 ? null : await response.json();
+    };
+    const queued = () =>
+      getDb().$client.prepare("select from_epoch as fromEpoch, holder from agent_jobs where study_id = ? and status = 'queued'").get(study.id) as { fromEpoch: number; holder: string | null } | undefined;
+    // Agent "a" trains each new trial to the first rung, where the race pauses it, until a paused trial is continued.
+    for (let i = 0; i < 10; i++) {
+      await waitFor(() => queued() !== undefined, 5000, "a queued job");
+      if (queued()!.fromEpoch > 0) break;
+      const next = await claim("a");
+      for (let epoch = 1; epoch <= next.toEpoch; epoch++) {
+        const answer = await (await reportRoute(post({ study: study.id, agent: "a", epoch, value: 1 / epoch + next.params.x }, token), job(next.job))).json();
+        if (answer.decision !== "continue") break;
+      }
+    }
+    expect(queued()).toMatchObject({ holder: "a" });
+    expect(queued()!.fromEpoch).toBeGreaterThan(0);
+    // "a" is alive (it called a moment ago), so "b" does not get the job whose checkpoint "a" holds; "a" does.
+    expect(await claim("b")).toBeNull();
+    const resumed = await claim("a");
+    expect(resumed.holder).toBe("a");
+    expect(resumed.fromEpoch).toBeGreaterThan(0);
   });
 
   it("rejects malformed agent requests with a 4xx naming the field, writing nothing", async () => {
