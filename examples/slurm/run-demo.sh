@@ -59,7 +59,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   if ! DEBIAN_FRONTEND=noninteractive apt-get install -y slurm-wlm >"$WORK/log/apt.log" 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get update >>"$WORK/log/apt.log" 2>&1 || true
     DEBIAN_FRONTEND=noninteractive apt-get install -y slurm-wlm >>"$WORK/log/apt.log" 2>&1 ||
-      die "could not install slurm-wlm (see $WORK/log/apt.log): $(tail -2 "$WORK/log/apt.log" | tr '\n' ' ')"
+      die "could not install slurm-wlm (see $WORK/log/apt.log): $(tail -n 2 "$WORK/log/apt.log" | tr '\n' ' ')"
   fi
 fi
 say "$(slurmctld -V)"
@@ -67,7 +67,7 @@ say "$(slurmctld -V)"
 mungekey --create --keyfile="$WORK/munge/munge.key" >/dev/null 2>&1 || die "mungekey could not create a key in $WORK/munge"
 munged --force --key-file="$WORK/munge/munge.key" --socket="$WORK/munge/munge.socket" --pid-file="$WORK/munge/munged.pid" \
   --log-file="$WORK/log/munged.log" --seed-file="$WORK/munge/munged.seed" >"$WORK/log/munged.out" 2>&1 ||
-  die "munged did not start: $(tail -3 "$WORK/log/munged.log" "$WORK/log/munged.out" 2>/dev/null | tr '\n' ' ')"
+  die "munged did not start: $(tail -n 3 "$WORK/log/munged.log" "$WORK/log/munged.out" 2>/dev/null | tr '\n' ' ')"
 PIDS+=("$(cat "$WORK/munge/munged.pid")")
 
 cat >"$SLURM_CONF" <<EOF
@@ -113,11 +113,11 @@ for i in $(seq 60); do
   state=$(sinfo -h -N -o %t 2>/dev/null | head -1 || true)
   [ "$state" = idle ] && break
   for pid in "${PIDS[@]:1}"; do
-    kill -0 "$pid" 2>/dev/null || die "a Slurm daemon exited at start: $(tail -5 "$WORK/log/slurmctld.log" "$WORK/log/slurmd.log" "$WORK/log/"*.out 2>/dev/null | tr '\n' ' ')"
+    kill -0 "$pid" 2>/dev/null || die "a Slurm daemon exited at start: $(tail -n 5 "$WORK/log/slurmctld.log" "$WORK/log/slurmd.log" "$WORK/log/"*.out 2>/dev/null | tr '\n' ' ')"
   done
   sleep 1
 done
-[ "${state:-}" = idle ] || die "the Slurm node did not come up idle (state '${state:-none}'): $(tail -5 "$WORK/log/slurmctld.log" "$WORK/log/slurmd.log" 2>/dev/null | tr '\n' ' ')"
+[ "${state:-}" = idle ] || die "the Slurm node did not come up idle (state '${state:-none}'): $(tail -n 5 "$WORK/log/slurmctld.log" "$WORK/log/slurmd.log" 2>/dev/null | tr '\n' ' ')"
 say "Slurm is up: $(sinfo -h -o '%P %D node(s) %t, %c CPUs')"
 
 # --- 2. the Hypersieve server and the study ---------------------------------------------------------
@@ -132,7 +132,7 @@ curl -fs "$SERVER/api/objectives" >/dev/null 2>&1 && die "port $PORT is in use; 
 HOST=127.0.0.1 PORT=$PORT HYPERSIEVE_DB="$WORK/demo.db" NEXT_DIST_DIR="$DIST" node scripts/start.mjs >"$WORK/log/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 120); do curl -fs "$SERVER/api/objectives" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "$SERVER/api/objectives" >/dev/null || die "the server did not start: $(tail -5 "$WORK/log/server.log")"
+curl -fs "$SERVER/api/objectives" >/dev/null || die "the server did not start: $(tail -n 5 "$WORK/log/server.log")"
 
 cat >"$WORK/study.json" <<EOF
 {"name": "slurm demo", "objective": "agent", "strategy": "random+fifo", "budget": {"kind": "trials", "value": 10},
