@@ -127,7 +127,8 @@ if [ ! -f "$DIST/BUILD_ID" ]; then
   say "no server build in $DIST: npm run build (a few minutes)…"
   npm run build >"$WORK/log/build.log" 2>&1 || die "npm run build failed (see $WORK/log/build.log)"
 fi
-[ -f dist/hypersieve-agent.mjs ] || node scripts/build-agent.mjs >/dev/null || die "could not bundle the agent"
+# The file the server serves at /api/agent/download, from this checkout's sources.
+node scripts/build-agent.mjs >/dev/null || die "could not bundle the agent (node scripts/build-agent.mjs)"
 curl -fs "$SERVER/api/objectives" >/dev/null 2>&1 && die "port $PORT is in use; set PORT to a free one"
 HOST=127.0.0.1 PORT=$PORT HYPERSIEVE_DB="$WORK/demo.db" NEXT_DIST_DIR="$DIST" node scripts/start.mjs >"$WORK/log/server.log" 2>&1 &
 PIDS+=($!)
