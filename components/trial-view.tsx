@@ -77,6 +77,11 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
           <p className="mt-2 text-sm text-slate-600">
             at epoch <span className="tabular-nums">{trial.bestEpoch ?? "—"}</span> of <span className="tabular-nums">{trial.epochs}</span> trained (≤ {study.maxEpochs})
           </p>
+          {trial.retrainedEpochs > 0 && (
+            <p className="mt-1 text-xs text-amber-700" data-testid="trial-retrained">
+              {trial.retrainedEpochs} more trained a second time: resumed on an agent without its checkpoint; they count against the budget.
+            </p>
+          )}
         </Card>
         <Card title="Params">
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="trial-params">

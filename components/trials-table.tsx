@@ -159,7 +159,14 @@ export function TrialsTable({
                       {formatValue(t.bestValue)}
                     </td>
                     <td className="px-4 py-2 text-right tabular-nums text-slate-600">{t.bestEpoch ?? "—"}</td>
-                    <td className="px-4 py-2 text-right tabular-nums text-slate-600">{t.epochs}</td>
+                    <td className="px-4 py-2 text-right tabular-nums text-slate-600">
+                      {t.epochs}
+                      {t.retrainedEpochs > 0 && (
+                        <span className="ml-1 text-xs text-amber-700" title="epochs trained a second time (resumed on an agent without its checkpoint); they count against the budget">
+                          +{t.retrainedEpochs}
+                        </span>
+                      )}
+                    </td>
                     <td className="max-w-56 px-4 py-2 text-xs text-slate-500">{t.reason ?? ""}</td>
                   </tr>
                 );

@@ -3,9 +3,9 @@
  * agents never get the same one; its lease is renewed while it trains.
  */
 import "server-only";
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { getDb } from "./client";
-import { agentJobs, agentTokens } from "./schema";
+import { agentJobs, agentTokens, events, trials } from "./schema";
 
 export type AgentJob = typeof agentJobs.$inferSelect;
 
@@ -25,25 +25,50 @@ export function getAgentTokenHash(studyId: number): string | undefined {
   return getDb().select({ h: agentTokens.tokenHash }).from(agentTokens).where(eq(agentTokens.studyId, studyId)).get()?.h;
 }
 
-/** Puts a job on the queue. */
-export function enqueueJob(job: { studyId: number; trialNumber: number; params: unknown; fromEpoch: number; toEpoch: number; seed: number }): number {
+/** The agent that last trained a trial (and so holds its checkpoint), or null when no agent has. */
+export function lastAgentOf(studyId: number, trialNumber: number): string | null {
+  const last = getDb()
+    .select({ agent: agentJobs.agent })
+    .from(agentJobs)
+    .where(and(eq(agentJobs.studyId, studyId), eq(agentJobs.trialNumber, trialNumber)))
+    .orderBy(desc(agentJobs.id))
+    .limit(1)
+    .get();
+  return last?.agent ?? null;
+}
+
+/** Puts a job on the queue; `holder` is the agent that holds the trial's checkpoint at fromEpoch, if any. */
+export function enqueueJob(job: { studyId: number; trialNumber: number; params: unknown; fromEpoch: number; toEpoch: number; seed: number; holder?: string | null }): number {
   const t = now();
   return getDb()
     .insert(agentJobs)
-    .values({ ...job, status: "queued", lastEpoch: job.fromEpoch, createdAt: t, updatedAt: t })
+    .values({ ...job, holder: job.holder ?? null, status: "queued", lastEpoch: job.fromEpoch, createdAt: t, updatedAt: t })
     .returning({ id: agentJobs.id })
     .get().id;
 }
 
-/** Claims the oldest queued job of a study for an agent, in one statement; undefined when none is queued. */
-export function claimJob(studyId: number, agent: string, leaseMs: number, nowMs = Date.now()): AgentJob | undefined {
+/**
+ * Claims a queued job of a study for an agent, in one statement; undefined when none is queued for it.
+ * The agent's own held jobs (it has their checkpoints) come first, then the oldest. A job held by an
+ * agent in `reserved` (alive, so it will come back for it) is left to that agent until it has waited
+ * since `waitedBeforeIso`.
+ */
+export function claimJob(
+  studyId: number,
+  agent: string,
+  leaseMs: number,
+  affinity: { reserved: readonly string[]; waitedBeforeIso: string } = { reserved: [], waitedBeforeIso: "" },
+  nowMs = Date.now(),
+): AgentJob | undefined {
+  const open = or(isNull(agentJobs.holder), notInArray(agentJobs.holder, [...affinity.reserved]), lt(agentJobs.updatedAt, affinity.waitedBeforeIso));
   return getDb()
     .update(agentJobs)
     .set({ status: "leased", agent, leaseExpiresAt: nowMs + leaseMs, updatedAt: now() })
     .where(
       eq(
         agentJobs.id,
-        sql`(select ${agentJobs.id} from ${agentJobs} where ${agentJobs.studyId} = ${studyId} and ${agentJobs.status} = 'queued' order by ${agentJobs.id} limit 1)`,
+        sql`(select ${agentJobs.id} from ${agentJobs} where ${agentJobs.studyId} = ${studyId} and ${agentJobs.status} = 'queued' and ${open}
+             order by coalesce(${agentJobs.holder} = ${agent}, 0) desc, ${agentJobs.id} limit 1)`,
       ),
     )
     .returning()
@@ -75,13 +100,38 @@ export function finishJob(id: number): void {
   getDb().update(agentJobs).set({ status: "done", updatedAt: now() }).where(eq(agentJobs.id, id)).run();
 }
 
-/** Puts a stale job back on the queue, to go on from its last reported epoch. */
-export function requeueJob(id: number): void {
+/**
+ * Puts a leased job back on the queue, to go on from its last reported epoch: a stale lease, or an agent
+ * that let go of it (SIGTERM). The agent that held the lease holds the checkpoint of that epoch (unless
+ * the study's checkpoints are shared, `keepHolder` false).
+ */
+export function requeueJob(id: number, keepHolder = true): void {
   getDb()
     .update(agentJobs)
-    .set({ status: "queued", agent: null, leaseExpiresAt: null, fromEpoch: sql`${agentJobs.lastEpoch}`, updatedAt: now() })
+    .set({ status: "queued", holder: keepHolder ? sql`${agentJobs.agent}` : null, agent: null, leaseExpiresAt: null, fromEpoch: sql`${agentJobs.lastEpoch}`, updatedAt: now() })
     .where(eq(agentJobs.id, id))
     .run();
+}
+
+/**
+ * Notes that an agent trained epoch `epoch` of a job again (in order from 1); false for a repeat, which
+ * must not be charged twice.
+ */
+export function markRetrained(id: number, epoch: number): boolean {
+  return (
+    getDb()
+      .update(agentJobs)
+      .set({ retrainedEpoch: epoch, updatedAt: now() })
+      .where(and(eq(agentJobs.id, id), eq(agentJobs.retrainedEpoch, epoch - 1)))
+      .run().changes === 1
+  );
+}
+
+/** Logs that an agent let go of a job before its end (SIGTERM): the job is queued again from `lastEpoch`. */
+export function logRelease(job: AgentJob, message: string | null): void {
+  const trialId = sql`(select ${trials.id} from ${trials} where ${trials.studyId} = ${job.studyId} and ${trials.number} = ${job.trialNumber})`;
+  const payload = { trial: job.trialNumber, agent: job.agent, lastEpoch: job.lastEpoch, toEpoch: job.toEpoch, reason: message };
+  getDb().insert(events).values({ studyId: job.studyId, trialId, type: "trial_released", payload, createdAt: now() }).run();
 }
 
 /** Leased jobs whose lease has passed. */

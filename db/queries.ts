@@ -62,7 +62,9 @@ export type EventType =
   | "trial_resumed"
   | "rule_status"
   | "user_rules"
-  | "rule_decision";
+  | "rule_decision"
+  | "trial_retrained"
+  | "trial_released";
 
 function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
   getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
@@ -250,6 +252,20 @@ export function recordMeasurement(r: {
       .run();
     appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) });
     return "stored";
+  });
+}
+
+/**
+ * Charges one epoch a trial trained a second time (a resumed job that found no checkpoint) to the
+ * study's epochs spent and the trial's count, in one transaction; the first of a run is logged.
+ */
+export function recordRetrainedEpoch(r: { studyId: number; trialId: number; trialNumber: number; epoch: number; note: string }): void {
+  const db = getDb();
+  db.transaction(() => {
+    const t = now();
+    db.update(trials).set({ retrainedEpochs: sql`${trials.retrainedEpochs} + 1`, updatedAt: t }).where(eq(trials.id, r.trialId)).run();
+    db.update(studies).set({ epochsSpent: sql`${studies.epochsSpent} + 1`, updatedAt: t }).where(eq(studies.id, r.studyId)).run();
+    if (r.epoch === 1) appendEvent(r.studyId, r.trialId, "trial_retrained", { trial: r.trialNumber, reason: r.note });
   });
 }
 
@@ -515,6 +531,7 @@ function toTrialRow(t: TrialRecord, lineage: Lineage): TrialRow {
     finishedAt: t.finishedAt,
     parent: parent?.number ?? null,
     startEpoch: t.startEpoch,
+    retrainedEpochs: t.retrainedEpochs,
     ...(parent ? { schedule: scheduleOf(t.id, lineage) } : {}),
   };
 }

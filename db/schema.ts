@@ -54,6 +54,8 @@ export const trials = sqliteTable(
     bestValue: real("best_value"),
     bestEpoch: integer("best_epoch"),
     reason: text("reason"),
+    /** Epochs trained a second time because a resumed job found no checkpoint; they count against the budget. */
+    retrainedEpochs: integer("retrained_epochs").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),
@@ -149,6 +151,10 @@ export const agentJobs = sqliteTable(
     /** Milliseconds since the epoch; a leased job whose lease passed is stale. */
     leaseExpiresAt: integer("lease_expires_at"),
     lastEpoch: integer("last_epoch").notNull(),
+    /** The agent that trained the trial up to fromEpoch and so holds its checkpoint (null for a job from scratch). */
+    holder: text("holder"),
+    /** Epochs up to fromEpoch that the agent trained again (no checkpoint at hand) and charged to the budget. */
+    retrainedEpoch: integer("retrained_epoch").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

@@ -8,7 +8,7 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proxy } from "../proxy";
-import { agentToken } from "../lib/cli/main";
+import { agentToken } from "../lib/cli/agent-command";
 import { clearServerToken, tokenCookieName } from "../lib/api/server-token";
 import { establishServerToken, serverTokenProblem } from "../lib/api/server-token-file";
 

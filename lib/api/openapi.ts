@@ -3,7 +3,7 @@
  * schemas the routes parse with, so it cannot drift from what they accept.
  */
 import { z } from "zod";
-import { agentFinishSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
+import { agentFinishSchema, agentReleaseSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
 import { effectsQuerySchema, pointsQuerySchema } from "./explore-schemas";
 import { createStudySchema, curvesQuerySchema, exportQuerySchema, ruleDecisionSchema, scatterQuerySchema, studyActionSchema, trialsQuerySchema, userRuleSchema } from "./schemas";
 
@@ -42,6 +42,10 @@ const ops: Record<string, Record<string, Op>> = {
   "/api/agent/jobs/{job}/report": { post: { summary: "Report one epoch; stored before the decision is sent; 409 when the lease is gone", body: agentReportSchema, ok: 200, agent: true, answers: "{decision: continue|pause|stop}" } },
   "/api/agent/jobs/{job}/renew": { post: { summary: "Renew a lease; 409 tells the agent to stop", body: agentRenewSchema, ok: 200, agent: true, answers: "{leaseSeconds}" } },
   "/api/agent/jobs/{job}/finish": { post: { summary: "The agent's program ended on its own", body: agentFinishSchema, ok: 200, agent: true, answers: "{ok}" } },
+  "/api/agent/jobs/{job}/release": {
+    post: { summary: "The agent lets go of a job before its end (SIGTERM); it is queued again from its last acknowledged epoch", body: agentReleaseSchema, ok: 200, agent: true, answers: "{ok}" },
+  },
+  "/api/agent/download": { get: { summary: "The agent as one JavaScript file that needs only Node (node hypersieve-agent.mjs --server URL --study ID -- PROGRAM …)", ok: 200, answers: "a file" } },
 };
 
 const errorSchema = { type: "object", properties: { error: { type: "string" }, issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } }, required: ["error"] };

@@ -143,6 +143,8 @@ export type TrialRow = {
   parent: number | null;
   /** The epoch it started from: 0 from scratch; epochs up to it are the parent's. */
   startEpoch: number;
+  /** Epochs it trained a second time (resumed on an agent without its checkpoint); they count against the budget. */
+  retrainedEpochs: number;
   /** For a branch, its params as (from epoch, params) segments, the ancestors' first; absent for a trial trained from scratch. */
   schedule?: { fromEpoch: number; params: Record<string, number | string | boolean>; shrinkPerturb?: boolean }[];
 };

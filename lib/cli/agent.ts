@@ -88,6 +88,27 @@ export class AgentClient {
     return decision;
   }
 
+  /** Charges an epoch up to the job's fromEpoch that the program trained again (no checkpoint here) to the budget. */
+  async retrained(job: number, epoch: number): Promise<Decision | "lost"> {
+    try {
+      const response = await this.post(`/api/agent/jobs/${job}/report`, { epoch, value: null, retrained: true });
+      if (!response.ok) return "lost";
+      return ((await response.json()) as { decision: Decision }).decision;
+    } catch {
+      return "lost";
+    }
+  }
+
+  /** Gives a job back before its end (SIGTERM): the server queues it again from its last acknowledged epoch. */
+  async release(job: number, message: string, leaving = true): Promise<boolean> {
+    try {
+      return (await this.post(`/api/agent/jobs/${job}/release`, { leaving, message: message.slice(-1000) })).ok;
+    } catch {
+      // Unreachable server: the lease expires and, with requeue (the default), the job goes back on the queue.
+      return false;
+    }
+  }
+
   /** Renews the lease; false when it is gone. */
   async renew(job: number): Promise<boolean> {
     let response: Response;

@@ -4,9 +4,19 @@
  * from the package root, where the tables, datasets and migrations are, before
  * any module that reads them is loaded.
  */
+import net from "node:net";
 import path from "node:path";
 
 const args = process.argv.slice(2);
+// bin/hypersieve.mjs holds the other end of this pipe: when it dies, however it dies, this process stops as on SIGTERM.
+if (process.env.HYPERSIEVE_PARENT_PIPE === "3") {
+  delete process.env.HYPERSIEVE_PARENT_PIPE;
+  const parent = new net.Socket({ fd: 3, readable: true, writable: false });
+  parent.on("end", () => process.kill(process.pid, "SIGTERM"));
+  parent.on("error", () => process.kill(process.pid, "SIGTERM"));
+  parent.resume();
+  parent.unref();
+}
 // --db FILE (any command) stands for HYPERSIEVE_DB=FILE; after "--" the words are an agent's program's.
 const dbFlag = args.indexOf("--db");
 const programStart = args.indexOf("--");

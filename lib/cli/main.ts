@@ -14,8 +14,7 @@ import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
 import { createStudy } from "../engine/studies";
 import { getObjective } from "../objectives/registry";
-import { AgentClient, agentDefaults } from "./agent";
-import { runAgent } from "./agent-run";
+import { AGENT_USAGE, agentCommand } from "./agent-command";
 import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
 
 const USAGE = `usage:
@@ -23,9 +22,7 @@ const USAGE = `usage:
                                  exits 1 when the study failed or measured nothing, 3 when its best trial is not
                                  trustworthy (too many trials failed; see docs/command-protocol.md)
   hypersieve export STUDY [--format csv|json] [--what trials|measurements]
-  hypersieve agent --server URL --study ID [--name NAME] [--token-file FILE] -- PROGRAM ARGS...
-                                 train jobs of an agent study; the token comes from --token-file, HYPERSIEVE_TOKEN
-                                 or, on the server's machine, the server token beside the database (DB.token)
+  hypersieve ${AGENT_USAGE}
   hypersieve bench ...           replay learning-curve tables (see: hypersieve bench --help)
 
 environment: HYPERSIEVE_DB (default data/hypersieve.db) is the database the server uses too; --db overrides it.
@@ -112,40 +109,6 @@ async function run(file: string): Promise<number> {
   return interrupted ? 130 : 0;
 }
 
-/**
- * The token an agent sends: --token-file, else HYPERSIEVE_TOKEN (the study's agent token), else the server
- * token in the file beside the database (an agent on the server's own machine, as the server's user).
- */
-export function agentToken(tokenFile: string, env: Record<string, string | undefined> = process.env): string {
-  if (tokenFile) return fs.readFileSync(tokenFile, "utf8").trim();
-  if (env.HYPERSIEVE_TOKEN?.trim()) return env.HYPERSIEVE_TOKEN.trim();
-  const serverFile = tokenFileOf(path.resolve(env.HYPERSIEVE_DB ?? path.join("data", "hypersieve.db")));
-  const token = fs.existsSync(serverFile) ? fs.readFileSync(serverFile, "utf8").trim() : "";
-  if (!token) throw new Error(`no agent token: set HYPERSIEVE_TOKEN or pass --token-file (never put it on the command line); no server token in ${serverFile} either`);
-  return token;
-}
-
-async function agent(args: string[]): Promise<number> {
-  const split = args.indexOf("--");
-  const argv = split >= 0 ? args.slice(split + 1) : [];
-  const opts = split >= 0 ? args.slice(0, split) : args;
-  const server = flag(opts, "server", "");
-  const study = Number(flag(opts, "study", ""));
-  if (!server || !Number.isInteger(study) || study < 1 || argv.length === 0) throw new Error(USAGE);
-  const token = agentToken(flag(opts, "token-file", ""));
-  const defaults = agentDefaults();
-  const name = flag(opts, "name", defaults.name);
-  const client = new AgentClient(server, token, study, name);
-  const ackLog = process.env.HYPERSIEVE_AGENT_ACK_LOG;
-  if (ackLog) client.onAcknowledged = (ack) => fs.appendFileSync(ackLog, `${JSON.stringify({ study, ...ack })}\n`);
-  let stopping = false;
-  process.once("SIGTERM", () => (stopping = true));
-  console.error(`agent ${name}: study ${study} at ${server}`);
-  await runAgent({ client, argv, cwd: process.env.HYPERSIEVE_AGENT_CWD ?? process.cwd(), checkpointRoot: defaults.checkpointRoot, log: (l) => console.error(l) });
-  console.error(stopping ? "agent stopped" : `study ${study} is over; agent ${name} exits`);
-  return 0;
-}
-
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -162,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "bench") return benchMain(args);
-    if (command === "agent") return await agent(args);
+    if (command === "agent") return await agentCommand(args);
     console.error(USAGE);
     return command === "help" || command === "--help" ? 0 : 2;
   } catch (error) {

@@ -35,7 +35,7 @@ export const DEFAULT_TRAINING_FIELDS: TrainingFields = {
   direction: "minimize",
   maxEpochs: "10",
   leaseSeconds: "60",
-  requeue: false,
+  requeue: true,
 };
 
 /** The example space a new command or agent study starts from, so the form shows how a parameter looks. */

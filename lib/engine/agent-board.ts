@@ -7,7 +7,23 @@
  */
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { claimJob, closeOpenJobs, enqueueJob, expiredJobs, finishJob, getAgentTokenHash, getJob, renewLease, requeueJob, setAgentTokenHash, setJobEpoch, type AgentJob } from "../../db/agents";
+import {
+  claimJob,
+  closeOpenJobs,
+  enqueueJob,
+  expiredJobs,
+  finishJob,
+  getAgentTokenHash,
+  getJob,
+  lastAgentOf,
+  logRelease,
+  markRetrained,
+  renewLease,
+  requeueJob,
+  setAgentTokenHash,
+  setJobEpoch,
+  type AgentJob,
+} from "../../db/agents";
 import { HttpError, isHttpError } from "../api/http";
 import { studyFault } from "../../db/faults";
 import { dbFaultOf } from "./write-lane";
@@ -27,6 +43,8 @@ export type AgentSpec = {
   leaseSeconds: number;
   /** Put a stale job back on the queue (from its last reported epoch) instead of failing its trial. */
   requeue: boolean;
+  /** A folder every agent mounts at this path; checkpoints go there, so any agent resumes any trial. */
+  sharedCheckpoints?: string;
   title?: string;
 };
 
@@ -45,6 +63,10 @@ export type ClaimedJob = {
   direction: "minimize" | "maximize";
   maxEpochs: number;
   space: Space;
+  /** The agent that holds the trial's checkpoint at fromEpoch (null from scratch, or with a shared folder it does not matter). */
+  holder: string | null;
+  /** The study's shared checkpoint folder, or null: each agent keeps its own. */
+  sharedCheckpoints: string | null;
 };
 
 function hashToken(token: string): string {
@@ -77,7 +99,29 @@ export function authenticateAgent(studyId: number, authorization: string | null)
 
 export class AgentBoard {
   private readonly waiters = new Map<number, Waiter>();
+  private readonly specs = new Map<number, AgentSpec>();
+  /** When each agent (by study) last called; an agent heard from within its study's lease time is alive. */
+  private readonly seen = new Map<string, { studyId: number; agent: string; at: number }>();
   private sweeper: NodeJS.Timeout | null = null;
+
+  private leaseMs(studyId: number): number {
+    return (this.specs.get(studyId)?.leaseSeconds ?? 60) * 1000;
+  }
+
+  private touch(studyId: number, agent: string, nowMs = Date.now()): void {
+    this.seen.set(`${studyId}\u0000${agent}`, { studyId, agent, at: nowMs });
+  }
+
+  /** The other agents of a study heard from within its lease time: they come back for the jobs they hold. */
+  private liveOthers(studyId: number, agent: string, nowMs: number): string[] {
+    const window = this.leaseMs(studyId);
+    const out: string[] = [];
+    for (const [key, s] of this.seen) {
+      if (nowMs - s.at > window) this.seen.delete(key);
+      else if (s.studyId === studyId && s.agent !== agent) out.push(s.agent);
+    }
+    return out;
+  }
 
   /** After a restart: jobs that were queued or leased belong to trials now marked interrupted. */
   start(): void {
@@ -104,12 +148,22 @@ export class AgentBoard {
       train: (request) =>
         new Promise<void>((resolve, reject) => {
           if (!request.trial) return reject(new Error("an agent job needs its study and trial"));
-          const trial = request.trial;
+          const { studyId, number } = request.trial;
+          this.specs.set(studyId, spec);
           const enqueue = (): void => {
             if (request.signal.aborted) return resolve();
             let id: number;
             try {
-              id = enqueueJob({ studyId: trial.studyId, trialNumber: trial.number, params: request.params, fromEpoch: request.fromEpoch, toEpoch: request.toEpoch, seed: request.seed ?? 0 });
+              id = enqueueJob({
+                studyId,
+                trialNumber: number,
+                params: request.params,
+                fromEpoch: request.fromEpoch,
+                toEpoch: request.toEpoch,
+                seed: request.seed ?? 0,
+                // A paused trial goes on where its checkpoint is: on the agent that trained it last.
+                holder: request.fromEpoch > 0 && !spec.sharedCheckpoints ? lastAgentOf(studyId, number) : null,
+              });
             } catch (error) {
               // Another process holds the database, or the disk is full: the job waits to be queued, off the event loop.
               if (dbFaultOf(error)) return void setTimeout(enqueue, 250).unref();
@@ -136,10 +190,17 @@ export class AgentBoard {
     };
   }
 
-  /** Gives the oldest queued job of a study to an agent, or null when none is waiting. */
-  claim(studyId: number, agent: string): ClaimedJob | null {
+  /**
+   * Gives a queued job of a study to an agent, or null when none is waiting for it: first a job whose
+   * checkpoint it holds, then the oldest that no other live agent holds. A job held by a live agent
+   * waits for it for one lease time at most, then goes to whoever asks (who retrains or resumes from
+   * a shared folder).
+   */
+  claim(studyId: number, agent: string, nowMs = Date.now()): ClaimedJob | null {
+    this.touch(studyId, agent, nowMs);
+    const affinity = { reserved: this.liveOthers(studyId, agent, nowMs), waitedBeforeIso: new Date(nowMs - this.leaseMs(studyId)).toISOString() };
     for (;;) {
-      const job = claimJob(studyId, agent, 60_000);
+      const job = claimJob(studyId, agent, 60_000, affinity);
       if (!job) return null;
       const waiter = this.waiters.get(job.id);
       if (!waiter) {
@@ -160,11 +221,14 @@ export class AgentBoard {
         direction: waiter.spec.direction,
         maxEpochs: waiter.spec.maxEpochs,
         space: waiter.spec.space,
+        holder: job.holder,
+        sharedCheckpoints: waiter.spec.sharedCheckpoints ?? null,
       };
     }
   }
 
   private live(studyId: number, jobId: number, agent: string): { job: AgentJob; waiter: Waiter } {
+    this.touch(studyId, agent);
     const job = getJob(jobId);
     if (!job || job.studyId !== studyId) throw new HttpError(404, `job ${jobId} does not exist in study ${studyId}`);
     const waiter = this.waiters.get(jobId);
@@ -187,8 +251,9 @@ export class AgentBoard {
    * A repeat of a stored epoch with the same value is accepted again; a
    * different value is refused with 409.
    */
-  report(studyId: number, jobId: number, agent: string, epoch: number, value: number, extra?: Record<string, number>): Decision {
+  report(studyId: number, jobId: number, agent: string, epoch: number, value: number, extra?: Record<string, number>, retrained = false): Decision {
     const { job, waiter } = this.live(studyId, jobId, agent);
+    if (retrained) return this.retrained(job, waiter, agent, epoch);
     if (epoch <= job.fromEpoch || epoch > job.toEpoch) throw new HttpError(400, `epoch must be in ${job.fromEpoch + 1}..${job.toEpoch} for job ${jobId}, got ${epoch}`);
     if (epoch > job.lastEpoch + 1) throw new HttpError(409, `job ${jobId} expected epoch ${job.lastEpoch + 1}, got ${epoch}`);
     let decision: Decision;
@@ -203,6 +268,30 @@ export class AgentBoard {
     if (epoch > job.lastEpoch) setJobEpoch(jobId, epoch);
     if (decision !== "continue") this.close(jobId, null);
     return decision;
+  }
+
+  /** An epoch up to fromEpoch trained again: charged to the budget once, in order; its stored measurement stays. */
+  private retrained(job: AgentJob, waiter: Waiter, agent: string, epoch: number): Decision {
+    if (epoch > job.fromEpoch) throw new HttpError(400, `a retrained epoch must be in 1..${job.fromEpoch} for job ${job.id}, got ${epoch}`);
+    if (epoch > job.retrainedEpoch + 1) throw new HttpError(409, `job ${job.id} expected retrained epoch ${job.retrainedEpoch + 1}, got ${epoch}`);
+    renewLease(job.id, agent, waiter.spec.leaseSeconds * 1000);
+    if (!markRetrained(job.id, epoch)) return "continue";
+    const note = `agent '${agent}' had no checkpoint at epoch ${job.fromEpoch} and trains epochs 1..${job.fromEpoch} again`;
+    const decision = waiter.request.retrain?.(epoch, note) ?? "continue";
+    if (decision !== "continue") this.close(job.id, null);
+    return decision;
+  }
+
+  /**
+   * The agent lets go of a job before its end (it got SIGTERM): the job goes back on the queue from
+   * its last acknowledged epoch, whatever the study's `requeue` says, held by this agent's checkpoint.
+   * A leaving agent is no longer alive, so the job does not wait for it.
+   */
+  release(studyId: number, jobId: number, agent: string, outcome: { leaving: boolean; message?: string }): void {
+    const { job, waiter } = this.live(studyId, jobId, agent);
+    requeueJob(jobId, !waiter.spec.sharedCheckpoints);
+    logRelease(job, outcome.message ?? null);
+    if (outcome.leaving) this.seen.delete(`${studyId}\u0000${agent}`);
   }
 
   /** The agent's program ended: normally (before any stop decision) or with an error. */
@@ -233,7 +322,9 @@ export class AgentBoard {
         // A study paused by a disk fault answers its agents 503: their leases wait for the resume.
         if (studyFault(job.studyId) !== null) continue;
         const waiter = this.waiters.get(job.id);
-        if (waiter?.spec.requeue) requeueJob(job.id);
+        // An agent that stopped renewing is presumed gone until it calls again: its job does not wait for it.
+        if (job.agent) this.seen.delete(`${job.studyId}\u0000${job.agent}`);
+        if (waiter?.spec.requeue) requeueJob(job.id, !waiter.spec.sharedCheckpoints);
         else this.close(job.id, new Error(`stale: agent '${job.agent}' stopped renewing its lease`));
       }
     } catch (error) {

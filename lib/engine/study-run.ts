@@ -13,6 +13,7 @@ import {
   getTrialRecords,
   insertTrial,
   recordMeasurement,
+  recordRetrainedEpoch,
   valueOfEvent,
   recordRuleEvent,
   saveRules,
@@ -269,6 +270,7 @@ export class StudyRun {
         ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,
         report: (epoch, value, extra, options) => this.report(active, epoch, value, extra, options),
+        retrain: (epoch, note) => this.retrain(active, epoch, note),
       })
       .then(
         () => this.settle(active, null),
@@ -307,6 +309,18 @@ export class StudyRun {
       return "stop";
     }
     return verdict.decision;
+  }
+
+  /** Charges an epoch trained a second time to the budget; the measurement it repeats is already stored. */
+  private retrain(active: Active, epoch: number, note: string): Decision {
+    if (active.controller.signal.aborted || this.detached) return "stop";
+    recordRetrainedEpoch({ studyId: this.record.id, trialId: active.trialId, trialNumber: active.number, epoch, note });
+    this.epochsSpent += 1;
+    if (this.budgetSpent()) {
+      for (const other of this.active.values()) this.interrupt(other, "halt", "the study's budget is spent");
+      return "stop";
+    }
+    return "continue";
   }
 
   private interrupt(active: Active, how: Interruption, reason: string): void {

@@ -2,10 +2,13 @@
  * Process groups of the programs that command objectives start: each program
  * leads its own group (spawned detached), so one signal to the group reaches
  * every process it started — a data loader's workers, a shell's children.
+ * An agent also gives each group a watchdog that ends it when the agent dies.
  * POSIX only.
  */
 import "server-only";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import type { Socket } from "node:net";
 
 const POLL_MS = 25;
 
@@ -102,10 +105,82 @@ function liveGroups(): Set<number> {
   return groups;
 }
 
+/**
+ * The watchdog of one group, run by `node -e` in its own group: it reads its stdin, a pipe whose other
+ * end only this process holds. A byte means "let go" (the job ended here); end of file means this
+ * process died — even by SIGKILL, since the kernel closes its pipes — and the watchdog ends the group:
+ * SIGTERM, then SIGKILL after the grace period. It ignores SIGTERM, SIGINT and SIGHUP (a scheduler
+ * that signals every process must not take it out before its parent), and exits once the group is gone.
+ */
+const WATCHDOG = `
+const [pgid, grace] = process.argv.slice(1).map(Number);
+for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, () => {});
+const alive = () => { try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === "EPERM"; } };
+const signal = (s) => { try { process.kill(-pgid, s); } catch {} };
+let ending = false;
+const end = () => {
+  if (ending) return;
+  ending = true;
+  if (!alive()) process.exit(0);
+  signal("SIGTERM");
+  const until = Date.now() + grace;
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() > until) { signal("SIGKILL"); process.exit(0); }
+  }, 50);
+};
+process.stdin.on("data", () => { if (!ending) process.exit(0); });
+process.stdin.on("end", end);
+process.stdin.on("error", end);
+setInterval(() => { if (!ending && !alive()) process.exit(0); }, 1000);
+`;
+
+const watchKey = Symbol.for("hypersieve.command-group-watchdogs");
+const watch = globalThis as unknown as { [watchKey]?: { graceMs: number; dogs: Map<number, ChildProcess> } };
+
+/**
+ * From now on, every group this process starts gets a watchdog that ends it when this process dies,
+ * however it dies (the agent: a node killed with SIGKILL must not leave training programs behind).
+ * Costs one small Node process per running group.
+ */
+export function watchGroupsOnParentDeath(graceMs: number): void {
+  watch[watchKey] ??= { graceMs, dogs: new Map() };
+  watch[watchKey].graceMs = graceMs;
+}
+
+function startWatchdog(pgid: number): void {
+  const config = watch[watchKey];
+  if (!config) return;
+  try {
+    const dog = spawn(process.execPath, ["-e", WATCHDOG, String(pgid), String(config.graceMs)], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: {} as NodeJS.ProcessEnv });
+    dog.on("error", (error) => console.error(`[hypersieve] the watchdog of process group ${pgid} failed:`, error));
+    dog.stdin!.on("error", () => undefined);
+    // Neither the watchdog nor its pipe keeps this process alive.
+    dog.unref();
+    (dog.stdin as unknown as Socket).unref?.();
+    config.dogs.set(pgid, dog);
+  } catch (error) {
+    console.error(`[hypersieve] could not start a watchdog for process group ${pgid}:`, error);
+  }
+}
+
+function stopWatchdog(pgid: number): void {
+  const dog = watch[watchKey]?.dogs.get(pgid);
+  if (!dog) return;
+  watch[watchKey]!.dogs.delete(pgid);
+  dog.stdin!.end("x");
+}
+
+/** The pid of the watchdog of a group, if it has one (tests). */
+export function watchdogOf(pgid: number): number | undefined {
+  return watch[watchKey]?.dogs.get(pgid)?.pid;
+}
+
 /** Notes a group to kill if this server exits before the group is gone. */
 export function trackGroup(pgid: number): void {
   liveGroups().add(pgid);
   startTimes.set(pgid, startTimeOf(pgid));
+  startWatchdog(pgid);
   writeLedger();
 }
 
@@ -175,6 +250,7 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<voi
 
 function forget(pgid: number): void {
   if (!liveGroups().delete(pgid)) return;
+  stopWatchdog(pgid);
   startTimes.delete(pgid);
   writeLedger();
 }

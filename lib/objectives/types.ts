@@ -31,6 +31,11 @@ export type TrainRequest = {
    * `wait: false` asks for a 503 HttpError instead (agents, which retry the report themselves).
    */
   report: (epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean }) => Decision | Promise<Decision>;
+  /**
+   * Called once per epoch up to fromEpoch that had to be trained again (a resumed job whose checkpoint
+   * was not at hand, as on another agent): the epoch counts against the budget. "stop" when it is spent.
+   */
+  retrain?: (epoch: number, note: string) => Decision;
 };
 
 export interface Objective {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
 import { getStudyDetail, getStudySummary, tableCounts } from "@/db/queries";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 import { createStudy } from "@/lib/engine/studies";
 import { closeTempDatabase, useTempDatabase, waitFor } from "@/test/temp-db";
 import { POST as claimRoute } from "./claim/route";
 import { POST as finishRoute } from "./jobs/[job]/finish/route";
+import { POST as releaseRoute } from "./jobs/[job]/release/route";
 import { POST as renewRoute } from "./jobs/[job]/renew/route";
 import { POST as reportRoute } from "./jobs/[job]/report/route";
 
@@ -98,6 +100,61 @@ describe("agent protocol", () => {
     expect(requeued.fromEpoch).toBe(1);
     expect((await reportRoute(post({ study: study.id, agent: "slow", epoch: 2, value: 0.7 }, token), job(claimed.job))).status).toBe(409);
     expect(await (await reportRoute(post({ study: study.id, agent: "fast", epoch: 2, value: 0.7 }, token), job(claimed.job))).json()).toEqual({ decision: "continue" });
+  });
+
+  it("keeps a given-back job for the live agent that holds its checkpoint, and lets others have it once that agent is gone", async () => {
+    const study = launch(true);
+    const token = study.agentToken!;
+    const claim = async (agent: string) => {
+      const response = await claimRoute(post({ study: study.id, agent }, token));
+      return response.status === 204 ? null : await response.json();
+    };
+    const first = await claim("holder");
+    const second = await claim("other");
+    await reportRoute(post({ study: study.id, agent: "holder", epoch: 1, value: 0.8 }, token), job(first.job));
+    // Given back without leaving (the agent stays): the job is queued from epoch 1, held by "holder".
+    expect((await releaseRoute(post({ study: study.id, agent: "holder", leaving: false }, token), job(first.job))).status).toBe(200);
+    expect(await claim("other")).toBeNull();
+    const back = await claim("holder");
+    expect([back.job, back.fromEpoch, back.holder]).toEqual([first.job, 1, "holder"]);
+    // Given back on leaving (SIGTERM): the next agent that asks gets it.
+    expect((await releaseRoute(post({ study: study.id, agent: "holder", message: "SIGTERM" }, token), job(first.job))).status).toBe(200);
+    const taken = await claim("other");
+    expect([taken.job, taken.fromEpoch, taken.holder]).toEqual([first.job, 1, "holder"]);
+    // A release of a job the agent does not hold is refused, and changes nothing.
+    expect((await releaseRoute(post({ study: study.id, agent: "holder" }, token), job(first.job))).status).toBe(409);
+    expect((await releaseRoute(post({ study: study.id, agent: "other", leaving: "yes" }, token), job(second.job))).status).toBe(400);
+  });
+
+  it("gives a trial the race paused back to the live agent that trained it", async () => {
+    const study = createStudy({
+      name: "rungs", objective: "agent", strategy: "random+asha", budget: { kind: "trials", value: 3 }, parallelism: 1, seed: 2, epochDelayMs: 0,
+      agent: { metric: "loss", direction: "minimize", maxEpochs: 9, space, leaseSeconds: 30, requeue: true },
+    });
+    const token = study.agentToken!;
+    const claim = async (agent: string) => {
+      const response = await claimRoute(post({ study: study.id, agent }, token));
+      return response.status === 204 ? null : await response.json();
+    };
+    const queued = () =>
+      getDb().$client.prepare("select from_epoch as fromEpoch, holder from agent_jobs where study_id = ? and status = 'queued'").get(study.id) as { fromEpoch: number; holder: string | null } | undefined;
+    // Agent "a" trains each new trial to the first rung, where the race pauses it, until a paused trial is continued.
+    for (let i = 0; i < 10; i++) {
+      await waitFor(() => queued() !== undefined, 5000, "a queued job");
+      if (queued()!.fromEpoch > 0) break;
+      const next = await claim("a");
+      for (let epoch = 1; epoch <= next.toEpoch; epoch++) {
+        const answer = await (await reportRoute(post({ study: study.id, agent: "a", epoch, value: 1 / epoch + next.params.x }, token), job(next.job))).json();
+        if (answer.decision !== "continue") break;
+      }
+    }
+    expect(queued()).toMatchObject({ holder: "a" });
+    expect(queued()!.fromEpoch).toBeGreaterThan(0);
+    // "a" is alive (it called a moment ago), so "b" does not get the job whose checkpoint "a" holds; "a" does.
+    expect(await claim("b")).toBeNull();
+    const resumed = await claim("a");
+    expect(resumed.holder).toBe("a");
+    expect(resumed.fromEpoch).toBeGreaterThan(0);
   });
 
   it("rejects malformed agent requests with a 4xx naming the field, writing nothing", async () => {

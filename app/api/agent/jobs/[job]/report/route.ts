@@ -12,7 +12,7 @@ export function POST(request: Request, context: { params: Promise<{ job: string 
   return handle(async () => {
     const job = await jobIdOf(context);
     const body = await agentSchemaGuard(request, agentReportSchema);
-    const decision = getAgentBoard().report(body.study, job, body.agent, body.epoch, body.value ?? NaN, body.extra);
+    const decision = getAgentBoard().report(body.study, job, body.agent, body.epoch, body.value ?? NaN, body.extra, body.retrained === true);
     return Response.json({ decision });
   });
 }
