@@ -67,7 +67,8 @@ async function run(file: string): Promise<number> {
     }
     throw error;
   }
-  process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${input.budget.value} ${input.budget.kind})\n`);
+  const budget = getStudySummary(id)!.budget;
+  process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
   let interrupted = false;
   process.once("SIGINT", () => {
     interrupted = true;

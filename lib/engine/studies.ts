@@ -14,6 +14,11 @@ import { commandsAllowed, objectiveForStudy } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
 import { getAgentBoard, issueAgentToken } from "./agent-board";
+import { defaultBudget } from "../api/study-defaults";
+import { strategyParts } from "../optimizer/strategy-name";
+
+/** Schedulers with rungs, the ones that read eta and minEpochs. */
+const RUNG_SCHEDULERS = ["race", "asha", "hyperband"];
 import { getEngine } from "./engine";
 
 /** A request that is well-formed but not acceptable; each issue's `path` names the field. */
@@ -95,6 +100,16 @@ export function createStudy(input: CreateStudyInput): StudySummary {
   if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: "space", message })));
   const mismatch = spaceAgainstObjective(space, objective.info.space as Space);
   if (mismatch.length > 0) throw new InputError(mismatch);
+  const rungs = { ...(input.eta !== undefined ? { eta: input.eta } : {}), ...(input.minEpochs !== undefined ? { minEpochs: input.minEpochs } : {}) };
+  const scheduler = strategyParts(input.strategy)[1];
+  if (Object.keys(rungs).length > 0 && !RUNG_SCHEDULERS.includes(scheduler)) {
+    throw new InputError(
+      Object.keys(rungs).map((key) => ({ path: key, message: `the ${scheduler ?? input.strategy} scheduler has no rungs; ${key} applies to ${RUNG_SCHEDULERS.join(", ")}` })),
+    );
+  }
+  if (input.minEpochs !== undefined && input.minEpochs > objective.info.maxEpochs) {
+    throw new InputError([{ path: "minEpochs", message: `${input.minEpochs} exceeds the ${objective.info.maxEpochs} epochs of one full training` }]);
+  }
   try {
     createStrategy({
       name: input.strategy,
@@ -102,7 +117,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
       direction: objective.info.direction,
       maxEpochs: objective.info.maxEpochs,
       seed: input.seed,
-      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules },
+      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules, ...rungs },
     });
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
@@ -116,7 +131,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     direction: objective.info.direction,
     strategy: input.strategy,
     space,
-    budget: input.budget,
+    budget: input.budget ?? defaultBudget(objective.info.maxEpochs),
     maxEpochs: objective.info.maxEpochs,
     parallelism: input.parallelism,
     seed: input.seed,
@@ -125,6 +140,10 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     schedules: input.schedules,
     epochDelayMs: input.epochDelayMs,
     objectiveConfig: input.command ?? input.agent ?? null,
+    ...rungs,
+    keepCheckpoints: input.keepCheckpoints,
+    notes: input.notes,
+    tags: input.tags,
   });
   // An agent study's token is issued before its first job is queued, and shown only in this answer.
   const agentToken = input.objective === "agent" ? issueAgentToken(record.id) : undefined;

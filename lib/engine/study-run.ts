@@ -15,6 +15,7 @@ import {
   recordMeasurement,
   valueOfEvent,
   recordRuleEvent,
+  rungSettingsOf,
   saveRules,
   saveSnapshots,
   schedulerSettingsOf,
@@ -24,6 +25,7 @@ import type { StudyStatus } from "../api/schemas";
 import { objectiveForStudy } from "../objectives/registry";
 import { getAgentBoard, type AgentSpec } from "./agent-board";
 import { FAILURE_WINDOW, FailureWatch } from "./failures";
+import { cleanupStudyCheckpoints, cleanupTrialCheckpoints } from "./checkpoint-sweep";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -98,7 +100,7 @@ export class StudyRun {
       direction: record.direction,
       maxEpochs: record.maxEpochs,
       seed: record.seed,
-      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record) },
+      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record), ...rungSettingsOf(record) },
       allowBranch: objective.info.warmStart ?? false,
       branchKeeps: objective.info.warmStartKeeps,
     });
@@ -304,9 +306,19 @@ export class StudyRun {
       this.fail(e);
       return;
     }
+    this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
     const tooMany = this.state === "running" ? this.failures.verdict() : null;
     if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
     this.pump();
+  }
+
+  /** Runs a checkpoint clean-up; a file that cannot be deleted is logged, never a reason to fail the study. */
+  private cleanupCheckpoints(run: () => unknown): void {
+    try {
+      run();
+    } catch (error) {
+      console.error(`[hypersieve] study ${this.record.id}: checkpoint clean-up failed:`, error);
+    }
   }
 
   /** Adds a user rule (pin, range, exclusion); it holds for every trial asked for from now on. Returns it and the running trials outside it. */
@@ -391,6 +403,7 @@ export class StudyRun {
       finishTrial(this.record.id, t.id, t.number, "pruned", "the study was stopped", "trial_halted");
     }
     setStudyStatus(this.record.id, "stopped");
+    this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id));
   }
 
   /** Resolves once no trial of this study is training (tests and shutdown). */
@@ -407,6 +420,7 @@ export class StudyRun {
     }
     this.state = status;
     setStudyStatus(this.record.id, status);
+    this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id));
   }
 
   /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */
