@@ -37,7 +37,37 @@ export const annotationSchema = z.object({ notes: notesSchema.optional(), tags: 
 export type AnnotationInput = z.infer<typeof annotationSchema>;
 
 /** A study file (YAML or JSON in the sweep-config shape, as `hypersieve run` takes it) sent to POST /api/studies instead of the fields. */
-export const studyFileBodySchema = z.object({ studyFile: z.string().min(1, "must not be empty").max(200_000) }).strict();
+export const studyFileBodySchema = z
+  .object({
+    studyFile: z.string().min(1, "must not be empty").max(200_000),
+    /** Check the file and answer with the study it would make (201 becomes 200), creating nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+/** The answer to a dry run of a study file: the study it would make, every default filled in. */
+export type StudyPreview = {
+  name: string;
+  objective: string;
+  metric: string;
+  direction: "minimize" | "maximize";
+  strategy: string;
+  space: ParamDef[];
+  budget: Budget;
+  maxEpochs: number;
+  parallelism: number;
+  seed: number;
+  patience: number | null;
+  eta?: number;
+  minEpochs?: number;
+  warmStart?: boolean;
+  schedules?: boolean;
+  keepCheckpoints?: "best-and-newest" | "all";
+  notes?: string;
+  tags?: string[];
+  epochDelayMs: number;
+  objectiveConfig?: unknown;
+};
 
 export const createStudySchema = z
   .object({
@@ -198,7 +228,7 @@ export type Curve = { trial: number; status: TrialStatusName; points: [number, n
 export type CurvesResponse = { curves: Curve[]; maxEpochs: number };
 
 /** The body of every 4xx/5xx: a message naming what is wrong, and each bad field. */
-export type ApiError = { error: string; issues?: { path: string; message: string }[] };
+export type ApiError = { error: string; issues?: { path: string; message: string; line?: number }[] };
 
 /** A rule the user adds from the dashboard: pin a parameter, restrict its range, or exclude a box. */
 export const userRuleSchema = z.discriminatedUnion("kind", [

@@ -6,14 +6,13 @@ import fs from "node:fs";
 import { getFailureStats, getStudyDetail, getStudySummary } from "../../db/queries";
 import { exportStudy } from "../../db/dashboard";
 import { main as benchMain } from "../../bench/command";
-import { isDatabaseInUse, isHttpError } from "../api/http";
+import { isDatabaseInUse } from "../api/http";
 import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
-import { createStudy } from "../engine/studies";
-import { getObjective } from "../objectives/registry";
+import { createStudyFromFile, studyInputOfFile } from "../engine/study-files";
 import { AgentClient, agentDefaults } from "./agent";
 import { runAgent } from "./agent-run";
-import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
+import { StudyFileError } from "./study-file";
 
 const USAGE = `usage:
   hypersieve run FILE [--db DB]  run the study a YAML or JSON file defines, headless, and print its best trial;
@@ -42,7 +41,8 @@ function progressLine(id: number): string {
 
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
-  const { input, lineOf } = parseStudyFile(text, file, (objective) => getObjective(objective)?.info.space);
+  // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
+  const { input } = studyInputOfFile(text, file);
   try {
     getEngine().start();
   } catch (error) {
@@ -52,21 +52,7 @@ async function run(file: string): Promise<number> {
         `Launch this study through the running server (New study in the browser, or POST /api/studies), or run it here on another database: hypersieve run ${file} --db other.db`,
     );
   }
-  let id: number;
-  try {
-    id = createStudy(input).id;
-  } catch (error) {
-    if (isHttpError(error) && error.issues) {
-      throw new StudyFileError(
-        file,
-        error.issues.map((i) => {
-          const field = fileFieldOf(i.path, input);
-          return { line: lineOf(field), field: field.join("."), message: i.message };
-        }),
-      );
-    }
-    throw error;
-  }
+  const id = createStudyFromFile(text, file).id;
   const budget = getStudySummary(id)!.budget;
   process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
   let interrupted = false;

@@ -5,7 +5,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../../db/queries";
+import { getStudyRecord, getStudySummary, getTrialRows, insertStudy, type NewStudy } from "../../db/queries";
 import { HttpError } from "../api/http";
 import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";
 import { ruleProblems, type Rule } from "../optimizer/rules";
@@ -70,8 +70,8 @@ function withObjectiveGrids(space: Space, base: Space): Space {
   });
 }
 
-/** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
-export function createStudy(input: CreateStudyInput): StudySummary {
+/** Validates a new study against its objective and returns the study it would store, defaults filled in; writes nothing. */
+export function validateStudy(input: CreateStudyInput): NewStudy {
   if (input.objective === "command") {
     if (!commandsAllowed()) {
       throw new InputError([{ path: "objective", message: "this server does not run training commands (set HYPERSIEVE_ALLOW_COMMANDS=1 to allow them off loopback)" }], 403);
@@ -122,9 +122,7 @@ export function createStudy(input: CreateStudyInput): StudySummary {
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
   }
-  // Only the database's owner may add a study it would then run; another process writes nothing.
-  getEngine().start();
-  const record = insertStudy({
+  return {
     name: input.name,
     objective: objective.info.id,
     metric: objective.info.metric,
@@ -144,7 +142,15 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     keepCheckpoints: input.keepCheckpoints,
     notes: input.notes,
     tags: input.tags,
-  });
+  };
+}
+
+/** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
+export function createStudy(input: CreateStudyInput): StudySummary {
+  const study = validateStudy(input);
+  // Only the database's owner may add a study it would then run; another process writes nothing.
+  getEngine().start();
+  const record = insertStudy(study);
   // An agent study's token is issued before its first job is queued, and shown only in this answer.
   const agentToken = input.objective === "agent" ? issueAgentToken(record.id) : undefined;
   getEngine().launch(record.id);
