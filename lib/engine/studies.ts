@@ -14,7 +14,7 @@ import { commandsAllowed, objectiveForStudy } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
 import { getAgentBoard, issueAgentToken } from "./agent-board";
-import { defaultBudget } from "../api/study-defaults";
+import { defaultBudget, STUDY_DEFAULTS } from "../api/study-defaults";
 import { strategyParts } from "../optimizer/strategy-name";
 
 /** Schedulers with rungs, the ones that read eta and minEpochs. */
@@ -139,7 +139,7 @@ export function validateStudy(input: CreateStudyInput): NewStudy {
     epochDelayMs: input.epochDelayMs,
     objectiveConfig: input.command ?? input.agent ?? null,
     ...rungs,
-    keepCheckpoints: input.keepCheckpoints,
+    keepCheckpoints: input.keepCheckpoints ?? STUDY_DEFAULTS.keepCheckpoints,
     notes: input.notes,
     tags: input.tags,
   };
