@@ -3,8 +3,9 @@
  * that keeps the best and the newest and deletes the rest. Files are told
  * apart by the epoch in their names (checkpoint-file.ts checkpointEpoch:
  * `epoch-12.pt`, `epoch=12-step=340.ckpt`, the MLP's `epoch-000012.ckpt`,
- * Hugging Face's `checkpoint-12` folders); a name without an epoch is never
- * deleted, since nothing says which epoch it holds.
+ * `12.pt`, an `epoch-12/` folder); a name without an epoch — `last.pt`,
+ * Hugging Face's `checkpoint-<step>` folders — is never deleted, since
+ * nothing says which epoch it holds.
  */
 import "server-only";
 import fs from "node:fs";
