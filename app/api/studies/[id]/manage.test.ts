@@ -87,7 +87,7 @@ describe("what users look for afterwards", () => {
     expect(columns).toEqual(expect.arrayContaining(["warm", "echo_lr"]));
     const first = measurements[1].split(",");
     expect(first[columns.indexOf("warm")]).toBe("0");
-    expect(Number(first[columns.indexOf("echo_lr")])).toBe(getTrialRecords(study.id)[0].params.lr as number);
+    expect(Number(first[columns.indexOf("echo_lr")])).toBe((getTrialRecords(study.id)[0].params as { lr: number }).lr);
   }, 90_000);
 
   it("keeps every checkpoint of a study that asks to keep all", async () => {
