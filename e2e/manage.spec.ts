@@ -42,6 +42,7 @@ test("a study from a file, its notes and tags, the tag filter, and deleting it (
   await expect(page.getByTestId("study-notes").getByTestId("notes-text")).toHaveText("lr looked too high\nnext: narrow it");
   await expect(page.getByTestId("study-notes").getByTestId("tag")).toHaveText([TAG, "keep"]);
   expect((await api.study(request, id)).tags).toEqual([TAG, "keep"]);
+  await screenshot(page, "42-study-notes");
 
   // A running study without the tag: the filter hides it, and it cannot be deleted until it stops.
   const running = await api.createStudy(request, { name: "e2e still running", objective: "synthetic:hartmann6", strategy: "random+fifo", budget: { kind: "trials", value: 100_000 }, parallelism: 1, epochDelayMs: 50 });
