@@ -58,9 +58,9 @@ export function branchEpochsOf(trialId: number): number[] {
 }
 
 /** One trial's status and best epoch, for its checkpoint clean-up. */
-export function trialForCleanup(studyId: number, number: number): { id: number; status: string; bestEpoch: number | null } | undefined {
+export function trialForCleanup(studyId: number, number: number): { id: number; status: string; bestEpoch: number | null; startEpoch: number } | undefined {
   return getDb()
-    .select({ id: trials.id, status: trials.status, bestEpoch: trials.bestEpoch })
+    .select({ id: trials.id, status: trials.status, bestEpoch: trials.bestEpoch, startEpoch: trials.startEpoch })
     .from(trials)
     .where(and(eq(trials.studyId, studyId), eq(trials.number, number)))
     .get();

@@ -1,7 +1,9 @@
 /**
  * The checkpoint clean-up of finished trials (on unless a study keeps all):
- * each trial keeps the checkpoints of its best epoch, its newest epoch and
- * the epochs its branches start from; the rest of its epoch files go.
+ * each trial keeps the checkpoints of its best epoch, its newest epoch, the
+ * epochs its branches start from and, for a branch, the parent's checkpoint
+ * it started from (so a warm start can be reproduced); the rest of its epoch
+ * files go.
  */
 import "server-only";
 import { getStudyRecord, getTrialRecords, trialCheckpointDir } from "../../db/queries";
@@ -9,6 +11,11 @@ import { branchEpochsOf, trialForCleanup } from "../../db/study-admin";
 import { cleanupCheckpoints, type CleanupResult } from "../objectives/checkpoint-cleanup";
 
 const FINAL = new Set(["completed", "pruned", "failed", "interrupted"]);
+
+/** The epochs a trial keeps besides its best and newest: where its branches start, and where it started itself. */
+function alsoKept(trial: { id: number; startEpoch: number }): number[] {
+  return [...branchEpochsOf(trial.id), ...(trial.startEpoch > 0 ? [trial.startEpoch] : [])];
+}
 
 /**
  * Cleans up a finished trial's checkpoint folder when its study keeps only
@@ -19,7 +26,7 @@ export function cleanupTrialCheckpoints(studyId: number, number: number): Cleanu
   if (!study || study.keepCheckpoints !== "best-and-newest" || study.objective === "agent") return null;
   const trial = trialForCleanup(studyId, number);
   if (!trial || !FINAL.has(trial.status)) return null;
-  return cleanupCheckpoints(trialCheckpointDir(studyId, number), trial.bestEpoch, branchEpochsOf(trial.id));
+  return cleanupCheckpoints(trialCheckpointDir(studyId, number), trial.bestEpoch, alsoKept(trial));
 }
 
 /** Cleans up every finished trial of a study (when it ends: trials it pruned at the end, too). */
@@ -28,7 +35,7 @@ export function cleanupStudyCheckpoints(studyId: number): number {
   if (!study || study.keepCheckpoints !== "best-and-newest" || study.objective === "agent") return 0;
   let deleted = 0;
   for (const t of getTrialRecords(studyId)) {
-    if (FINAL.has(t.status)) deleted += cleanupCheckpoints(trialCheckpointDir(studyId, t.number), t.bestEpoch, branchEpochsOf(t.id)).deleted.length;
+    if (FINAL.has(t.status)) deleted += cleanupCheckpoints(trialCheckpointDir(studyId, t.number), t.bestEpoch, alsoKept(t)).deleted.length;
   }
   return deleted;
 }
