@@ -3,9 +3,10 @@ import { connection } from "next/server";
 import { StudiesTable } from "@/components/studies-table";
 import { listStudies } from "@/db/queries";
 
-export default async function StudiesPage() {
+export default async function StudiesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const studies = listStudies();
+  const tag = (await searchParams).tag;
   return (
     <div className="space-y-6">
       <div className="flex items-end justify-between gap-4">
@@ -19,7 +20,7 @@ export default async function StudiesPage() {
           </Link>
         )}
       </div>
-      <StudiesTable initialStudies={studies} />
+      <StudiesTable initialStudies={studies} initialTag={typeof tag === "string" && tag !== "" ? tag : null} />
     </div>
   );
 }

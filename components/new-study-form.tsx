@@ -17,6 +17,7 @@ import {
 } from "@/lib/client/training-spec";
 import { RACE_SCHEDULES_DEFAULT, RACE_SWITCHES_OFF_REASON, RACE_WARM_START_DEFAULT } from "@/lib/optimizer/schedulers/race-defaults";
 import { strategyParts } from "@/lib/optimizer/strategy-name";
+import { defaultBudget, STUDY_DEFAULTS } from "@/lib/api/study-defaults";
 import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
@@ -86,23 +87,23 @@ function defaultsFor(id: string, objectives: ObjectiveInfo[]): FormState {
   const objective = objectives.find((o) => o.id === id);
   const training = isTrainingKind(id);
   const maxEpochs = training ? Number(DEFAULT_TRAINING_FIELDS.maxEpochs) : (objective?.maxEpochs ?? 1);
-  const multiEpoch = maxEpochs > 1;
+  const budget = defaultBudget(maxEpochs);
   return {
     objective: id,
     name: training ? `${id} study` : objective ? `${shortName(objective.id)} study` : "",
     nameEdited: false,
     rows: rowsFromSpace(training ? EXAMPLE_SPACE : (objective?.space ?? [])),
     training: DEFAULT_TRAINING_FIELDS,
-    strategy: STRATEGIES[0].value,
-    // 50 full trainings' worth of epochs, or 100 evaluations of a one-shot objective.
-    budgetKind: multiEpoch ? "epochs" : "trials",
-    budgetValue: String(multiEpoch ? 50 * maxEpochs : 100),
-    parallelism: "4",
-    seed: "0",
-    patience: multiEpoch ? "5" : "",
+    // The defaults the API and study files take too (lib/api/study-defaults.ts).
+    strategy: STUDY_DEFAULTS.strategy,
+    budgetKind: budget.kind,
+    budgetValue: String(budget.value),
+    parallelism: String(STUDY_DEFAULTS.parallelism),
+    seed: String(STUDY_DEFAULTS.seed),
+    patience: STUDY_DEFAULTS.patience === null ? "" : String(STUDY_DEFAULTS.patience),
     warmStart: RACE_WARM_START_DEFAULT,
     schedules: RACE_SCHEDULES_DEFAULT,
-    epochDelayMs: String(objective?.defaultEpochDelayMs ?? 0),
+    epochDelayMs: String(STUDY_DEFAULTS.epochDelayMs),
   };
 }
 
@@ -361,7 +362,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
               <input className={inputClass} inputMode="numeric" value={form.patience} onChange={(e) => set("patience", e.target.value)} aria-invalid={!!errors["patience"]} data-testid="field-patience" />
             </Field>
             {!training && (
-              <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint="ms per epoch, to watch">
+              <Field label="Epoch delay" path="epochDelayMs" errors={errors} hint={objective?.defaultEpochDelayMs ? `ms per epoch; ${objective.defaultEpochDelayMs} to watch it` : "ms per epoch, to watch"}>
                 <input className={inputClass} inputMode="numeric" value={form.epochDelayMs} onChange={(e) => set("epochDelayMs", e.target.value)} aria-invalid={!!errors["epochDelayMs"]} data-testid="field-epoch-delay" />
               </Field>
             )}

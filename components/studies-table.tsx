@@ -1,17 +1,33 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import type { StudySummary } from "@/lib/api/schemas";
 import { formatBudget, formatTime, formatValue } from "@/lib/client/format";
 import { useStudies } from "@/lib/client/queries";
 import { ProgressBar } from "./progress-bar";
 import { StatusBadge } from "./status-badge";
+import { TagChips } from "./annotations";
 
-/** The list of studies, newest first; live while any study runs. */
-export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[] }) {
+/** Keeps the tag filter in the URL (?tag=x), so a reload or a shared link shows the same list. */
+function setTagInUrl(tag: string | null): void {
+  const url = new URL(window.location.href);
+  if (tag) url.searchParams.set("tag", tag);
+  else url.searchParams.delete("tag");
+  window.history.replaceState(window.history.state, "", url);
+}
+
+/** The list of studies, newest first, filterable by tag; live while any study runs. */
+export function StudiesTable({ initialStudies, initialTag = null }: { initialStudies: StudySummary[]; initialTag?: string | null }) {
   const { data: studies = [], error } = useStudies(initialStudies);
-  const sorted = [...studies].sort((a, b) => b.id - a.id);
+  const [tag, setTag] = useState<string | null>(initialTag);
+  const allTags = [...new Set(studies.flatMap((s) => s.tags))].sort();
+  const pick = (next: string | null) => {
+    setTag(next);
+    setTagInUrl(next);
+  };
+  const sorted = [...studies].filter((s) => tag === null || s.tags.includes(tag)).sort((a, b) => b.id - a.id);
 
-  if (sorted.length === 0) {
+  if (studies.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-16 text-center" data-testid="studies-empty">
         <h2 className="text-base font-semibold text-slate-900">No studies yet</h2>
@@ -36,6 +52,30 @@ export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[
           Could not refresh the studies: {error.message}
         </p>
       )}
+      {(allTags.length > 0 || tag !== null) && (
+        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <label htmlFor="tag-filter">Tag</label>
+          <select
+            id="tag-filter"
+            className="rounded-md border-0 bg-white px-2 py-1 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+            value={tag ?? ""}
+            onChange={(e) => pick(e.target.value === "" ? null : e.target.value)}
+            data-testid="tag-filter"
+          >
+            <option value="">every study</option>
+            {[...new Set([...allTags, ...(tag ? [tag] : [])])].map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          {tag !== null && (
+            <span data-testid="tag-filter-count">
+              {sorted.length} of {studies.length} studies
+            </span>
+          )}
+        </div>
+      )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-sm" data-testid="studies-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
@@ -57,6 +97,16 @@ export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[
                   <Link href={`/studies/${s.id}`} className="text-slate-900 hover:text-indigo-600">
                     {s.name}
                   </Link>
+                  {s.tags.length > 0 && (
+                    <div className="mt-1">
+                      <TagChips tags={s.tags} onPick={(t) => pick(t === tag ? null : t)} active={tag} />
+                    </div>
+                  )}
+                  {s.notes && (
+                    <p className="mt-0.5 max-w-xs truncate text-xs font-normal text-slate-500" title={s.notes} data-testid="study-row-notes">
+                      {s.notes}
+                    </p>
+                  )}
                 </td>
                 <td className="px-4 py-3 text-slate-600" title={s.objective}>
                   {s.objectiveTitle || s.objective}

@@ -17,6 +17,8 @@ import { ProgressBar } from "./progress-bar";
 import { RacePanel } from "./race-chart";
 import { StatusBadge } from "./status-badge";
 import { StudyActions } from "./study-actions";
+import { StudyManage, StudyNotesCard } from "./study-manage";
+import { TagChips } from "./annotations";
 import { SubspaceView } from "./subspace-view";
 import { TrialsTable } from "./trials-table";
 import { useHydrated } from "@/lib/client/use-hydrated";
@@ -83,6 +85,7 @@ export function StudyView({
               {study.name}
             </h1>
             <StatusBadge status={study.status} testId="study-status" />
+            <TagChips tags={study.tags} />
           </div>
           <p className="mt-1 flex flex-wrap gap-x-2 text-sm text-slate-600">
             <span title={study.objective}>{study.objectiveTitle || study.objective}</span>
@@ -107,6 +110,7 @@ export function StudyView({
         </div>
         <div className="flex flex-col items-end gap-2">
           <StudyActions study={study} />
+          <StudyManage study={study} />
           <ExportLinks studyId={id} />
         </div>
       </div>
@@ -176,11 +180,17 @@ export function StudyView({
                   <>
                     trial <span className="font-medium tabular-nums">#{study.bestTrial}</span>, epoch{" "}
                     <span className="font-medium tabular-nums">{study.bestEpoch ?? "—"}</span>
+                    {" · "}final <span className="font-medium tabular-nums" data-testid="study-final-value">{formatValue(study.finalValue)}</span>
                   </>
                 ) : (
                   "no measurement yet"
                 )}
               </p>
+              {study.bestCheckpoint && (
+                <p className="mt-1 break-all font-mono text-xs text-slate-500" title="the best trial's checkpoint at its best epoch" data-testid="study-best-checkpoint">
+                  {study.bestCheckpoint}
+                </p>
+              )}
               {bestRow && (
                 <div className="mt-2 flex flex-wrap gap-x-3 gap-y-0.5 font-mono text-xs text-slate-500">
                   {Object.entries(bestRow.params).map(([k, v]) => (
@@ -206,6 +216,7 @@ export function StudyView({
             </Card>
           </div>
 
+            <StudyNotesCard study={study} />
             <HistoryPanel study={study} live={live} />
             <Card title="Learning curves" subtitle={`${study.metric} per epoch, one line per trial`}>
               <LearningCurvesChart

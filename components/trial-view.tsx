@@ -10,6 +10,7 @@ import { useStopTrials, useTrialDetail } from "@/lib/client/queries";
 import { useHydrated } from "@/lib/client/use-hydrated";
 import { Card, EmptyState } from "./card";
 import { StatusBadge } from "./status-badge";
+import { TrialNotesCard } from "./trial-notes";
 
 const ACCENT = "#4f46e5";
 const EXTRA_COLORS = ["#0d9488", "#d97706", "#db2777", "#7c3aed"];
@@ -77,6 +78,14 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
           <p className="mt-2 text-sm text-slate-600">
             at epoch <span className="tabular-nums">{trial.bestEpoch ?? "—"}</span> of <span className="tabular-nums">{trial.epochs}</span> trained (≤ {study.maxEpochs})
           </p>
+          <p className="mt-1 text-sm text-slate-600">
+            final <span className="font-medium tabular-nums" data-testid="trial-final-value">{formatValue(trial.finalValue)}</span> at epoch {trial.epochs}
+          </p>
+          {detail.bestCheckpoint && (
+            <p className="mt-1 break-all font-mono text-xs text-slate-500" title="the checkpoint of its best epoch" data-testid="trial-best-checkpoint">
+              {detail.bestCheckpoint}
+            </p>
+          )}
           {trial.retrainedEpochs > 0 && (
             <p className="mt-1 text-xs text-amber-700" data-testid="trial-retrained">
               {trial.retrainedEpochs} more trained a second time: resumed on an agent without its checkpoint; they count against the budget.
@@ -133,6 +142,8 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
           </dl>
         </Card>
       </div>
+
+      <TrialNotesCard studyId={study.id} trial={trial} />
 
       <Card title="Learning curve" subtitle={`${study.metric} per epoch${Object.keys(detail.extra).length > 0 ? "; extra metrics below" : ""}`}>
         <TrialCurve detail={detail} metric={study.metric} maxEpochs={study.maxEpochs} />

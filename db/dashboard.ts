@@ -8,7 +8,8 @@ import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, Tri
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
 import { getDb } from "./client";
-import { getStudyRecord, getTrialRows } from "./queries";
+import { bestCheckpointOf } from "../lib/objectives/checkpoint-cleanup";
+import { getStudyRecord, getTrialRows, trialCheckpointDir } from "./queries";
 import { events, measurements, studies, trials } from "./schema";
 
 const sortColumns = { number: trials.number, bestValue: trials.bestValue, epochs: trials.lastEpoch, status: trials.status } as const;
@@ -69,7 +70,9 @@ export function getTrialDetail(studyId: number, number: number): TrialDetail | n
     .where(and(eq(events.studyId, studyId), eq(events.trialId, trial.id), sql`${events.type} != 'report'`))
     .orderBy(asc(events.id))
     .all();
-  return { trial, curve, lineage, extra, events: log };
+  const objective = getStudyRecord(studyId)?.objective;
+  const bestCheckpoint = objective === "agent" || trial.bestEpoch === null ? null : bestCheckpointOf(trialCheckpointDir(studyId, number), trial.bestEpoch);
+  return { trial, bestCheckpoint, curve, lineage, extra, events: log };
 }
 
 /** Keeps at most `max` points of a curve: the first, the last, the best, and an even stride of the rest. */
@@ -171,15 +174,49 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Trials or measurements of a study as CSV text or a JSON array. */
+/** The extra metrics' names of some measurements, in order of first appearance. */
+function extraKeys(rows: readonly { extra: unknown }[]): string[] {
+  const keys = new Set<string>();
+  for (const r of rows) for (const key of Object.keys((r.extra as Record<string, unknown> | null) ?? {})) keys.add(key);
+  return [...keys];
+}
+
+/** A CSV header for an extra metric: its key, or "extra.KEY" when the key is already a fixed column (a metric named "epoch"). */
+function extraColumn(key: string, taken: ReadonlySet<string>): string {
+  return taken.has(key) ? `extra.${key}` : key;
+}
+
+/**
+ * Trials or measurements of a study as CSV text or a JSON array. Trials carry
+ * their best and final values, notes, tags and best checkpoint, and the extra
+ * metrics at their best epoch; measurements carry one column per extra metric
+ * the program reported (docs/command-protocol.md).
+ */
 export function exportStudy(studyId: number, what: "trials" | "measurements", format: "csv" | "json"): string {
   const db = getDb();
-  const space = (db.select({ space: studies.space }).from(studies).where(eq(studies.id, studyId)).get()?.space ?? []) as Space;
+  const study = getStudyRecord(studyId);
+  const space = (study?.space ?? []) as Space;
   if (what === "trials") {
     const rows = getTrialRows(studyId, db.select({ n: trials.number }).from(trials).where(eq(trials.studyId, studyId)).all().map((r) => r.n));
-    if (format === "json") return JSON.stringify(rows);
-    const head = ["number", "status", ...space.map((p) => p.name), "best_value", "best_epoch", "epochs", "reason"];
-    const lines = rows.map((t) => [t.number, t.status, ...space.map((p) => t.params[p.name]), t.bestValue, t.bestEpoch, t.epochs, t.reason].map(csvCell).join(","));
+    const atBest = db
+      .select({ trial: trials.number, extra: measurements.extra })
+      .from(measurements)
+      .innerJoin(trials, and(eq(measurements.trialId, trials.id), eq(measurements.epoch, trials.bestEpoch)))
+      .where(eq(trials.studyId, studyId))
+      .all();
+    const extraAtBest = new Map(atBest.map((r) => [r.trial, (r.extra as Record<string, unknown> | null) ?? {}]));
+    const checkpoint = (t: TrialRow) => (study?.objective === "agent" || t.bestEpoch === null ? null : bestCheckpointOf(trialCheckpointDir(studyId, t.number), t.bestEpoch));
+    const full = rows.map((t) => ({ ...t, bestCheckpoint: checkpoint(t), extraAtBest: extraAtBest.get(t.number) ?? {} }));
+    if (format === "json") return JSON.stringify(full);
+    const fixed = ["number", "status", ...space.map((p) => p.name), "best_value", "best_epoch", "final_value", "epochs", "best_checkpoint", "tags", "notes", "reason"];
+    const keys = extraKeys(atBest);
+    const taken = new Set(fixed);
+    const head = [...fixed, ...keys.map((k) => `${extraColumn(k, taken)}_at_best`)];
+    const lines = full.map((t) =>
+      [t.number, t.status, ...space.map((p) => t.params[p.name]), t.bestValue, t.bestEpoch, t.finalValue, t.epochs, t.bestCheckpoint, t.tags.join(" "), t.notes, t.reason, ...keys.map((k) => t.extraAtBest[k])]
+        .map(csvCell)
+        .join(","),
+    );
     return [head.join(","), ...lines].join("\n") + "\n";
   }
   const rows = db
@@ -190,7 +227,14 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
     .orderBy(asc(trials.number), asc(measurements.epoch))
     .all();
   if (format === "json") return JSON.stringify(rows);
-  return ["trial,epoch,value,extra", ...rows.map((r) => [r.trial, r.epoch, r.value, r.extra].map(csvCell).join(","))].join("\n") + "\n";
+  const keys = extraKeys(rows);
+  const taken = new Set(["trial", "epoch", "value"]);
+  const head = ["trial", "epoch", "value", ...keys.map((k) => extraColumn(k, taken))];
+  const lines = rows.map((r) => {
+    const extra = (r.extra as Record<string, unknown> | null) ?? {};
+    return [r.trial, r.epoch, r.value, ...keys.map((k) => extra[k])].map(csvCell).join(",");
+  });
+  return [head.join(","), ...lines].join("\n") + "\n";
 }
 
 /**

@@ -12,7 +12,10 @@ import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
 import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "../lib/optimizer/schedulers/race-defaults";
 import type { Params, Space } from "../lib/optimizer/space";
 import { objectiveCanWarmStart, objectiveTitle } from "../lib/objectives/registry";
-import { getDb } from "./client";
+import { STUDY_DEFAULTS } from "../lib/api/study-defaults";
+import { bestCheckpointOf } from "../lib/objectives/checkpoint-cleanup";
+import path from "node:path";
+import { databaseFile, getDb } from "./client";
 import { withFault } from "./faults";
 import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
@@ -38,6 +41,12 @@ export type NewStudy = {
   schedules?: boolean;
   epochDelayMs: number;
   objectiveConfig?: unknown;
+  /** Rung schedulers' factor and lowest rung, stored with the race's switches when given. */
+  eta?: number;
+  minEpochs?: number;
+  keepCheckpoints?: "best-and-newest" | "all";
+  notes?: string;
+  tags?: string[];
 };
 
 /**
@@ -47,6 +56,12 @@ export type NewStudy = {
  */
 export function schedulerSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { warmStart: boolean; schedules: boolean } {
   return { warmStart: s.schedulerSettings?.warmStart ?? true, schedules: s.schedulerSettings?.schedules ?? true };
+}
+
+/** The rung settings a study set (a study file's early_terminate), else none: the scheduler's own defaults. */
+export function rungSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { eta?: number; minEpochs?: number } {
+  const { eta, minEpochs } = s.schedulerSettings ?? {};
+  return { ...(eta !== undefined ? { eta } : {}), ...(minEpochs !== undefined ? { minEpochs } : {}) };
 }
 
 /** Event types of the study log; "job", "report", "trial_failed" and "trial_halted" are replayed into the strategy. */
@@ -90,7 +105,15 @@ export function insertStudy(input: NewStudy): StudyRecord {
         parallelism: input.parallelism,
         seed: input.seed,
         patience: input.patience,
-        schedulerSettings: { warmStart: input.warmStart ?? RACE_WARM_START_DEFAULT, schedules: input.schedules ?? RACE_SCHEDULES_DEFAULT },
+        schedulerSettings: {
+          warmStart: input.warmStart ?? RACE_WARM_START_DEFAULT,
+          schedules: input.schedules ?? RACE_SCHEDULES_DEFAULT,
+          ...(input.eta !== undefined ? { eta: input.eta } : {}),
+          ...(input.minEpochs !== undefined ? { minEpochs: input.minEpochs } : {}),
+        },
+        keepCheckpoints: input.keepCheckpoints ?? STUDY_DEFAULTS.keepCheckpoints,
+        notes: input.notes ?? "",
+        tags: input.tags ?? [],
         epochDelayMs: input.epochDelayMs,
         objectiveConfig: input.objectiveConfig ?? null,
         status: "running",
@@ -424,7 +447,10 @@ function trialCounts(studyIds: number[]): Map<number, TrialCounts> {
   return counts;
 }
 
-function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNumber: number | null, title: string, canWarmStart: boolean): StudySummary {
+/** What a summary tells of its best trial: its number, its final value and its best checkpoint. */
+type BestOf = { number: number; finalValue: number | null; bestCheckpoint: string | null };
+
+function toSummary(s: StudyRecord, counts: TrialCounts | undefined, best: BestOf | undefined, title: string, canWarmStart: boolean): StudySummary {
   const trialCount = counts?.total ?? 0;
   const progress =
     s.status === "completed" ? 1 : s.budgetKind === "epochs" ? s.epochsSpent / s.budgetValue : trialCount / s.budgetValue;
@@ -443,11 +469,17 @@ function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNum
     parallelism: s.parallelism,
     seed: s.seed,
     patience: s.patience,
+    ...rungSettingsOf(s),
+    keepCheckpoints: s.keepCheckpoints,
+    notes: s.notes,
+    tags: s.tags,
+    finalValue: best?.finalValue ?? null,
+    bestCheckpoint: best?.bestCheckpoint ?? null,
     ...schedulerSettingsOf(s),
     canWarmStart,
     epochDelayMs: s.epochDelayMs,
     bestValue: s.bestValue,
-    bestTrial: bestTrialNumber,
+    bestTrial: best?.number ?? null,
     bestEpoch: s.bestEpoch,
     epochsSpent: s.epochsSpent,
     trialCount,
@@ -461,27 +493,62 @@ function toSummary(s: StudyRecord, counts: TrialCounts | undefined, bestTrialNum
   };
 }
 
-function bestTrialNumbers(ids: (number | null)[]): Map<number, number> {
-  const present = ids.filter((x): x is number => x !== null);
-  if (present.length === 0) return new Map();
-  const rows = getDb().select({ id: trials.id, number: trials.number }).from(trials).where(inArray(trials.id, present)).all();
-  return new Map(rows.map((r) => [r.id, r.number]));
+/** The value a trial reported at its last epoch, per trial row id; a non-finite or missing report is null. */
+function finalValues(trialIds: readonly number[]): Map<number, number | null> {
+  if (trialIds.length === 0) return new Map();
+  const rows = getDb()
+    .select({ id: trials.id, value: measurements.value })
+    .from(trials)
+    .innerJoin(measurements, and(eq(measurements.trialId, trials.id), eq(measurements.epoch, trials.lastEpoch)))
+    .where(inArray(trials.id, [...trialIds]))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.value !== null && Number.isFinite(r.value) ? r.value : null]));
 }
 
-/** Every study, newest first, as the list page shows it. */
-export function listStudies(): StudySummary[] {
-  const rows = getDb().select().from(studies).orderBy(sql`${studies.id} desc`).all().map(withFault);
+/** The best trial of each study: its number, final value and the checkpoint of its best epoch (agent studies keep theirs on the agents). */
+function bestTrials(rows: readonly StudyRecord[]): Map<number, BestOf> {
+  const ids = rows.map((r) => r.bestTrialId).filter((x): x is number => x !== null);
+  if (ids.length === 0) return new Map();
+  const found = getDb().select({ id: trials.id, studyId: trials.studyId, number: trials.number, bestEpoch: trials.bestEpoch }).from(trials).where(inArray(trials.id, ids)).all();
+  const finals = finalValues(ids);
+  const objectiveOf = new Map(rows.map((r) => [r.id, r.objective]));
+  return new Map(
+    found.map((t) => [
+      t.id,
+      {
+        number: t.number,
+        finalValue: finals.get(t.id) ?? null,
+        bestCheckpoint: objectiveOf.get(t.studyId) === "agent" || t.bestEpoch === null ? null : bestCheckpointOf(trialCheckpointDir(t.studyId, t.number), t.bestEpoch),
+      },
+    ]),
+  );
+}
+
+/** A trial's checkpoint folder: beside the database, under checkpoints/<study>/<trial>. */
+export function trialCheckpointDir(studyId: number, trialNumber: number): string {
+  return path.join(studyCheckpointDir(studyId), String(trialNumber));
+}
+
+/** A study's checkpoint folder, holding one folder per trial. */
+export function studyCheckpointDir(studyId: number): string {
+  return path.join(path.dirname(databaseFile()), "checkpoints", String(studyId));
+}
+
+/** Every study, newest first, as the list page shows it; with `tag`, only the studies that carry it. */
+export function listStudies(tag?: string): StudySummary[] {
+  const where = tag === undefined ? undefined : sql`exists (select 1 from json_each(${studies.tags}) where json_each.value = ${tag})`;
+  const rows = getDb().select().from(studies).where(where).orderBy(sql`${studies.id} desc`).all().map(withFault);
   const counts = trialCounts(rows.map((r) => r.id));
-  const best = bestTrialNumbers(rows.map((r) => r.bestTrialId));
-  return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? null : best.get(r.bestTrialId) ?? null, objectiveTitle(r.objective), objectiveCanWarmStart(r.objective, r.objectiveConfig)));
+  const best = bestTrials(rows);
+  return rows.map((r) => toSummary(r, counts.get(r.id), r.bestTrialId === null ? undefined : best.get(r.bestTrialId), objectiveTitle(r.objective), objectiveCanWarmStart(r.objective, r.objectiveConfig)));
 }
 
 /** One study's summary, or null. */
 export function getStudySummary(id: number): StudySummary | null {
   const s = getStudyRecord(id);
   if (!s) return null;
-  const best = bestTrialNumbers([s.bestTrialId]);
-  return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? null : best.get(s.bestTrialId) ?? null, objectiveTitle(s.objective), objectiveCanWarmStart(s.objective, s.objectiveConfig));
+  const best = bestTrials([s]);
+  return toSummary(s, trialCounts([id]).get(id), s.bestTrialId === null ? undefined : best.get(s.bestTrialId), objectiveTitle(s.objective), objectiveCanWarmStart(s.objective, s.objectiveConfig));
 }
 
 type Lineage = Map<number, Pick<TrialRecord, "id" | "number" | "params" | "parentTrialId" | "startEpoch">>;
@@ -513,10 +580,11 @@ function scheduleOf(id: number, lineage: Lineage): NonNullable<TrialRow["schedul
 
 function toTrialRows(records: readonly TrialRecord[]): TrialRow[] {
   const lineage = records.some((r) => r.parentTrialId !== null) ? lineageOf(records) : new Map() as Lineage;
-  return records.map((t) => toTrialRow(t, lineage));
+  const finals = finalValues(records.map((r) => r.id));
+  return records.map((t) => toTrialRow(t, lineage, finals.get(t.id) ?? null));
 }
 
-function toTrialRow(t: TrialRecord, lineage: Lineage): TrialRow {
+function toTrialRow(t: TrialRecord, lineage: Lineage, finalValue: number | null): TrialRow {
   const parent = t.parentTrialId === null ? undefined : lineage.get(t.parentTrialId);
   return {
     id: t.id,
@@ -527,6 +595,9 @@ function toTrialRow(t: TrialRecord, lineage: Lineage): TrialRow {
     bestEpoch: t.bestEpoch,
     epochs: t.lastEpoch,
     reason: t.reason,
+    finalValue,
+    notes: t.notes,
+    tags: t.tags,
     createdAt: t.createdAt,
     finishedAt: t.finishedAt,
     parent: parent?.number ?? null,

@@ -20,11 +20,20 @@ export const studies = sqliteTable("studies", {
   seed: integer("seed").notNull(),
   patience: integer("patience"),
   /** The race's switches when one is off, such as {"warmStart":false,"schedules":true}; null when both are on (the default). */
-  schedulerSettings: text("scheduler_settings", { mode: "json" }).$type<{ warmStart: boolean; schedules: boolean }>(),
+  schedulerSettings: text("scheduler_settings", { mode: "json" }).$type<{ warmStart: boolean; schedules: boolean; eta?: number; minEpochs?: number }>(),
   epochDelayMs: integer("epoch_delay_ms").notNull().default(0),
   /** Per-study objective settings, such as the command spec of a "command" study. */
   objectiveConfig: text("objective_config", { mode: "json" }),
   status: text("status", { enum: ["running", "paused", "stopped", "completed", "failed"] }).notNull(),
+  /** Free text the user keeps with the study (a study file's `description`). */
+  notes: text("notes").notNull().default(""),
+  /** The user's labels, a JSON array of strings; the studies list filters by them. */
+  tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default([]),
+  /**
+   * Which checkpoints a finished trial keeps: "best-and-newest" deletes the rest of its folder's epoch files
+   * (lib/engine/checkpoint-cleanup.ts); "all" keeps every file. Studies made before 0005 keep all.
+   */
+  keepCheckpoints: text("keep_checkpoints", { enum: ["best-and-newest", "all"] }).notNull().default("all"),
   bestValue: real("best_value"),
   bestTrialId: integer("best_trial_id"),
   bestEpoch: integer("best_epoch"),
@@ -56,6 +65,10 @@ export const trials = sqliteTable(
     reason: text("reason"),
     /** Epochs trained a second time because a resumed job found no checkpoint; they count against the budget. */
     retrainedEpochs: integer("retrained_epochs").notNull().default(0),
+    /** Free text the user keeps with the trial. */
+    notes: text("notes").notNull().default(""),
+    /** The user's labels, a JSON array of strings. */
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default([]),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),

@@ -23,8 +23,10 @@ describe("OpenAPI description", () => {
   });
 
   it("carries the request schemas the routes validate with", () => {
-    const paths = openApiDocument().paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
-    const create = paths["/api/studies"].post.requestBody!.content["application/json"].schema;
+    type Schema = { properties?: Record<string, unknown>; oneOf?: Schema[] };
+    const paths = openApiDocument().paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+    const [create, file] = paths["/api/studies"].post.requestBody!.content["application/json"].schema.oneOf!;
+    expect(Object.keys(file.properties ?? {})).toEqual(["studyFile", "dryRun"]);
     expect(Object.keys(create.properties ?? {})).toEqual(expect.arrayContaining(["name", "objective", "budget", "strategy", "space", "warmStart", "schedules"]));
     expect(create.properties!.warmStart).toEqual({ type: "boolean" });
   });

@@ -4,12 +4,27 @@
  */
 import { z } from "zod";
 import { agentFinishSchema, agentReleaseSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
+import {
+  annotationSchema,
+  createStudySchema,
+  curvesQuerySchema,
+  exportQuerySchema,
+  extendBudgetSchema,
+  ruleDecisionSchema,
+  scatterQuerySchema,
+  studiesQuerySchema,
+  studyActionSchema,
+  studyFileBodySchema,
+  trialsQuerySchema,
+  userRuleSchema,
+} from "./schemas";
 import { effectsQuerySchema, pointsQuerySchema } from "./explore-schemas";
-import { createStudySchema, curvesQuerySchema, exportQuerySchema, ruleDecisionSchema, scatterQuerySchema, studyActionSchema, trialsQuerySchema, userRuleSchema } from "./schemas";
 
 type Op = {
   summary: string;
   body?: z.ZodType;
+  /** Another body the operation takes instead (oneOf). */
+  orBody?: z.ZodType;
   query?: z.ZodObject;
   ok: number;
   agent?: boolean;
@@ -19,14 +34,31 @@ type Op = {
 const ops: Record<string, Record<string, Op>> = {
   "/api/objectives": { get: { summary: "The objectives a study can optimize, with their default spaces", ok: 200, answers: "ObjectiveInfo[]" } },
   "/api/studies": {
-    get: { summary: "Every study's summary, newest first", ok: 200, answers: "StudySummary[]" },
-    post: { summary: "Create and start a study", body: createStudySchema, ok: 201, answers: "StudySummary (with agentToken, once, for an agent study)" },
+    get: { summary: "Every study's summary, newest first; ?tag=x keeps those tagged x", query: studiesQuerySchema, ok: 200, answers: "StudySummary[]" },
+    post: {
+      summary:
+        "Create and start a study: from its fields, or from a study file as `hypersieve run` reads it, {studyFile: '<YAML>'} (problems name the file's line; a relative cwd is the server's). With dryRun: true, answers 200 with the study the file would make and creates nothing",
+      body: createStudySchema,
+      orBody: studyFileBodySchema,
+      ok: 201,
+      answers: "StudySummary (with agentToken, once, for an agent study); StudyPreview for a dry run",
+    },
   },
-  "/api/studies/{id}": { get: { summary: "A study and a bounded set of its trials (?trials=all for every one)", ok: 200, answers: "StudyDetail" } },
+  "/api/studies/{id}": {
+    get: { summary: "A study and a bounded set of its trials (?trials=all for every one)", ok: 200, answers: "StudyDetail" },
+    patch: { summary: "Set a study's notes and/or tags", body: annotationSchema, ok: 200, answers: "StudySummary" },
+    delete: { summary: "Delete a study that is not running or paused: its rows and its checkpoint folder; 409 while it runs", ok: 200, answers: "{id, checkpoints}" },
+  },
+  "/api/studies/{id}/budget": {
+    post: { summary: "Raise a completed or stopped study's budget (same kind) and let it go on where it was; 409 otherwise", body: extendBudgetSchema, ok: 200, answers: "StudySummary" },
+  },
   "/api/studies/{id}/actions": { post: { summary: "Pause, resume or stop a study", body: studyActionSchema, ok: 200, answers: "StudySummary" } },
   "/api/studies/{id}/curves": { get: { summary: "Learning curves, chosen and downsampled on the server", query: curvesQuerySchema, ok: 200, answers: "CurvesResponse" } },
   "/api/studies/{id}/trials": { get: { summary: "One page of trials, sorted and filtered", query: trialsQuerySchema, ok: 200, answers: "TrialsPage" } },
-  "/api/studies/{id}/trials/{number}": { get: { summary: "One trial: curve, extra metrics, events", ok: 200, answers: "TrialDetail" } },
+  "/api/studies/{id}/trials/{number}": {
+    get: { summary: "One trial: curve, extra metrics, events, best checkpoint", ok: 200, answers: "TrialDetail" },
+    patch: { summary: "Set a trial's notes and/or tags", body: annotationSchema, ok: 200, answers: "TrialRow" },
+  },
   "/api/studies/{id}/trials/{number}/stop": { post: { summary: "Stop one running or paused trial", ok: 200, answers: "TrialRow" } },
   "/api/studies/{id}/analysis": { get: { summary: "The sieve's analysis rounds and the study's rules", ok: 200, answers: "AnalysisResponse" } },
   "/api/studies/{id}/rules": { post: { summary: "Add a user rule: pin, range or exclusion", body: userRuleSchema, ok: 201, answers: "RuleChangeResponse" } },
@@ -48,7 +80,14 @@ const ops: Record<string, Record<string, Op>> = {
   "/api/agent/download": { get: { summary: "The agent as one JavaScript file that needs only Node (node hypersieve-agent.mjs --server URL --study ID -- PROGRAM …)", ok: 200, answers: "a file" } },
 };
 
-const errorSchema = { type: "object", properties: { error: { type: "string" }, issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } }, required: ["error"] };
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: { type: "string" },
+    issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" }, line: { type: "integer", description: "for a study file: the line of the field" } } } },
+  },
+  required: ["error"],
+};
 
 function pathParams(path: string) {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: m[1] === "ruleId" ? "string" : "integer" } }));
@@ -58,6 +97,11 @@ function queryParams(query?: z.ZodObject) {
   if (!query) return [];
   const schema = z.toJSONSchema(query, { io: "input" }) as { properties?: Record<string, unknown> };
   return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
+}
+
+function bodySchema(op: Op) {
+  const one = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return op.orBody ? { oneOf: [one(op.body!), one(op.orBody)] } : one(op.body!);
 }
 
 /** The OpenAPI document of this server's HTTP API. */
@@ -71,7 +115,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: op.summary,
           parameters: [...pathParams(path), ...queryParams(op.query)],
           ...(op.agent ? { security: [{ agentToken: [] }] } : {}),
-          ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(op.body, { io: "input", unrepresentable: "any" }) } } } } : {}),
+          ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: bodySchema(op) } } } } : {}),
           responses: {
             [op.ok]: { description: op.answers },
             "4XX": { description: "A bad request; `error` names the field, `issues` lists each", content: { "application/json": { schema: errorSchema } } },

@@ -8,6 +8,7 @@ import type { FidelityEffect } from "../optimizer/analysis/fidelity";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, plainText, spaceSchema } from "./space-schema";
+import { KEEP_CHECKPOINTS, STUDY_DEFAULTS } from "./study-defaults";
 
 export { finite, paramName, paramSchema, plainText, spaceSchema, textProblem } from "./space-schema";
 export const studyStatusSchema = z.enum(["running", "paused", "stopped", "completed", "failed"]);
@@ -22,17 +23,72 @@ export const budgetSchema = z.object({
 });
 export type Budget = z.infer<typeof budgetSchema>;
 
+/** A study's or a trial's labels: at most 20, each 1–40 characters of plain text without commas, kept unique and in order. */
+export const tagsSchema = z
+  .array(plainText(z.string().trim().min(1, "a tag must not be empty").max(40).regex(/^[^,]*$/, "a tag must not contain a comma")))
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
+
+/** Free text kept with a study or a trial. */
+export const notesSchema = z.string().max(10_000).refine((s) => !s.includes("\u0000"), "must not contain NUL");
+
+/** Notes and tags of a study or a trial, as PATCH changes them; what is left out stays. */
+export const annotationSchema = z.object({ notes: notesSchema.optional(), tags: tagsSchema.optional() }).strict();
+export type AnnotationInput = z.infer<typeof annotationSchema>;
+
+/** A study file (YAML or JSON in the sweep-config shape, as `hypersieve run` takes it) sent to POST /api/studies instead of the fields. */
+export const studyFileBodySchema = z
+  .object({
+    studyFile: z.string().min(1, "must not be empty").max(200_000),
+    /** Check the file and answer with the study it would make (201 becomes 200), creating nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+/** The answer to a dry run of a study file: the study it would make, every default filled in. */
+export type StudyPreview = {
+  name: string;
+  objective: string;
+  metric: string;
+  direction: "minimize" | "maximize";
+  strategy: string;
+  space: ParamDef[];
+  budget: Budget;
+  maxEpochs: number;
+  parallelism: number;
+  seed: number;
+  patience: number | null;
+  eta?: number;
+  minEpochs?: number;
+  warmStart?: boolean;
+  schedules?: boolean;
+  keepCheckpoints?: "best-and-newest" | "all";
+  notes?: string;
+  tags?: string[];
+  epochDelayMs: number;
+  objectiveConfig?: unknown;
+};
+
 export const createStudySchema = z
   .object({
     name: plainText(z.string().trim().min(1, "must not be empty").max(120)),
     /** An objective id from GET /api/objectives, such as "lc-table:digits-mlp". */
     objective: plainText(z.string().min(1).max(200)),
     space: spaceSchema.optional(),
-    strategy: plainText(z.string().min(1).max(200)).default("random+fifo"),
-    budget: budgetSchema,
-    parallelism: z.number().int().min(1).max(64).default(4),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    strategy: plainText(z.string().min(1).max(200)).default(STUDY_DEFAULTS.strategy),
+    /** Absent: lib/api/study-defaults.ts defaultBudget of the objective's max epochs. */
+    budget: budgetSchema.optional(),
+    parallelism: z.number().int().min(1).max(64).default(STUDY_DEFAULTS.parallelism),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(STUDY_DEFAULTS.seed),
     patience: z.number().int().min(1).max(10_000).optional(),
+    /** Rung schedulers (race, asha, hyperband): the factor between rungs (default 3); a study file's early_terminate.eta. */
+    eta: z.number().int().min(2).max(10).optional(),
+    /** Rung schedulers: the lowest rung's epochs (default 1); a study file's early_terminate.min_iter. */
+    minEpochs: z.number().int().min(1).max(100_000).optional(),
+    /** Which checkpoints a finished trial keeps: its best and newest (absent: STUDY_DEFAULTS.keepCheckpoints, best-and-newest), or all. */
+    keepCheckpoints: z.enum(KEEP_CHECKPOINTS).optional(),
+    notes: notesSchema.optional(),
+    tags: tagsSchema.optional(),
     /**
      * Race scheduler (e.g. "sieve"): start every third new candidate from a leader's checkpoint; absent means false (bench/warm-start.ts found no saving).
      * Accepted for any strategy, but only the race acts on it, and only where the objective can warm start (ObjectiveInfo.warmStart).
@@ -41,7 +97,7 @@ export const createStudySchema = z
     /** Race scheduler: branch a flattened leader into the next segment of a schedule; absent means false. Same conditions as warmStart. */
     schedules: z.boolean().optional(),
     /** Delay added to every epoch of a replayed or synthetic objective, so a person can watch. */
-    epochDelayMs: z.number().int().min(0).max(60_000).default(0),
+    epochDelayMs: z.number().int().min(0).max(60_000).default(STUDY_DEFAULTS.epochDelayMs),
     /** For objective "command": the program to run per trial (docs/command-protocol.md). */
     command: commandSpecSchema.optional(),
     /** For objective "agent": what the remote agents' program trains (docs/agents.md). */
@@ -55,6 +111,9 @@ export type CreateStudyInput = z.infer<typeof createStudySchema>;
 export type CreateStudyBody = z.input<typeof createStudySchema>;
 
 export const studyActionSchema = z.object({ action: z.enum(["pause", "resume", "stop"]) }).strict();
+
+/** A finished study's new budget, of the same kind, above what it has spent. */
+export const extendBudgetSchema = z.object({ value: z.number().int().positive().max(10_000_000) }).strict();
 export type StudyAction = z.infer<typeof studyActionSchema>["action"];
 
 /** A positive integer written in decimal digits only (no sign, spaces, exponent or 0x), as ids in paths are. */
@@ -104,6 +163,16 @@ export type StudySummary = {
   parallelism: number;
   seed: number;
   patience: number | null;
+  /** Rung schedulers' factor and lowest rung, when the study set them (absent: the scheduler's defaults, 3 and 1). */
+  eta?: number;
+  minEpochs?: number;
+  keepCheckpoints: "best-and-newest" | "all";
+  notes: string;
+  tags: string[];
+  /** The best trial's value at its last epoch: what it ended at, beside its best. */
+  finalValue: number | null;
+  /** The best trial's checkpoint at its best epoch (the file naming that epoch, else one named for the best), as a path on the server; null when there is none. */
+  bestCheckpoint: string | null;
   /** The race's warm starts and schedules as the study was created (true unless switched off); other schedulers ignore them. */
   warmStart: boolean;
   schedules: boolean;
@@ -137,6 +206,10 @@ export type TrialRow = {
   bestEpoch: number | null;
   epochs: number;
   reason: string | null;
+  /** The value at its last epoch (null when that report was not finite, or none came). */
+  finalValue: number | null;
+  notes: string;
+  tags: string[];
   createdAt: string;
   finishedAt: string | null;
   /** The trial it branched from (warm start, schedule, PBT), or null. */
@@ -157,7 +230,7 @@ export type Curve = { trial: number; status: TrialStatusName; points: [number, n
 export type CurvesResponse = { curves: Curve[]; maxEpochs: number };
 
 /** The body of every 4xx/5xx: a message naming what is wrong, and each bad field. */
-export type ApiError = { error: string; issues?: { path: string; message: string }[] };
+export type ApiError = { error: string; issues?: { path: string; message: string; line?: number }[] };
 
 /** A rule the user adds from the dashboard: pin a parameter, restrict its range, or exclude a box. */
 export const userRuleSchema = z.discriminatedUnion("kind", [
@@ -200,6 +273,8 @@ export const curvesQuerySchema = z.object({
 });
 
 export const scatterQuerySchema = z.object({ x: paramName, y: paramName, limit: z.coerce.number().int().min(10).max(20_000).default(2000) });
+
+export const studiesQuerySchema = z.object({ tag: z.string().min(1).max(40).optional() });
 
 export const exportQuerySchema = z.object({ format: z.enum(["csv", "json"]).default("csv"), what: z.enum(["trials", "measurements"]).default("trials") });
 
@@ -260,6 +335,8 @@ export type HistoryResponse = { points: [number, number][] };
 
 export type TrialDetail = {
   trial: TrialRow;
+  /** The checkpoint of its best epoch, as a path on the server; null when there is none (agent studies keep theirs on the agents). */
+  bestCheckpoint: string | null;
   curve: [number, number][];
   /** For a branch, the curve it inherited: each ancestor's measurements from its own start up to where its child branched, oldest first. */
   lineage: { trial: number; points: [number, number][] }[];

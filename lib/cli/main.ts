@@ -12,10 +12,9 @@ import { isDatabaseInUse, isHttpError } from "../api/http";
 import { tokenFileOf } from "../api/server-token";
 import { getEngine } from "../engine/engine";
 import { trustProblems } from "../engine/failures";
-import { createStudy } from "../engine/studies";
-import { getObjective } from "../objectives/registry";
+import { createStudyFromFile, studyInputOfFile } from "../engine/study-files";
 import { AGENT_USAGE, agentCommand } from "./agent-command";
-import { fileFieldOf, parseStudyFile, StudyFileError } from "./study-file";
+import { StudyFileError } from "./study-file";
 
 const USAGE = `usage:
   hypersieve run FILE [--db DB]  run the study a YAML or JSON file defines, headless, and print its best trial;
@@ -43,7 +42,8 @@ function progressLine(id: number): string {
 
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
-  const { input, lineOf } = parseStudyFile(text, file, (objective) => getObjective(objective)?.info.space);
+  // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
+  const { input } = studyInputOfFile(text, file);
   try {
     getEngine().start();
   } catch (error) {
@@ -53,22 +53,9 @@ async function run(file: string): Promise<number> {
         `Launch this study through the running server (New study in the browser, or POST /api/studies with 'Authorization: Bearer' and the token in ${tokenFileOf(databaseFile())}), or run it here on another database: hypersieve run ${file} --db other.db`,
     );
   }
-  let id: number;
-  try {
-    id = createStudy(input).id;
-  } catch (error) {
-    if (isHttpError(error) && error.issues) {
-      throw new StudyFileError(
-        file,
-        error.issues.map((i) => {
-          const field = fileFieldOf(i.path, input);
-          return { line: lineOf(field), field: field.join("."), message: i.message };
-        }),
-      );
-    }
-    throw error;
-  }
-  process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${input.budget.value} ${input.budget.kind})\n`);
+  const id = createStudyFromFile(text, file).id;
+  const budget = getStudySummary(id)!.budget;
+  process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
   let interrupted = false;
   process.once("SIGINT", () => {
     interrupted = true;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STUDY_DEFAULTS } from "../api/study-defaults";
 import { parseStudyFile, StudyFileError } from "./study-file";
 
 const parse = (text: string) => parseStudyFile(text, "study.yaml").input;
@@ -78,6 +79,50 @@ seed: 7
     ["an unknown field", "name: x\nobjective: synthetic:branin\nbudget: {trials: 3}\ncolour: red\n", /:4: colour: unknown field/],
     ["a YAML syntax error", "name: [x\n", /study\.yaml:\d+: \(syntax\)/],
   ])("rejects %s with the line and the field", (_label, text, message) => {
+    expect(problemsOf(text).join("\n")).toMatch(message);
+  });
+
+  it("takes the defaults every way in shares when a file leaves them out: the sieve, parallelism 4, seed 0, no budget (the objective's)", () => {
+    const input = parse("name: x\nobjective: synthetic:branin\n");
+    expect(input).toMatchObject({ strategy: STUDY_DEFAULTS.strategy, parallelism: STUDY_DEFAULTS.parallelism, seed: STUDY_DEFAULTS.seed, epochDelayMs: STUDY_DEFAULTS.epochDelayMs });
+    expect("budget" in input).toBe(false);
+  });
+
+  it("expands W&B's command macros into argv with placeholders, and runs W&B's default command for a bare program", () => {
+    const file = (command: string) => `name: x\nprogram: train.py\n${command}max_epochs: 9\nparameters:\n  lr: {min: 0.01, max: 0.1}\n  opt: {values: [sgd, adam]}\n`;
+    expect(parse(file("")).command!.argv).toEqual(["/usr/bin/env", "python3", "train.py", "--lr={lr}", "--opt={opt}"]);
+    const custom = parse(file("command:\n  - ${env}\n  - python3\n  - ${program}\n  - --epochs\n  - '{epochs}'\n  - ${args_no_hyphens}\n"));
+    expect(custom.command!.argv).toEqual(["/usr/bin/env", "python3", "train.py", "--epochs", "{epochs}", "lr={lr}", "opt={opt}"]);
+    expect(custom.objective).toBe("command");
+  });
+
+  it("maps hyperband early_terminate onto the race's rungs: min_iter, or max_iter / eta^s, and gives W&B's methods the race", () => {
+    const base = "name: x\ncommand: [python3, train.py]\nmax_epochs: 27\nparameters: {lr: {min: 0.01, max: 0.1}}\n";
+    expect(parse(`${base}method: random\nearly_terminate: {type: hyperband, min_iter: 3, eta: 3}\n`)).toMatchObject({ strategy: "random+race", eta: 3, minEpochs: 3 });
+    expect(parse(`${base}method: bayes\nearly_terminate: {type: hyperband, max_iter: 27, s: 2, eta: 3}\n`)).toMatchObject({ strategy: "tpe+race", eta: 3, minEpochs: 3 });
+    expect(parse(`${base}early_terminate: {type: hyperband, min_iter: 2, patience: 4}\n`)).toMatchObject({ strategy: "sieve", eta: 3, minEpochs: 2, patience: 4 });
+    expect(parse(`${base}method: tpe+asha\nearly_terminate: {type: hyperband, min_iter: 1, eta: 2}\n`)).toMatchObject({ strategy: "tpe+asha", eta: 2, minEpochs: 1 });
+  });
+
+  it("reads description as the notes, tags, and keep_checkpoints", () => {
+    const input = parse("name: x\nobjective: mlp:wine\ndescription: first try\ntags: [baseline, 2024]\nkeep_checkpoints: all\n");
+    expect(input).toMatchObject({ notes: "first try", tags: ["baseline", "2024"], keepCheckpoints: "all" });
+  });
+
+  const command = "name: x\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\n";
+  it.each([
+    ["${args_json}", `${command}command: [python3, train.py, "\${args_json}"]\n`, /study\.yaml:4: command\.2: the macro \$\{args_json\} is not supported: .*HYPERSIEVE_PARAMS/],
+    ["a macro inside an argument", `${command}command: [python3, "--x=\${args}"]\n`, /:4: command\.1: a macro such as \$\{args\} must be a list item of its own/],
+    ["${program} without a program", `${command}command: [python3, "\${program}"]\n`, /:4: command\.1: \$\{program\} needs a top-level program/],
+    ["an unknown macro", `${command}command:\n  - \${python}\n`, /:5: command\.0: the macro \$\{python\} is not supported/],
+    ["an early_terminate of another type", `${command}command: [a]\nearly_terminate:\n  type: envelope\n`, /:6: early_terminate\.type: 'envelope' is not supported: only hyperband/],
+    ["s with min_iter", `${command}command: [a]\nearly_terminate: {type: hyperband, min_iter: 1, s: 2}\n`, /:5: early_terminate\.s: is not supported with min_iter/],
+    ["max_iter unlike max_epochs", `${command}command: [a]\nearly_terminate: {type: hyperband, max_iter: 27, s: 2}\n`, /:5: early_terminate\.max_iter: 27 differs from the 9 epochs of one full training/],
+    ["hyperband on a scheduler without rungs", `${command}command: [a]\nmethod: random+fifo\nearly_terminate: {type: hyperband, min_iter: 1}\n`, /early_terminate\.type: hyperband needs a scheduler with rungs .*random\+fifo/],
+    ["grid search", "name: x\nobjective: mlp:wine\nmethod: grid\n", /:3: method: grid search is not supported/],
+    ["W&B's project", "name: x\nobjective: mlp:wine\nproject: mine\n", /:3: project: W&B's project has no meaning here/],
+    ["keep_checkpoints of another kind", "name: x\nobjective: mlp:wine\nkeep_checkpoints: some\n", /:3: keep_checkpoints: must be best-and-newest or all/],
+  ])("refuses %s, naming the line and what is unsupported", (_label, text, message) => {
     expect(problemsOf(text).join("\n")).toMatch(message);
   });
 });

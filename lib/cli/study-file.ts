@@ -7,6 +7,8 @@
 import path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { CreateStudyInput, ParamDef } from "../api/schemas";
+import { KEEP_CHECKPOINTS, STUDY_DEFAULTS } from "../api/study-defaults";
+import { earlyTerminateOf, expandCommand, strategyWithRungs, type EarlyTerminate, type Problem } from "./sweep-compat";
 
 /** A study file that cannot be used; `problems` each name a line and a field. */
 export class StudyFileError extends Error {
@@ -20,10 +22,17 @@ export class StudyFileError extends Error {
 }
 
 const METHODS: Record<string, string> = { random: "random+fifo", bayes: "tpe+fifo", tpe: "tpe+fifo", sobol: "sobol+fifo", sieve: "sieve" };
+/** Fields of W&B sweep configs that mean nothing here, with what to do instead. */
+const REFUSED_FIELDS: Record<string, string> = {
+  project: "W&B's project has no meaning here; label the study with tags: [...] instead",
+  entity: "W&B's entity has no meaning here; remove it",
+  controller: "W&B's controller has no meaning here: the server (or hypersieve run) drives the study; remove it",
+};
 const DISTRIBUTIONS = ["uniform", "log_uniform_values", "int_uniform", "q_uniform", "q_log_uniform_values", "categorical", "constant"] as const;
-const TOP_LEVEL = new Set(["name", "objective", "metric", "method", "parameters", "command", "cwd", "max_epochs", "early_terminate", "budget", "run_cap", "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "program"]);
-
-type Problem = { path: (string | number)[]; message: string };
+const TOP_LEVEL = new Set([
+  "name", "objective", "metric", "method", "parameters", "command", "program", "cwd", "max_epochs", "early_terminate", "budget", "run_cap",
+  "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "tags", "keep_checkpoints",
+]);
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -116,6 +125,7 @@ function parameterOf(name: string, raw: unknown, problems: Problem[], base?: Par
   return { type: "float", name, low: min, high: max, log };
 }
 
+/** The file's budget; undefined when it gives none (the study then gets STUDY_DEFAULTS' budget for its objective). */
 function budgetOf(data: Record<string, unknown>, problems: Problem[]): CreateStudyInput["budget"] | null {
   if (data.run_cap !== undefined && data.budget === undefined) {
     if (!Number.isInteger(data.run_cap) || (data.run_cap as number) < 1) problems.push({ path: ["run_cap"], message: "must be a positive integer" });
@@ -123,8 +133,9 @@ function budgetOf(data: Record<string, unknown>, problems: Problem[]): CreateStu
     return null;
   }
   const b = data.budget;
+  if (b === undefined) return undefined;
   if (!isRecord(b) || Object.keys(b).length !== 1 || !("epochs" in b || "trials" in b)) {
-    problems.push({ path: ["budget"], message: "must be {epochs: N} or {trials: N} (or give run_cap)" });
+    problems.push({ path: ["budget"], message: "must be {epochs: N} or {trials: N} (or give run_cap, or leave it out for 50 full trainings' worth of epochs)" });
     return null;
   }
   const [kind, value] = Object.entries(b)[0];
@@ -142,6 +153,7 @@ export function studyFromData(
   doc?: Document,
   lines?: LineCounter,
   objectiveSpace?: (id: string) => readonly ParamDef[] | undefined,
+  objectiveMaxEpochs?: (id: string) => number | undefined,
 ): CreateStudyInput {
   const problems: Problem[] = [];
   const fail = (): never => {
@@ -155,11 +167,18 @@ export function studyFromData(
     fail();
   }
   const d = data as Record<string, unknown>;
-  for (const key of Object.keys(d)) if (!TOP_LEVEL.has(key)) problems.push({ path: [key], message: `unknown field (known: ${[...TOP_LEVEL].join(", ")})` });
+  for (const key of Object.keys(d)) {
+    if (REFUSED_FIELDS[key]) problems.push({ path: [key], message: REFUSED_FIELDS[key] });
+    else if (!TOP_LEVEL.has(key)) problems.push({ path: [key], message: `unknown field (known: ${[...TOP_LEVEL].join(", ")})` });
+  }
   if (typeof d.name !== "string" || d.name.trim() === "") problems.push({ path: ["name"], message: "is required: a non-empty string" });
-  const command = d.command ?? d.program;
+  // W&B's program is the script's file; a list there is this format's older spelling of command.
+  const program = typeof d.program === "string" ? d.program : undefined;
+  if (d.program !== undefined && program === undefined && !Array.isArray(d.program)) problems.push({ path: ["program"], message: "must be the script to run, e.g. train.py" });
+  const command = d.command ?? (Array.isArray(d.program) ? d.program : undefined);
+  const commandGiven = command !== undefined || program !== undefined;
   if (typeof command === "string") problems.push({ path: ["command"], message: "must be a list of arguments, e.g. [python3, train.py, --lr, '{lr}']; it is never run through a shell" });
-  const objective = typeof d.objective === "string" ? d.objective : command !== undefined ? "command" : null;
+  const objective = typeof d.objective === "string" ? d.objective : commandGiven ? "command" : null;
   if (objective === null) problems.push({ path: ["objective"], message: "is required unless a command is given (e.g. lc-table:digits-mlp, mlp:digits, synthetic:branin)" });
   const metric = d.metric;
   let metricName: string | undefined;
@@ -172,8 +191,9 @@ export function studyFromData(
       else goal = (metric.goal as typeof goal | undefined) ?? "minimize";
     }
   }
-  const method = d.method ?? "sieve";
+  const method = d.method ?? STUDY_DEFAULTS.strategy;
   if (typeof method !== "string") problems.push({ path: ["method"], message: "must be a strategy name such as sieve, random, bayes, bohb, or sampler+scheduler like tpe+asha" });
+  if (method === "grid") problems.push({ path: ["method"], message: "grid search is not supported: use sobol (space-filling, the closest) or random" });
   let space: ParamDef[] | undefined;
   if (d.parameters !== undefined) {
     if (!isRecord(d.parameters) || Object.keys(d.parameters).length === 0) problems.push({ path: ["parameters"], message: "must map each parameter name to its range or values" });
@@ -184,21 +204,33 @@ export function studyFromData(
         .filter((p): p is ParamDef => p !== null);
     }
   }
-  let patience: number | undefined;
-  if (d.early_terminate !== undefined) {
-    const et = d.early_terminate;
-    if (!isRecord(et) || !Number.isInteger(et.patience) || (et.patience as number) < 1) problems.push({ path: ["early_terminate"], message: "must be {patience: N} with N a positive integer" });
-    else patience = et.patience as number;
-  }
+  const fileMaxEpochs = Number.isInteger(d.max_epochs) ? (d.max_epochs as number) : undefined;
+  const maxEpochs = objective === "command" ? fileMaxEpochs : objective ? objectiveMaxEpochs?.(objective) : undefined;
+  const early: EarlyTerminate | null = d.early_terminate === undefined ? { hyperband: false } : earlyTerminateOf(d.early_terminate, maxEpochs, problems);
+  const patience = early?.patience;
+  let strategy = typeof method === "string" ? (METHODS[method] ?? method) : "";
+  if (early?.hyperband && typeof method === "string") strategy = strategyWithRungs(strategy, method, problems);
   const budget = budgetOf(d, problems);
   const int = (key: string, min: number, fallback: number) => {
     const v = d[key] ?? fallback;
     if (!Number.isInteger(v) || (v as number) < min) problems.push({ path: [key], message: `must be an integer ≥ ${min}` });
     return v as number;
   };
-  const parallelism = int("parallelism", 1, 4);
-  const seed = int("seed", 0, 0);
-  const epochDelayMs = int("epoch_delay_ms", 0, 0);
+  const parallelism = int("parallelism", 1, STUDY_DEFAULTS.parallelism);
+  const seed = int("seed", 0, STUDY_DEFAULTS.seed);
+  const epochDelayMs = int("epoch_delay_ms", 0, STUDY_DEFAULTS.epochDelayMs);
+  let notes: string | undefined;
+  if (d.description !== undefined) {
+    if (typeof d.description !== "string") problems.push({ path: ["description"], message: "must be text; it becomes the study's notes" });
+    else notes = d.description;
+  }
+  let tags: string[] | undefined;
+  if (d.tags !== undefined) {
+    if (!Array.isArray(d.tags) || d.tags.some((t) => typeof t !== "string" && typeof t !== "number")) problems.push({ path: ["tags"], message: "must be a list of labels, e.g. [baseline, lr-sweep]" });
+    else tags = d.tags.map(String);
+  }
+  const keep = d.keep_checkpoints;
+  if (keep !== undefined && !(KEEP_CHECKPOINTS as readonly unknown[]).includes(keep)) problems.push({ path: ["keep_checkpoints"], message: `must be ${KEEP_CHECKPOINTS.join(" or ")}` });
   const flag = (key: string) => {
     const v = d[key];
     if (v !== undefined && typeof v !== "boolean") problems.push({ path: [key], message: "must be true or false" });
@@ -207,13 +239,12 @@ export function studyFromData(
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
   let commandSpec: CreateStudyInput["command"];
-  if (objective === "command" && Array.isArray(command)) {
+  const argv = objective === "command" && (Array.isArray(command) || (command === undefined && program !== undefined)) ? expandCommand(command, program, (space ?? []).map((p) => p.name), problems) : null;
+  if (argv) {
     if (!space) problems.push({ path: ["parameters"], message: "are required for a command study" });
     if (!Number.isInteger(d.max_epochs) || (d.max_epochs as number) < 1) problems.push({ path: ["max_epochs"], message: "is required for a command study: the epochs of one full training" });
-    const bad = command.findIndex((a) => typeof a !== "string" && typeof a !== "number");
-    if (bad >= 0) problems.push({ path: ["command", bad], message: "must be a string" });
     commandSpec = {
-      argv: command.map(String),
+      argv,
       cwd: path.resolve(path.dirname(file), typeof d.cwd === "string" ? d.cwd : "."),
       metric: metricName ?? "value",
       direction: goal,
@@ -230,11 +261,16 @@ export function studyFromData(
     name: (d.name as string).trim(),
     objective: objective!,
     ...(space ? { space } : {}),
-    strategy: METHODS[method as string] ?? (method as string),
-    budget: budget!,
+    strategy,
+    ...(budget ? { budget } : {}),
     parallelism,
     seed,
     patience,
+    ...(early?.eta !== undefined ? { eta: early.eta } : {}),
+    ...(early?.minEpochs !== undefined ? { minEpochs: early.minEpochs } : {}),
+    ...(keep !== undefined ? { keepCheckpoints: keep as (typeof KEEP_CHECKPOINTS)[number] } : {}),
+    ...(notes !== undefined ? { notes } : {}),
+    ...(tags !== undefined ? { tags } : {}),
     ...(warmStart !== undefined ? { warmStart } : {}),
     ...(schedules !== undefined ? { schedules } : {}),
     epochDelayMs,
@@ -255,7 +291,12 @@ function lineOf(doc: Document | undefined, lines: LineCounter | undefined, p: (s
 export type ParsedStudyFile = { input: CreateStudyInput; lineOf: (field: (string | number)[]) => number | null };
 
 /** Parses YAML or JSON text (JSON is YAML) into a study request. */
-export function parseStudyFile(text: string, file: string, objectiveSpace?: (id: string) => readonly ParamDef[] | undefined): ParsedStudyFile {
+export function parseStudyFile(
+  text: string,
+  file: string,
+  objectiveSpace?: (id: string) => readonly ParamDef[] | undefined,
+  objectiveMaxEpochs?: (id: string) => number | undefined,
+): ParsedStudyFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -264,7 +305,7 @@ export function parseStudyFile(text: string, file: string, objectiveSpace?: (id:
       doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? null, field: "(syntax)", message: e.message.split("\n")[0] })),
     );
   }
-  return { input: studyFromData(doc.toJS(), file, doc, lines, objectiveSpace), lineOf: (field) => lineOf(doc, lines, field) };
+  return { input: studyFromData(doc.toJS(), file, doc, lines, objectiveSpace, objectiveMaxEpochs), lineOf: (field) => lineOf(doc, lines, field) };
 }
 
 /** Maps an API issue path such as "space.2.low" back to the file's field, e.g. "parameters.lr.min". */
@@ -276,6 +317,13 @@ export function fileFieldOf(apiPath: string, input: CreateStudyInput): (string |
   }
   if (head === "strategy") return ["method"];
   if (head === "patience") return ["early_terminate"];
+  if (head === "eta") return ["early_terminate", "eta"];
+  if (head === "minEpochs") return ["early_terminate"];
+  if (head === "keepCheckpoints") return ["keep_checkpoints"];
+  if (head === "notes") return ["description"];
+  if (head === "command" && index === "argv") return ["command"];
+  if (head === "command" && index === "cwd") return ["cwd"];
+  if (head === "command" && index === "maxEpochs") return ["max_epochs"];
   if (head === "warmStart") return ["warm_start"];
   return apiPath.split(".");
 }

@@ -74,6 +74,11 @@ export class Engine {
     return run;
   }
 
+  /** Forgets a study's loaded run, which must be idle (finished): a study whose budget grew is loaded again by replay, a deleted one is gone. */
+  forget(studyId: number): void {
+    this.runs.delete(studyId);
+  }
+
   /** Starts a study that was just inserted. */
   launch(studyId: number): void {
     this.start();

@@ -5,7 +5,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { getStudyRecord, getStudySummary, getTrialRows, insertStudy } from "../../db/queries";
+import { getStudyRecord, getStudySummary, getTrialRows, insertStudy, type NewStudy } from "../../db/queries";
 import { HttpError } from "../api/http";
 import type { CreateStudyInput, StudyAction, StudySummary, TrialRow, UserRuleInput } from "../api/schemas";
 import { ruleProblems, type Rule } from "../optimizer/rules";
@@ -14,6 +14,11 @@ import { commandsAllowed, objectiveForStudy } from "../objectives/registry";
 import { createStrategy } from "../optimizer/registry";
 import { spaceProblems, type Param, type Space } from "../optimizer/space";
 import { getAgentBoard, issueAgentToken } from "./agent-board";
+import { defaultBudget, STUDY_DEFAULTS } from "../api/study-defaults";
+import { strategyParts } from "../optimizer/strategy-name";
+
+/** Schedulers with rungs, the ones that read eta and minEpochs. */
+const RUNG_SCHEDULERS = ["race", "asha", "hyperband"];
 import { getEngine } from "./engine";
 
 /** A request that is well-formed but not acceptable; each issue's `path` names the field. */
@@ -65,8 +70,8 @@ function withObjectiveGrids(space: Space, base: Space): Space {
   });
 }
 
-/** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
-export function createStudy(input: CreateStudyInput): StudySummary {
+/** Validates a new study against its objective and returns the study it would store, defaults filled in; writes nothing. */
+export function validateStudy(input: CreateStudyInput): NewStudy {
   if (input.objective === "command") {
     if (!commandsAllowed()) {
       throw new InputError([{ path: "objective", message: "this server does not run training commands (set HYPERSIEVE_ALLOW_COMMANDS=1 to allow them off loopback)" }], 403);
@@ -95,6 +100,16 @@ export function createStudy(input: CreateStudyInput): StudySummary {
   if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: "space", message })));
   const mismatch = spaceAgainstObjective(space, objective.info.space as Space);
   if (mismatch.length > 0) throw new InputError(mismatch);
+  const rungs = { ...(input.eta !== undefined ? { eta: input.eta } : {}), ...(input.minEpochs !== undefined ? { minEpochs: input.minEpochs } : {}) };
+  const scheduler = strategyParts(input.strategy)[1];
+  if (Object.keys(rungs).length > 0 && !RUNG_SCHEDULERS.includes(scheduler)) {
+    throw new InputError(
+      Object.keys(rungs).map((key) => ({ path: key, message: `the ${scheduler ?? input.strategy} scheduler has no rungs; ${key} applies to ${RUNG_SCHEDULERS.join(", ")}` })),
+    );
+  }
+  if (input.minEpochs !== undefined && input.minEpochs > objective.info.maxEpochs) {
+    throw new InputError([{ path: "minEpochs", message: `${input.minEpochs} exceeds the ${objective.info.maxEpochs} epochs of one full training` }]);
+  }
   try {
     createStrategy({
       name: input.strategy,
@@ -102,21 +117,19 @@ export function createStudy(input: CreateStudyInput): StudySummary {
       direction: objective.info.direction,
       maxEpochs: objective.info.maxEpochs,
       seed: input.seed,
-      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules },
+      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules, ...rungs },
     });
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
   }
-  // Only the database's owner may add a study it would then run; another process writes nothing.
-  getEngine().start();
-  const record = insertStudy({
+  return {
     name: input.name,
     objective: objective.info.id,
     metric: objective.info.metric,
     direction: objective.info.direction,
     strategy: input.strategy,
     space,
-    budget: input.budget,
+    budget: input.budget ?? defaultBudget(objective.info.maxEpochs),
     maxEpochs: objective.info.maxEpochs,
     parallelism: input.parallelism,
     seed: input.seed,
@@ -125,7 +138,19 @@ export function createStudy(input: CreateStudyInput): StudySummary {
     schedules: input.schedules,
     epochDelayMs: input.epochDelayMs,
     objectiveConfig: input.command ?? input.agent ?? null,
-  });
+    ...rungs,
+    keepCheckpoints: input.keepCheckpoints ?? STUDY_DEFAULTS.keepCheckpoints,
+    notes: input.notes,
+    tags: input.tags,
+  };
+}
+
+/** Validates a new study against its objective, writes it, and starts it. Writes nothing when invalid. */
+export function createStudy(input: CreateStudyInput): StudySummary {
+  const study = validateStudy(input);
+  // Only the database's owner may add a study it would then run; another process writes nothing.
+  getEngine().start();
+  const record = insertStudy(study);
   // An agent study's token is issued before its first job is queued, and shown only in this answer.
   const agentToken = input.objective === "agent" ? issueAgentToken(record.id) : undefined;
   getEngine().launch(record.id);

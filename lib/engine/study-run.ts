@@ -16,6 +16,7 @@ import {
   recordRetrainedEpoch,
   valueOfEvent,
   recordRuleEvent,
+  rungSettingsOf,
   saveRules,
   saveSnapshots,
   schedulerSettingsOf,
@@ -27,6 +28,7 @@ import { getAgentBoard, type AgentSpec } from "./agent-board";
 import { FAILURE_WINDOW, FailureWatch } from "./failures";
 import { dbFaultOf, stalledError, WriteLane } from "./write-lane";
 import { setStudyFault } from "../../db/faults";
+import { cleanupStudyCheckpoints, cleanupTrialCheckpoints } from "./checkpoint-sweep";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
@@ -108,7 +110,7 @@ export class StudyRun {
       direction: record.direction,
       maxEpochs: record.maxEpochs,
       seed: record.seed,
-      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record) },
+      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record), ...rungSettingsOf(record) },
       allowBranch: objective.info.warmStart ?? false,
       branchKeeps: objective.info.warmStartKeeps,
     });
@@ -376,11 +378,21 @@ export class StudyRun {
         }
       },
       () => {
+        this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
         const tooMany = this.state === "running" ? this.failures.verdict() : null;
         if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
         this.pump();
       },
     );
+  }
+
+  /** Runs a checkpoint clean-up; a file that cannot be deleted is logged, never a reason to fail the study. */
+  private cleanupCheckpoints(run: () => unknown): void {
+    try {
+      run();
+    } catch (error) {
+      console.error(`[hypersieve] study ${this.record.id}: checkpoint clean-up failed:`, error);
+    }
   }
 
   /** Adds a user rule (pin, range, exclusion); it holds for every trial asked for from now on. Returns it and the running trials outside it. */
@@ -503,7 +515,7 @@ export class StudyRun {
         this.strategy.halt(t.number, "the study was stopped");
       });
     }
-    this.write(() => setStudyStatus(this.record.id, "stopped"));
+    this.write(() => setStudyStatus(this.record.id, "stopped"), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
   }
 
   /** Resolves once no trial of this study is training (tests and shutdown). */
@@ -521,7 +533,7 @@ export class StudyRun {
       });
     }
     this.state = status;
-    this.write(() => setStudyStatus(this.record.id, status));
+    this.write(() => setStudyStatus(this.record.id, status), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
   }
 
   /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */

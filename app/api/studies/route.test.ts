@@ -17,6 +17,7 @@ afterAll(() => closeTempDatabase(where));
 const valid = {
   name: "api test",
   objective: "lc-table:digits-mlp",
+  strategy: "random+fifo",
   budget: { kind: "trials", value: 2 },
   parallelism: 2,
   seed: 1,
@@ -101,7 +102,7 @@ describe("POST /api/studies", () => {
     expect(response.status).toBe(201);
     const study = await response.json();
     expect(study.space.map((p: { name: string }) => p.name)).toEqual(["lr", "momentum", "batch_size", "width", "depth", "weight_decay", "dropout"]);
-    const list = await (await listStudies()).json();
+    const list = await (await listStudies(new Request("http://127.0.0.1/api/studies"))).json();
     expect(list.map((s: { id: number }) => s.id)).toContain(study.id);
     const detail = await (await getStudy(new Request("http://127.0.0.1"), idContext(String(study.id)))).json();
     expect(detail.study.name).toBe("api test");
@@ -157,12 +158,12 @@ describe("errors are JSON with a message", () => {
     fs.mkdirSync(directory);
     process.env.HYPERSIEVE_DB = directory;
     try {
-      const response = await listStudies();
+      const response = await listStudies(new Request("http://127.0.0.1/api/studies"));
       expect(response.status).toBe(503);
       expect((await response.json()).error).toMatch(new RegExp(`^database unavailable: ${directory}: `));
     } finally {
       process.env.HYPERSIEVE_DB = file;
     }
-    expect((await listStudies()).status).toBe(200);
+    expect((await listStudies(new Request("http://127.0.0.1/api/studies"))).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ObjectiveInfo } from "@/lib/api/schemas";
-import { NewStudyForm } from "@/components/new-study-form";
+import { NewStudyChoice } from "@/components/new-study-choice";
 import { listObjectives } from "@/lib/objectives/registry";
 
 export const metadata: Metadata = { title: "New study" };
@@ -25,9 +25,9 @@ export default async function NewStudyPage() {
     <div className="mx-auto max-w-4xl space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New study</h1>
-        <p className="mt-1 text-sm text-slate-600">Pick a built-in objective or your own training, shape its search space, and set a budget.</p>
+        <p className="mt-1 text-sm text-slate-600">Pick a built-in objective or your own training, shape its search space, and set a budget — or give a study file, as the command line takes it.</p>
       </div>
-      <NewStudyForm objectives={objectives} />
+      <NewStudyChoice objectives={objectives} />
     </div>
   );
 }
