@@ -3,6 +3,7 @@
  * schemas the routes parse with, so it cannot drift from what they accept.
  */
 import { z } from "zod";
+import { compareQuerySchema } from "./compare-schema";
 import { agentFinishSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
 import { createStudySchema, curvesQuerySchema, exportQuerySchema, ruleDecisionSchema, scatterQuerySchema, studyActionSchema, trialsQuerySchema, userRuleSchema } from "./schemas";
 
@@ -33,6 +34,7 @@ const ops: Record<string, Record<string, Op>> = {
   "/api/studies/{id}/scatter": { get: { summary: "Two parameters of the trials with their best values", query: scatterQuerySchema, ok: 200, answers: "ScatterResponse" } },
   "/api/studies/{id}/race": { get: { summary: "Rungs, rank agreement between rungs, entry rung", ok: 200, answers: "RaceResponse" } },
   "/api/studies/{id}/history": { get: { summary: "Best value so far against epochs spent", ok: 200, answers: "HistoryResponse" } },
+  "/api/compare": { get: { summary: "Several studies side by side: best-so-far against epochs spent (ids=1,2,3)", query: compareQuerySchema, ok: 200, answers: "CompareResponse" } },
   "/api/studies/{id}/export": { get: { summary: "Trials or measurements as CSV or JSON", query: exportQuerySchema, ok: 200, answers: "a file" } },
   "/api/studies/{id}/agent-token": { post: { summary: "Issue a new agent token for an agent study (the old one stops working)", ok: 201, answers: "{token}" } },
   "/api/agent/claim": { post: { summary: "An agent claims a job (a lease); 204 when none waits, 410 when the study is over", body: claimSchema, ok: 200, agent: true, answers: "ClaimedJob" } },
