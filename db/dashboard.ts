@@ -8,6 +8,7 @@ import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, Tri
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
 import { getDb } from "./client";
+import { bestSoFar } from "./compare";
 import { getStudyRecord, getTrialRows } from "./queries";
 import { events, measurements, studies, trials } from "./schema";
 
@@ -142,28 +143,13 @@ export function getScatter(studyId: number, x: string, y: string, limit: number)
   return { x, y, points, total: all.length };
 }
 
-/** Best-so-far value against epochs spent, at every improvement (and the last point). */
+/** Best-so-far value against epochs spent, at every improvement (and the last point); read incrementally, see bestSoFar. */
 export function getHistory(studyId: number): HistoryResponse {
   const study = getStudyRecord(studyId);
   if (!study) return { points: [] };
-  const minimize = study.direction === "minimize";
-  const rows = getDb()
-    .select({ value: measurements.value })
-    .from(measurements)
-    .innerJoin(trials, eq(measurements.trialId, trials.id))
-    .where(eq(trials.studyId, studyId))
-    .orderBy(asc(measurements.id))
-    .all();
-  const points: [number, number][] = [];
-  let best: number | null = null;
-  rows.forEach((r, i) => {
-    if (r.value !== null && Number.isFinite(r.value) && (best === null || (minimize ? r.value < best : r.value > best))) {
-      best = r.value;
-      points.push([i + 1, r.value]);
-    }
-  });
-  if (best !== null && points[points.length - 1][0] !== rows.length) points.push([rows.length, best]);
-  return { points };
+  const { points, epochs } = bestSoFar(studyId, study.direction);
+  const last = points[points.length - 1];
+  return { points: last && last[0] !== epochs ? [...points, [epochs, last[1]]] : points };
 }
 
 function csvCell(v: unknown): string {

@@ -21,14 +21,15 @@ function study(name: string, direction: "minimize" | "maximize") {
 }
 
 /** Reports interleaved across trials, as parallel workers write them: (trial, value) in write order. */
+const trialIds = new Map<string, number>();
+const trialEpochs = new Map<string, number>();
 function record(studyId: number, reports: [number, number][]) {
-  const ids = new Map<number, number>();
-  const epochs = new Map<number, number>();
   for (const [trial, value] of reports) {
-    if (!ids.has(trial)) ids.set(trial, insertTrial(studyId, { trial, params: { x: trial / 10 }, toEpoch: 4 }));
-    const epoch = (epochs.get(trial) ?? 0) + 1;
-    epochs.set(trial, epoch);
-    recordMeasurement({ studyId, trialId: ids.get(trial)!, trialNumber: trial, epoch, value, loss: value });
+    const key = `${studyId}:${trial}`;
+    if (!trialIds.has(key)) trialIds.set(key, insertTrial(studyId, { trial, params: { x: trial / 10 }, toEpoch: 4 }));
+    const epoch = (trialEpochs.get(key) ?? 0) + 1;
+    trialEpochs.set(key, epoch);
+    recordMeasurement({ studyId, trialId: trialIds.get(key)!, trialNumber: trial, epoch, value, loss: value });
   }
 }
 
@@ -48,9 +49,37 @@ describe("GET /api/compare", () => {
     expect(sa.points).toEqual([[1, 0.9], [3, 0.7], [6, 0.4], [8, 0.2]]);
     expect(sa.epochs).toBe(8);
     expect(sa.study.bestValue).toBe(0.2);
-    // Maximising: Infinity is stored as reported and is the best (as the study's own best would not take it, the chart shows what was measured).
-    expect(sb.points.slice(0, 2)).toEqual([[1, 0.1], [2, 0.3]]);
+    // Maximising; Infinity is stored as reported but, as for the study's own best, never taken as the best.
+    expect(sb.points).toEqual([[1, 0.1], [2, 0.3]]);
     expect(sb.epochs).toBe(4);
+  });
+
+  it("matches a plain running best over thousands of interleaved reports, and reads only what was added since on the next call", async () => {
+    const a = study("long", "minimize");
+    const other = study("other", "minimize");
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const reports = (n: number, offset: number): [number, number][] => Array.from({ length: n }, (_, i): [number, number] => [offset + (i % 40), 1 / (1 + i) + random()]);
+    const expected = (values: number[]) => {
+      const out: [number, number][] = [];
+      values.forEach((v, i) => {
+        if (out.length === 0 || v < out[out.length - 1][1]) out.push([i + 1, v]);
+      });
+      return out;
+    };
+    // More than one block of 1,024 rowids, another study's rows in between.
+    const first = reports(1600, 0);
+    record(a.id, first.slice(0, 1000));
+    record(other.id, reports(300, 0));
+    record(a.id, first.slice(1000));
+    const once = (await (await compare(`?ids=${a.id}`)).json()).series[0];
+    expect(once.points).toEqual(expected(first.map(([, v]) => v)));
+    expect(once.epochs).toBe(1600);
+    const more = reports(800, 40).map(([t, v]): [number, number] => [t, v / 3]);
+    record(a.id, more);
+    const twice = (await (await compare(`?ids=${a.id}`)).json()).series[0];
+    expect(twice.points).toEqual(expected([...first, ...more].map(([, v]) => v)));
+    expect(twice.epochs).toBe(2400);
   });
 
   it("accepts repeated ids and counts a repeated study once", async () => {
