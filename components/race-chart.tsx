@@ -7,6 +7,7 @@ import type { Curve, CurvesResponse, RaceResponse, StudySummary, TrialRow } from
 import { epochTicks } from "@/lib/client/axes";
 import { formatValue } from "@/lib/client/format";
 import { useRace } from "@/lib/client/queries";
+import { defaultRungs } from "@/lib/client/race-curves";
 import { Card, EmptyState } from "./card";
 import { keyOf, prepareCurves } from "./learning-curves-chart";
 
@@ -103,7 +104,8 @@ function RungLabel({ x, y, k, share, row }: { x: number; y: number; k: number; s
  */
 export function RacePanel({ study, curves, trials, live }: { study: StudySummary; curves: CurvesResponse; trials: TrialRow[]; live: boolean }) {
   const race = useRace(study.id, live);
-  const rungs = useMemo(() => race.data?.rungs ?? [], [race.data]);
+  // Until the race answers (judging a large study takes a while), its default ladder: the curves need not wait for the checks.
+  const rungs = useMemo(() => race.data?.rungs ?? defaultRungs(study.strategy, study.maxEpochs), [race.data, study.strategy, study.maxEpochs]);
   const [logEpochs, setLogEpochs] = useState(false);
   const rows = useMemo(() => new Map(trials.map((t) => [t.number, t])), [trials]);
   const infos = useMemo(() => raceInfo(curves.curves, rows, rungs, study.direction), [curves.curves, rows, rungs, study.direction]);

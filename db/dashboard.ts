@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
-import { getDb } from "./client";
+import { databaseFile, getDb } from "./client";
 import { bestSoFar } from "./compare";
 import { getStudyRecord, getTrialRows } from "./queries";
 import { events, measurements, studies, trials } from "./schema";
@@ -177,6 +177,18 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
     .all();
   if (format === "json") return JSON.stringify(rows);
   return ["trial,epoch,value,extra", ...rows.map((r) => [r.trial, r.epoch, r.value, r.extra].map(csvCell).join(","))].join("\n") + "\n";
+}
+
+/** A key that changes whenever what raceTrials reads changes: the trials' count, epochs and statuses. */
+export function raceStateKey(studyId: number): string {
+  const rows = getDb()
+    .select({ status: trials.status, n: sql<number>`count(*)`, epochs: sql<number>`sum(${trials.lastEpoch})`, best: sql<number>`sum(coalesce(${trials.bestEpoch}, 0))` })
+    .from(trials)
+    .where(eq(trials.studyId, studyId))
+    .groupBy(trials.status)
+    .orderBy(trials.status)
+    .all();
+  return [databaseFile(), ...rows.map((r) => `${r.status}:${r.n}:${r.epochs}:${r.best}`)].join(",");
 }
 
 /**
