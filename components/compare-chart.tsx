@@ -11,7 +11,7 @@ export type ChartSeries = CompareSeries & { colour: string };
 const UNIT_LABEL: Record<CompareUnit, string> = { epochs: "epochs spent", fte: "full-training equivalents (FTE = epochs / max epochs)" };
 
 function formatX(x: number, unit: CompareUnit): string {
-  return unit === "epochs" ? Math.round(x).toLocaleString("en-US") : String(Number(x.toPrecision(3)));
+  return unit === "epochs" || x >= 1000 ? Math.round(x).toLocaleString("en-US") : String(Number(x.toPrecision(3)));
 }
 
 function CompareTooltip({ active, payload, unit, metric }: TooltipContentProps & { unit: CompareUnit; metric: string }) {
@@ -36,9 +36,10 @@ function CompareTooltip({ active, payload, unit, metric }: TooltipContentProps &
 }
 
 /** Best-so-far against epochs spent (or FTE) for several studies on one chart, one step line and colour each. */
-export function CompareChart({ series, unit, metric, direction }: { series: ChartSeries[]; unit: CompareUnit; metric: string; direction: "minimize" | "maximize" }) {
+export function CompareChart({ series, unit, logX, metric, direction }: { series: ChartSeries[]; unit: CompareUnit; logX: boolean; metric: string; direction: "minimize" | "maximize" }) {
   const lines = useMemo(() => series.map((s) => ({ id: s.study.id, name: s.study.name, colour: s.colour, data: stepLine(s, unit) })), [series, unit]);
-  const axes = useMemo(() => compareAxes(lines.map((l) => l.data), direction), [lines, direction]);
+  const axes = useMemo(() => compareAxes(lines.map((l) => l.data), direction, logX), [lines, direction, logX]);
+  const log = logX && axes !== null && axes.x.domain[0] > 0;
   const drawn = lines.filter((l) => l.data.length > 0);
 
   if (!axes) {
@@ -49,19 +50,20 @@ export function CompareChart({ series, unit, metric, direction }: { series: Char
     );
   }
   return (
-    <div className="h-[360px] w-full" data-testid="compare-chart" data-series-count={drawn.length} data-unit={unit}>
+    <div className="h-[360px] w-full" data-testid="compare-chart" data-series-count={drawn.length} data-unit={unit} data-log-x={log}>
       <LineChart responsive style={{ width: "100%", height: "100%" }} margin={{ top: 8, right: 24, bottom: 28, left: 16 }}>
         <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
         <XAxis
           type="number"
           dataKey="x"
+          scale={log ? "log" : "linear"}
           domain={axes.x.domain}
           ticks={axes.x.ticks}
           allowDataOverflow
           tickFormatter={(v: number) => formatX(v, unit)}
           tick={{ fontSize: 12, fill: "#64748b" }}
           stroke="#cbd5e1"
-          label={{ value: UNIT_LABEL[unit], position: "insideBottom", offset: -16, fill: "#475569", fontSize: 12 }}
+          label={{ value: `${UNIT_LABEL[unit]}${log ? ", log scale" : ""}`, position: "insideBottom", offset: -16, fill: "#475569", fontSize: 12 }}
         />
         <YAxis
           type="number"

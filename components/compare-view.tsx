@@ -10,7 +10,8 @@ import { CompareChart, type ChartSeries } from "./compare-chart";
 import { StatusBadge } from "./status-badge";
 
 function fte(epochs: number, maxEpochs: number): string {
-  return String(Number((epochs / Math.max(1, maxEpochs)).toPrecision(3)));
+  const v = epochs / Math.max(1, maxEpochs);
+  return v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(Number(v.toPrecision(3)));
 }
 
 /** Studies side by side: a legend, best-so-far of each on one chart, and a table; live while any of them runs. */
@@ -20,6 +21,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
   const series: ChartSeries[] = useMemo(() => data.series.map((s, i) => ({ ...s, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] })), [data]);
   const sameMaxEpochs = new Set(series.map((s) => s.study.maxEpochs)).size <= 1;
   const [unit, setUnit] = useState<CompareUnit>("fte");
+  const [logX, setLogX] = useState(false);
   const mixed = mixedMetrics(data.series);
   const target = commonTarget(data.series);
   const live = data.series.some((s) => isLive(s.study));
@@ -47,7 +49,12 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
         title="Best so far"
         subtitle={unit === "fte" ? "against full-training equivalents spent" : "against epochs spent"}
         actions={
-          <div className="flex rounded-md text-xs ring-1 ring-slate-200" role="group" aria-label="x axis unit">
+          <div className="flex items-center gap-3 text-xs">
+          <label className="flex cursor-pointer items-center gap-1.5 text-slate-500">
+            <input type="checkbox" className="accent-indigo-600" checked={logX} onChange={(e) => setLogX(e.target.checked)} data-testid="compare-log-x" />
+            log x
+          </label>
+          <div className="flex rounded-md ring-1 ring-slate-200" role="group" aria-label="x axis unit">
             {(["fte", "epochs"] as const).map((u) => (
               <button
                 key={u}
@@ -61,6 +68,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                 {u === "fte" ? "FTE" : "epochs"}
               </button>
             ))}
+          </div>
           </div>
         }
       >
@@ -76,7 +84,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
             </li>
           ))}
         </ul>
-        {first && <CompareChart series={series} unit={unit} metric={mixed ? "value" : first.metric} direction={first.direction} />}
+        {first && <CompareChart series={series} unit={unit} logX={logX} metric={mixed ? "value" : first.metric} direction={first.direction} />}
         {!sameMaxEpochs && unit === "epochs" && (
           <p className="mt-2 text-xs text-slate-500" data-testid="compare-max-epochs-note">
             These studies train to different max epochs; FTE puts them on one scale.
@@ -104,7 +112,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                 <th className="px-4 py-2.5 text-right">Trials</th>
                 {target && (
                   <th className="px-4 py-2.5 text-right" title="epochs until the best so far first reached the level every study reached">
-                    To {formatValue(target.value)}
+                    Epochs to {formatValue(target.value)}
                   </th>
                 )}
               </tr>

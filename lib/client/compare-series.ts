@@ -3,7 +3,7 @@
  * the shared y range and the level every study reached. No React, no I/O.
  */
 import type { CompareSeries } from "@/lib/api/compare-schema";
-import { linearAxis } from "./axes";
+import { linearAxis, logAxis } from "./axes";
 
 /** One colour per compared study, distinct on white and for the common colour-vision deficiencies (MAX_COMPARED of them). */
 export const SERIES_COLOURS = ["#4f46e5", "#ea580c", "#059669", "#db2777", "#0891b2", "#a16207", "#7c3aed", "#475569"] as const;
@@ -23,19 +23,46 @@ export function stepLine(series: Pick<CompareSeries, "points" | "epochs"> & { st
   return rows;
 }
 
+/** A step line's value at `x`: its last step at or before it, or null before its first. */
+export function valueAt(line: readonly StepPoint[], x: number): number | null {
+  let value: number | null = null;
+  for (const p of line) {
+    if (p.x > x) break;
+    value = p.best;
+  }
+  return value;
+}
+
+type Axis = ReturnType<typeof linearAxis>;
+
 /**
- * Axes that show every series: x from 0 to the furthest one, y from the best
- * value to the 90th percentile of all steps (the first steps are often far
- * off and would flatten the race that matters).
+ * Axes that show every series: x from 0 (or, on a log axis, the first step)
+ * to the furthest one; y from the best value to the 90th percentile of the
+ * values the lines take along the x axis (evenly in the axis' own scale), so
+ * the first steps, far off and brief, do not flatten the race that matters.
  */
-export function compareAxes(lines: StepPoint[][], direction: "minimize" | "maximize"): { x: ReturnType<typeof linearAxis>; y: ReturnType<typeof linearAxis> } | null {
-  const values = lines.flatMap((l) => l.map((p) => p.best)).sort((a, b) => a - b);
-  if (values.length === 0) return null;
-  const n = values.length - 1;
-  const [lo, hi] = direction === "minimize" ? [values[0], values[Math.floor(0.9 * n)]] : [values[Math.ceil(0.1 * n)], values[n]];
+export function compareAxes(lines: readonly StepPoint[][], direction: "minimize" | "maximize", logX = false): { x: Axis; y: Axis } | null {
+  const drawn = lines.filter((l) => l.length > 0);
+  if (drawn.length === 0) return null;
+  const xMax = Math.max(...drawn.map((l) => l[l.length - 1].x));
+  const xMin = Math.min(...drawn.map((l) => l[0].x));
+  const log = logX && xMin > 0 && xMax > xMin;
+  const x = log ? logAxis(xMin, xMax) : linearAxis(0, xMax > 0 ? xMax : 1);
+  const along: number[] = [];
+  for (let j = 0; j <= 100; j++) {
+    const at = log ? xMin * (xMax / xMin) ** (j / 100) : (xMax * j) / 100;
+    for (const l of drawn) {
+      const v = valueAt(l, at);
+      if (v !== null) along.push(v);
+    }
+  }
+  const all = drawn.flatMap((l) => l.map((p) => p.best));
+  const best = direction === "minimize" ? Math.min(...all) : Math.max(...all);
+  along.sort((a, b) => a - b);
+  const n = along.length - 1;
+  const [lo, hi] = direction === "minimize" ? [best, along[Math.floor(0.9 * n)]] : [along[Math.ceil(0.1 * n)], best];
   const y = linearAxis(lo, hi > lo ? hi : lo + Math.max(1e-9, Math.abs(lo) * 0.1));
-  const xMax = Math.max(...lines.map((l) => (l.length ? l[l.length - 1].x : 0)));
-  return { x: linearAxis(0, xMax > 0 ? xMax : 1), y };
+  return { x, y };
 }
 
 /**
