@@ -64,7 +64,7 @@ test("two studies ticked on the list race on one chart: both legends, both lines
   expect(errors).toEqual([]);
 });
 
-test("the compare page follows a running study and says what is missing", async ({ page, request }) => {
+test("the compare page follows a running study, opens before hydration, and says what is missing", async ({ page, request }) => {
   test.setTimeout(120_000);
   const errors = trackErrors(page);
   const running = await api.createStudy(request, { name: "e2e compare live", objective: TABLE, strategy: "random+asha", budget: { kind: "epochs", value: 100_000 }, parallelism: 1, seed: 3, epochDelayMs: 40 });
@@ -80,6 +80,21 @@ test("the compare page follows a running study and says what is missing", async 
     await api.stopIfRunning(request, running.id);
   }
   await expect.poll(async () => finished((await api.study(request, running.id)).status)).toBe(true);
+
+  // Before hydration the list's Compare is a plain form: ticking and pressing it still opens the comparison.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await gate;
+    await route.continue().catch(() => {});
+  });
+  await page.goto("/", { waitUntil: "commit" });
+  await page.locator(`[data-testid="study-row"][data-study-id="${running.id}"]`).getByTestId("compare-tick").check();
+  await page.getByTestId("btn-compare").click();
+  await page.waitForURL(new RegExp(`/compare\\?ids=${running.id}$`), { waitUntil: "commit" });
+  await expect(page.locator(`[data-testid="compare-legend-item"][data-study-id="${running.id}"]`)).toBeVisible();
+  release();
+  await page.unroute("**/_next/static/**/*.js");
 
   // Empty, bad and partly missing choices each say so.
   await page.goto("/compare");
