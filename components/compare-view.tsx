@@ -99,20 +99,19 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
       >
         <div className="overflow-x-auto">
           <table className="min-w-full text-sm" data-testid="compare-table">
-            <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="whitespace-nowrap border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
               <tr>
                 <th className="px-4 py-2.5">Study</th>
                 <th className="px-4 py-2.5">Strategy</th>
                 <th className="px-4 py-2.5">Status</th>
                 <th className="px-4 py-2.5 text-right">Best</th>
-                <th className="px-4 py-2.5 text-right">Epochs spent</th>
-                <th className="px-4 py-2.5 text-right" title="full-training equivalents: epochs / max epochs">
-                  FTE
+                <th className="px-4 py-2.5 text-right" title="epochs trained, all trials together; below, in full-training equivalents (epochs / max epochs)">
+                  Spent
                 </th>
                 <th className="px-4 py-2.5 text-right">Trials</th>
                 {target && (
                   <th className="px-4 py-2.5 text-right" title="epochs until the best so far first reached the level every study reached">
-                    Epochs to {formatValue(target.value)}
+                    Reached {formatValue(target.value)} at
                   </th>
                 )}
               </tr>
@@ -136,15 +135,22 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                     {formatValue(s.study.bestValue)}
                   </td>
                   <td className="px-4 py-2.5 text-right tabular-nums" data-testid="compare-epochs" data-value={s.study.epochsSpent}>
-                    {s.study.epochsSpent.toLocaleString("en-US")}
+                    {s.study.epochsSpent.toLocaleString("en-US")} epochs
+                    <div className="text-xs text-slate-500">{fte(s.study.epochsSpent, s.study.maxEpochs)} FTE</div>
                   </td>
-                  <td className="px-4 py-2.5 text-right tabular-nums">{fte(s.study.epochsSpent, s.study.maxEpochs)}</td>
                   <td className="px-4 py-2.5 text-right tabular-nums" data-testid="compare-trials" data-value={s.study.trialCount}>
                     {s.study.trialCount.toLocaleString("en-US")}
                   </td>
                   {target && (
                     <td className="px-4 py-2.5 text-right tabular-nums" data-testid="compare-to-target">
-                      {target.epochs[i] === null ? "—" : `${target.epochs[i]!.toLocaleString("en-US")} (${fte(target.epochs[i]!, s.study.maxEpochs)} FTE)`}
+                      {target.epochs[i] === null ? (
+                        "—"
+                      ) : (
+                        <>
+                          {target.epochs[i]!.toLocaleString("en-US")} epochs
+                          <div className="text-xs text-slate-500">{fte(target.epochs[i]!, s.study.maxEpochs)} FTE</div>
+                        </>
+                      )}
                     </td>
                   )}
                 </tr>

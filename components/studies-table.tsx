@@ -93,7 +93,7 @@ export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[
               <th className="px-4 py-3 text-right">Best</th>
               <th className="px-4 py-3">Progress</th>
               <th className="px-4 py-3 text-right">Trials</th>
-              <th className="px-4 py-3">Created</th>
+              <th className="hidden px-4 py-3 lg:table-cell">Created</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -122,7 +122,7 @@ export function StudiesTable({ initialStudies }: { initialStudies: StudySummary[
                   <div className="mt-1 text-xs tabular-nums text-slate-500">{formatBudget(s)}</div>
                 </td>
                 <td className="px-4 py-3 text-right tabular-nums">{s.trialCount}</td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(s.createdAt)}</td>
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-500 lg:table-cell">{formatTime(s.createdAt)}</td>
               </tr>
             ))}
           </tbody>
