@@ -102,7 +102,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
             <thead className="whitespace-nowrap border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
               <tr>
                 <th className="px-4 py-2.5">Study</th>
-                <th className="px-4 py-2.5">Strategy</th>
+                <th className="hidden px-4 py-2.5 lg:table-cell">Strategy</th>
                 <th className="px-4 py-2.5">Status</th>
                 <th className="px-4 py-2.5 text-right">Best</th>
                 <th className="px-4 py-2.5 text-right" title="epochs trained, all trials together; below, in full-training equivalents (epochs / max epochs)">
@@ -111,7 +111,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                 <th className="px-4 py-2.5 text-right">Trials</th>
                 {target && (
                   <th className="px-4 py-2.5 text-right" title="epochs until the best so far first reached the level every study reached">
-                    Reached {formatValue(target.value)} at
+                    Reached {formatValue(target.value)}
                   </th>
                 )}
               </tr>
@@ -127,14 +127,14 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                       </Link>
                     </span>
                   </td>
-                  <td className="px-4 py-2.5 font-mono text-xs text-slate-600">{s.study.strategy}</td>
+                  <td className="hidden px-4 py-2.5 font-mono text-xs text-slate-600 lg:table-cell">{s.study.strategy}</td>
                   <td className="px-4 py-2.5">
                     <StatusBadge status={s.study.status} />
                   </td>
                   <td className="px-4 py-2.5 text-right font-mono tabular-nums" data-testid="compare-best" data-value={s.study.bestValue ?? ""} title={`${s.study.direction} ${s.study.metric}`}>
                     {formatValue(s.study.bestValue)}
                   </td>
-                  <td className="px-4 py-2.5 text-right tabular-nums" data-testid="compare-epochs" data-value={s.study.epochsSpent}>
+                  <td className="whitespace-nowrap px-4 py-2.5 text-right tabular-nums" data-testid="compare-epochs" data-value={s.study.epochsSpent}>
                     {s.study.epochsSpent.toLocaleString("en-US")} epochs
                     <div className="text-xs text-slate-500">{fte(s.study.epochsSpent, s.study.maxEpochs)} FTE</div>
                   </td>
@@ -142,7 +142,7 @@ export function CompareView({ ids, initial, missing }: { ids: number[]; initial:
                     {s.study.trialCount.toLocaleString("en-US")}
                   </td>
                   {target && (
-                    <td className="px-4 py-2.5 text-right tabular-nums" data-testid="compare-to-target">
+                    <td className="whitespace-nowrap px-4 py-2.5 text-right tabular-nums" data-testid="compare-to-target">
                       {target.epochs[i] === null ? (
                         "—"
                       ) : (
