@@ -3,7 +3,9 @@ import { useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { Curve } from "@/lib/api/schemas";
 import { epochTicks, linearAxis, logAxis } from "@/lib/client/axes";
+import { groupCurves, valuesAt } from "@/lib/client/curve-groups";
 import { formatValue } from "@/lib/client/format";
+import { groupLines } from "./curve-group-lines";
 
 const ACCENT = "#4f46e5"; // indigo-600
 const ACTIVE = "#64748b"; // slate-500
@@ -63,12 +65,10 @@ export function prepareCurves(curves: Curve[], direction: "minimize" | "maximize
   };
 }
 
-function CurvesTooltip({ active, payload, label, metric }: TooltipContentProps & { metric: string }) {
-  if (!active || !payload || payload.length === 0) return null;
-  const entries = payload
-    .filter((p) => typeof p.value === "number")
-    .sort((a, b) => (a.value as number) - (b.value as number))
-    .slice(0, 6);
+function CurvesTooltip({ active, label, metric, rows, colours }: TooltipContentProps & { metric: string; rows: Map<number, Row>; colours: Map<string, string> }) {
+  const payload = active ? valuesAt(rows, label) : [];
+  if (payload.length === 0) return null;
+  const entries = [...payload].sort((a, b) => a.value - b.value).slice(0, 6);
   return (
     <div className="rounded-md border border-slate-200 bg-white/95 px-3 py-2 text-xs shadow-md">
       <div className="mb-1 font-medium text-slate-700">epoch {label}</div>
@@ -76,9 +76,9 @@ function CurvesTooltip({ active, payload, label, metric }: TooltipContentProps &
         <tbody>
           {entries.map((e) => (
             <tr key={String(e.dataKey)}>
-              <td className="pr-3 text-slate-500">trial {String(e.name)}</td>
-              <td className="text-right font-mono tabular-nums" style={{ color: e.color === FADED ? DONE : e.color }}>
-                {formatValue(e.value as number)}
+              <td className="pr-3 text-slate-500">trial {e.dataKey.slice(1)}</td>
+              <td className="text-right font-mono tabular-nums" style={{ color: colours.get(e.dataKey) === FADED ? DONE : colours.get(e.dataKey) }}>
+                {formatValue(e.value)}
               </td>
             </tr>
           ))}
@@ -111,11 +111,22 @@ export function LearningCurvesChart({
   const positive = log !== null;
   const yAxis = logScale && log ? log : linear;
   const useLog = logScale && positive;
-  const ordered = useMemo(() => {
-    const rank = (c: Curve) => (c.trial === bestTrial ? 3 : c.status === "running" ? 2 : c.status === "completed" || c.status === "paused" ? 1 : 0);
-    return [...curves].sort((a, b) => rank(a) - rank(b) || a.trial - b.trial);
-  }, [curves, bestTrial]);
   const singlePoint = maxEpochs <= 1;
+  // Faded first, the best last, so the interesting lines are drawn on top; curves that look alike share one path.
+  const { groups, colours, rows } = useMemo(() => {
+    const rank = (c: Curve) => (c.trial === bestTrial ? 3 : c.status === "running" ? 2 : c.status === "completed" || c.status === "paused" ? 1 : 0);
+    const ordered = [...curves].sort((a, b) => rank(a) - rank(b) || a.trial - b.trial);
+    const colourOf = (c: Curve) => {
+      const faded = c.trial !== bestTrial && (c.status === "pruned" || c.status === "failed" || c.status === "interrupted");
+      return c.trial === bestTrial ? ACCENT : faded ? FADED : c.status === "running" ? ACTIVE : DONE;
+    };
+    const groups = groupCurves(ordered, (c) => c.points, (c) => {
+      const best = c.trial === bestTrial;
+      const colour = colourOf(c);
+      return { stroke: colour, width: best ? 3 : 1.25, opacity: colour === FADED ? 0.7 : 1, dotRadius: best ? 4 : 2.5 };
+    });
+    return { groups, colours: new Map(curves.map((c) => [keyOf(c.trial), colourOf(c)])), rows: new Map(data.map((r) => [r.epoch, r])) };
+  }, [curves, bestTrial, data]);
   const firstEpoch = singlePoint ? 0 : 1;
   const lastEpoch = Math.max(firstEpoch + 1, maxEpochs);
 
@@ -175,27 +186,8 @@ export function LearningCurvesChart({
               width={56}
               label={{ value: `${metric}${useLog ? " (log)" : ""}`, angle: -90, position: "insideLeft", offset: -4, fill: "#475569", fontSize: 12, style: { textAnchor: "middle" } }}
             />
-            <Tooltip content={(props) => <CurvesTooltip {...props} metric={metric} />} isAnimationActive={false} />
-            {ordered.map((c) => {
-              const best = c.trial === bestTrial;
-              const faded = !best && (c.status === "pruned" || c.status === "failed" || c.status === "interrupted");
-              const color = best ? ACCENT : faded ? FADED : c.status === "running" ? ACTIVE : DONE;
-              return (
-                <Line
-                  key={c.trial}
-                  dataKey={keyOf(c.trial)}
-                  name={String(c.trial)}
-                  type="linear"
-                  stroke={color}
-                  strokeWidth={best ? 3 : 1.25}
-                  strokeOpacity={faded ? 0.7 : 1}
-                  dot={singlePoint || c.points.length === 1 ? { r: best ? 4 : 2.5, fill: color, stroke: color } : false}
-                  activeDot={false}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              );
-            })}
+            <Tooltip content={(props) => <CurvesTooltip {...props} metric={metric} rows={rows} colours={colours} />} isAnimationActive={false} />
+            {groupLines(groups)}
           </LineChart>
         </div>
       )}

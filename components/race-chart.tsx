@@ -2,11 +2,14 @@
 import Link from "next/link";
 import { FamilyTree } from "./family-tree";
 import { useMemo, useState } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { CartesianGrid, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { Curve, CurvesResponse, RaceResponse, StudySummary, TrialRow } from "@/lib/api/schemas";
 import { epochTicks } from "@/lib/client/axes";
 import { formatValue } from "@/lib/client/format";
 import { useRace } from "@/lib/client/queries";
+import { defaultRungs } from "@/lib/client/race-curves";
+import { groupCurves, valuesAt } from "@/lib/client/curve-groups";
+import { groupLines } from "./curve-group-lines";
 import { Card, EmptyState } from "./card";
 import { keyOf, prepareCurves } from "./learning-curves-chart";
 
@@ -41,12 +44,10 @@ function raceInfo(curves: Curve[], rows: Map<number, TrialRow>, rungs: number[],
   return infos;
 }
 
-function RaceTooltip({ active, payload, label, infos, metric }: TooltipContentProps & { infos: Map<string, Info>; metric: string }) {
-  if (!active || !payload || payload.length === 0) return null;
-  const entries = payload
-    .filter((p) => typeof p.value === "number")
-    .sort((a, b) => (a.value as number) - (b.value as number))
-    .slice(0, 8);
+function RaceTooltip({ active, label, infos, metric, rows }: TooltipContentProps & { infos: Map<string, Info>; metric: string; rows: Map<number, { epoch: number }> }) {
+  const payload = active ? valuesAt(rows, label) : [];
+  if (payload.length === 0) return null;
+  const entries = [...payload].sort((a, b) => a.value - b.value).slice(0, 8);
   return (
     <div className="max-w-sm rounded-md border border-slate-200 bg-white/95 px-3 py-2 text-xs shadow-md">
       <div className="mb-1 font-medium text-slate-700">epoch {label}</div>
@@ -61,7 +62,7 @@ function RaceTooltip({ active, payload, label, infos, metric }: TooltipContentPr
                   {info && info.leader >= 0 && <span className="ml-1 text-amber-600">★{info.leader + 1}</span>}
                 </td>
                 <td className="pr-2 text-right font-mono tabular-nums" style={{ color: info ? rungColor(info.level) : undefined }}>
-                  {formatValue(e.value as number)}
+                  {formatValue(e.value)}
                 </td>
                 <td className="pr-2 whitespace-nowrap text-slate-500">{info && info.level >= 0 ? `rung ${info.level}` : "—"}</td>
                 <td className="truncate text-slate-500">{info?.row?.reason ?? ""}</td>
@@ -103,17 +104,28 @@ function RungLabel({ x, y, k, share, row }: { x: number; y: number; k: number; s
  */
 export function RacePanel({ study, curves, trials, live }: { study: StudySummary; curves: CurvesResponse; trials: TrialRow[]; live: boolean }) {
   const race = useRace(study.id, live);
-  const rungs = useMemo(() => race.data?.rungs ?? [], [race.data]);
+  // Until the race answers (judging a large study takes a while), its default ladder: the curves need not wait for the checks.
+  const rungs = useMemo(() => race.data?.rungs ?? defaultRungs(study.strategy, study.maxEpochs), [race.data, study.strategy, study.maxEpochs]);
   const [logEpochs, setLogEpochs] = useState(false);
   const rows = useMemo(() => new Map(trials.map((t) => [t.number, t])), [trials]);
   const infos = useMemo(() => raceInfo(curves.curves, rows, rungs, study.direction), [curves.curves, rows, rungs, study.direction]);
   const byKey = useMemo(() => new Map(infos.map((i) => [keyOf(i.trial), i])), [infos]);
   const { data, points, linear } = useMemo(() => prepareCurves(curves.curves, study.direction), [curves.curves, study.direction]);
-  // Faded first, then by rung, leaders last: the interesting lines are drawn on top.
-  const ordered = useMemo(
-    () => [...infos].sort((a, b) => Number(b.faded) - Number(a.faded) || (a.leader >= 0 ? 1 : 0) - (b.leader >= 0 ? 1 : 0) || a.level - b.level || b.leader - a.leader),
-    [infos],
-  );
+  // Faded first, then by rung, leaders last: the interesting lines are drawn on top; curves that look alike share one path.
+  const groups = useMemo(() => {
+    const ordered = [...infos].sort((a, b) => Number(b.faded) - Number(a.faded) || (a.leader >= 0 ? 1 : 0) - (b.leader >= 0 ? 1 : 0) || a.level - b.level || b.leader - a.leader);
+    return groupCurves(ordered, (info) => info.curve.points, (info) => {
+      const leader = info.leader >= 0;
+      return {
+        stroke: leader ? LEADER_COLOR : info.faded ? BELOW : rungColor(info.level),
+        width: leader ? 2.5 : 1.25,
+        opacity: info.faded && !leader ? 0.6 : leader ? 1 : 0.85,
+        dash: info.faded && !leader ? "3 3" : undefined,
+        dotRadius: leader ? 4 : 2.5,
+      };
+    });
+  }, [infos]);
+  const rowsByEpoch = useMemo(() => new Map(data.map((r) => [r.epoch, r])), [data]);
   const maxEpochs = curves.maxEpochs || study.maxEpochs;
   const first = 1;
   const last = Math.max(2, maxEpochs);
@@ -203,26 +215,8 @@ export function RacePanel({ study, curves, trials, live }: { study: StudySummary
                     }}
                   />
                 ))}
-                <Tooltip content={(props) => <RaceTooltip {...props} infos={byKey} metric={study.metric} />} isAnimationActive={false} />
-                {ordered.map((info) => {
-                  const leader = info.leader >= 0;
-                  return (
-                    <Line
-                      key={info.trial}
-                      dataKey={keyOf(info.trial)}
-                      name={String(info.trial)}
-                      type="linear"
-                      stroke={leader ? LEADER_COLOR : info.faded ? BELOW : rungColor(info.level)}
-                      strokeWidth={leader ? 2.5 : 1.25}
-                      strokeOpacity={info.faded && !leader ? 0.6 : leader ? 1 : 0.85}
-                      strokeDasharray={info.faded && !leader ? "3 3" : undefined}
-                      dot={info.curve.points.length === 1 ? { r: leader ? 4 : 2.5, fill: leader ? LEADER_COLOR : rungColor(info.level), stroke: leader ? LEADER_COLOR : rungColor(info.level) } : false}
-                      activeDot={false}
-                      connectNulls
-                      isAnimationActive={false}
-                    />
-                  );
-                })}
+                <Tooltip content={(props) => <RaceTooltip {...props} infos={byKey} metric={study.metric} rows={rowsByEpoch} />} isAnimationActive={false} />
+                {groupLines(groups)}
               </LineChart>
             </div>
           )}

@@ -1,6 +1,8 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { MAX_COMPARED } from "@/lib/api/compare-schema";
 import type { StudySummary } from "@/lib/api/schemas";
 import { formatBudget, formatTime, formatValue } from "@/lib/client/format";
 import { useStudies } from "@/lib/client/queries";
@@ -16,7 +18,12 @@ function setTagInUrl(tag: string | null): void {
   window.history.replaceState(window.history.state, "", url);
 }
 
-/** The list of studies, newest first, filterable by tag; live while any study runs. */
+/** The ids of the studies ticked for comparison. */
+function readTicked(form: HTMLFormElement): number[] {
+  return [...form.querySelectorAll<HTMLInputElement>('input[name="ids"]:checked')].map((box) => Number(box.value));
+}
+
+/** The list of studies, newest first, filterable by tag; live while any study runs. Ticked studies open side by side on /compare. */
 export function StudiesTable({ initialStudies, initialTag = null }: { initialStudies: StudySummary[]; initialTag?: string | null }) {
   const { data: studies = [], error } = useStudies(initialStudies);
   const [tag, setTag] = useState<string | null>(initialTag);
@@ -26,6 +33,19 @@ export function StudiesTable({ initialStudies, initialTag = null }: { initialStu
     setTagInUrl(next);
   };
   const sorted = [...studies].filter((s) => tag === null || s.tags.includes(tag)).sort((a, b) => b.id - a.id);
+  const router = useRouter();
+  // Counted from the form itself, so boxes ticked before hydration count too.
+  const [ticked, setTicked] = useState<number[] | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (form.current) setTicked(readTicked(form.current));
+  }, []);
+  const compare = (event: FormEvent<HTMLFormElement>) => {
+    // Without React the form's GET opens /compare?ids=1&ids=2 natively; with it, the shorter ?ids=1,2.
+    event.preventDefault();
+    const ids = readTicked(event.currentTarget);
+    if (ids.length > 0) router.push(`/compare?ids=${ids.join(",")}`);
+  };
 
   if (studies.length === 0) {
     return (
@@ -45,15 +65,25 @@ export function StudiesTable({ initialStudies, initialTag = null }: { initialStu
     );
   }
 
+  const count = ticked?.length ?? 0;
   return (
-    <div className="space-y-3">
+    <form
+      action="/compare"
+      method="get"
+      className="space-y-3"
+      onSubmit={compare}
+      onChange={(event) => setTicked(readTicked(event.currentTarget))}
+      ref={form}
+      data-testid="studies-form"
+    >
       {error && (
         <p className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700" data-testid="studies-error">
           Could not refresh the studies: {error.message}
         </p>
       )}
-      {(allTags.length > 0 || tag !== null) && (
-        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+      <div className="flex flex-wrap items-center justify-end gap-3 text-sm">
+        {(allTags.length > 0 || tag !== null) && (
+        <div className="mr-auto flex flex-wrap items-center gap-2 text-slate-600">
           <label htmlFor="tag-filter">Tag</label>
           <select
             id="tag-filter"
@@ -76,10 +106,25 @@ export function StudiesTable({ initialStudies, initialTag = null }: { initialStu
           )}
         </div>
       )}
+        <span className="text-slate-500" data-testid="compare-hint">
+          {count === 0 ? "Tick studies to race them on one chart" : count > MAX_COMPARED ? `At most ${MAX_COMPARED} at once` : `${count} ticked`}
+        </span>
+        <button
+          type="submit"
+          disabled={ticked !== null && (count === 0 || count > MAX_COMPARED)}
+          className="rounded-md bg-white px-3 py-1.5 font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50"
+          data-testid="btn-compare"
+        >
+          Compare
+        </button>
+      </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-sm" data-testid="studies-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
             <tr>
+              <th className="w-px py-3 pl-4 pr-0">
+                <span className="sr-only">Compare</span>
+              </th>
               <th className="px-4 py-3">Name</th>
               <th className="px-4 py-3">Objective</th>
               <th className="px-4 py-3">Strategy</th>
@@ -87,12 +132,15 @@ export function StudiesTable({ initialStudies, initialTag = null }: { initialStu
               <th className="px-4 py-3 text-right">Best</th>
               <th className="px-4 py-3">Progress</th>
               <th className="px-4 py-3 text-right">Trials</th>
-              <th className="px-4 py-3">Created</th>
+              <th className="hidden px-4 py-3 lg:table-cell">Created</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {sorted.map((s) => (
               <tr key={s.id} className="hover:bg-slate-50" data-testid="study-row" data-study-id={s.id}>
+                <td className="py-3 pl-4 pr-0">
+                  <input type="checkbox" name="ids" value={s.id} className="accent-indigo-600" aria-label={`compare ${s.name}`} data-testid="compare-tick" />
+                </td>
                 <td className="px-4 py-3 font-medium">
                   <Link href={`/studies/${s.id}`} className="text-slate-900 hover:text-indigo-600">
                     {s.name}
@@ -123,12 +171,12 @@ export function StudiesTable({ initialStudies, initialTag = null }: { initialStu
                   <div className="mt-1 text-xs tabular-nums text-slate-500">{formatBudget(s)}</div>
                 </td>
                 <td className="px-4 py-3 text-right tabular-nums">{s.trialCount}</td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(s.createdAt)}</td>
+                <td className="hidden whitespace-nowrap px-4 py-3 text-slate-500 lg:table-cell">{formatTime(s.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-    </div>
+    </form>
   );
 }

@@ -7,7 +7,8 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
-import { getDb } from "./client";
+import { databaseFile, getDb } from "./client";
+import { bestSoFar } from "./compare";
 import { bestCheckpointOf } from "../lib/objectives/checkpoint-cleanup";
 import { getStudyRecord, getTrialRows, trialCheckpointDir } from "./queries";
 import { events, measurements, studies, trials } from "./schema";
@@ -145,28 +146,13 @@ export function getScatter(studyId: number, x: string, y: string, limit: number)
   return { x, y, points, total: all.length };
 }
 
-/** Best-so-far value against epochs spent, at every improvement (and the last point). */
+/** Best-so-far value against epochs spent, at every improvement (and the last point); read incrementally, see bestSoFar. */
 export function getHistory(studyId: number): HistoryResponse {
   const study = getStudyRecord(studyId);
   if (!study) return { points: [] };
-  const minimize = study.direction === "minimize";
-  const rows = getDb()
-    .select({ value: measurements.value })
-    .from(measurements)
-    .innerJoin(trials, eq(measurements.trialId, trials.id))
-    .where(eq(trials.studyId, studyId))
-    .orderBy(asc(measurements.id))
-    .all();
-  const points: [number, number][] = [];
-  let best: number | null = null;
-  rows.forEach((r, i) => {
-    if (r.value !== null && Number.isFinite(r.value) && (best === null || (minimize ? r.value < best : r.value > best))) {
-      best = r.value;
-      points.push([i + 1, r.value]);
-    }
-  });
-  if (best !== null && points[points.length - 1][0] !== rows.length) points.push([rows.length, best]);
-  return { points };
+  const { points, epochs } = bestSoFar(studyId, study.direction);
+  const last = points[points.length - 1];
+  return { points: last && last[0] !== epochs ? [...points, [epochs, last[1]]] : points };
 }
 
 function csvCell(v: unknown): string {
@@ -235,6 +221,18 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
     return [r.trial, r.epoch, r.value, ...keys.map((k) => extra[k])].map(csvCell).join(",");
   });
   return [head.join(","), ...lines].join("\n") + "\n";
+}
+
+/** A key that changes whenever what raceTrials reads changes: the trials' count, epochs and statuses. */
+export function raceStateKey(studyId: number): string {
+  const rows = getDb()
+    .select({ status: trials.status, n: sql<number>`count(*)`, epochs: sql<number>`sum(${trials.lastEpoch})`, best: sql<number>`sum(coalesce(${trials.bestEpoch}, 0))` })
+    .from(trials)
+    .where(eq(trials.studyId, studyId))
+    .groupBy(trials.status)
+    .orderBy(trials.status)
+    .all();
+  return [databaseFile(), ...rows.map((r) => `${r.status}:${r.n}:${r.epochs}:${r.best}`)].join(",");
 }
 
 /**

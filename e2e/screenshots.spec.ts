@@ -1,11 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
+import { STUDY_TABS } from "../lib/client/study-tabs";
+import { ComparePage } from "./compare-page";
 import { api, screenshot, StudyPage, trackErrors } from "./pages";
 
 const WIDTHS = [1280, 800];
-const TABS = ["overview", "correlations", "explore", "subspace", "race", "trials"] as const;
+// Every tab of the study page, so a tab added later is photographed too.
+const TABS: readonly string[] = STUDY_TABS;
 
-/** What each tab shows once its data has loaded, so a screenshot never catches a loading state. */
-async function loaded(page: Page, tab: (typeof TABS)[number]): Promise<void> {
+/** What each tab shows once its data has loaded, so a screenshot never catches a loading state; a tab not named here waits until its panel says nothing is loading. */
+async function loaded(page: Page, tab: string): Promise<void> {
   if (tab === "overview") {
     await expect.poll(async () => Number(await page.getByTestId("curves-chart").getAttribute("data-point-count"))).toBeGreaterThan(0);
     await expect.poll(async () => Number(await page.getByTestId("trial-history").getAttribute("data-point-count"))).toBeGreaterThan(0);
@@ -20,12 +23,16 @@ async function loaded(page: Page, tab: (typeof TABS)[number]): Promise<void> {
     await expect(page.getByTestId("rule-row").first()).toBeVisible();
   } else if (tab === "race") {
     await expect.poll(async () => Number(await page.getByTestId("race-chart").getAttribute("data-rung-count"))).toBeGreaterThan(0);
-  } else {
+    await expect(page.getByTestId("entry-rung")).toBeVisible();
+  } else if (tab === "trials") {
     await expect(page.getByTestId("trial-row").first()).toBeVisible();
+  } else {
+    await expect(page.getByRole("tabpanel")).toBeVisible();
+    await expect(page.getByRole("tabpanel")).not.toContainText(/loading/i);
   }
 }
 
-test("screenshots of every study tab, the form and a trial at 1280 and 800 px wide", async ({ page, request }) => {
+test("screenshots of the studies list, every study tab, the compare page, the form and a trial at 1280 and 800 px wide", async ({ page, request }) => {
   test.setTimeout(240_000);
   const errors = trackErrors(page);
   const created = await api.createStudy(request, {
@@ -39,7 +46,9 @@ test("screenshots of every study tab, the form and a trial at 1280 and 800 px wi
     epochDelayMs: 0,
   });
   const id = created.id;
-  await expect.poll(async () => (await api.study(request, id)).status, { timeout: 120_000, intervals: [500] }).toBe("completed");
+  // A rival on the same table, for the compare page.
+  const rival = await api.createStudy(request, { name: "e2e screenshots tpe", objective: "lc-table:digits-mlp", strategy: "tpe+asha", budget: { kind: "epochs", value: 1500 }, parallelism: 4, seed: 7, patience: 5, epochDelayMs: 0 });
+  for (const s of [id, rival.id]) await expect.poll(async () => (await api.study(request, s)).status, { timeout: 120_000, intervals: [500] }).toBe("completed");
   const analysis = await api.analysis(request, id);
   expect(analysis.snapshots.length, "the sieve ran analysis rounds").toBeGreaterThan(0);
   // A finished study has no trial left paused or running.
@@ -70,6 +79,13 @@ test("screenshots of every study tab, the form and a trial at 1280 and 800 px wi
     await page.getByTestId("analysis-source-stored").click();
     await expect(page.getByTestId("importance-row").first()).toBeVisible();
     await screenshot(page, `correlations-stored-${width}`);
+    await page.goto("/");
+    await expect(page.getByTestId("study-row").first()).toBeVisible();
+    await screenshot(page, `studies-${width}`);
+    const compare = new ComparePage(page);
+    await compare.goto([id, rival.id]);
+    for (const s of [id, rival.id]) await expect(compare.line(s)).toHaveCount(1);
+    await screenshot(page, `compare-${width}`);
     await page.goto("/studies/new");
     await expect(page.getByTestId("new-study-form")).toHaveAttribute("data-hydrated", "true");
     await page.getByTestId("field-objective").selectOption("lc-table:digits-mlp");

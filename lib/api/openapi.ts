@@ -3,6 +3,7 @@
  * schemas the routes parse with, so it cannot drift from what they accept.
  */
 import { z } from "zod";
+import { compareQuerySchema } from "./compare-schema";
 import { agentFinishSchema, agentReleaseSchema, agentRenewSchema, agentReportSchema, claimSchema } from "./agent";
 import {
   annotationSchema,
@@ -68,6 +69,7 @@ const ops: Record<string, Record<string, Op>> = {
   "/api/studies/{id}/effects": { get: { summary: "The effect tests (importance, interactions, fidelity effects) run on the study's stored trials, whatever its strategy", query: effectsQuerySchema, ok: 200, answers: "EffectsResponse" } },
   "/api/studies/{id}/points": { get: { summary: "Every trial (or a sample) as one point, and the best so far by trial number", query: pointsQuerySchema, ok: 200, answers: "PointsResponse" } },
   "/api/studies/{id}/history": { get: { summary: "Best value so far against epochs spent", ok: 200, answers: "HistoryResponse" } },
+  "/api/compare": { get: { summary: "Several studies side by side: best-so-far against epochs spent (ids=1,2,3)", query: compareQuerySchema, ok: 200, answers: "CompareResponse" } },
   "/api/studies/{id}/export": { get: { summary: "Trials or measurements as CSV or JSON", query: exportQuerySchema, ok: 200, answers: "a file" } },
   "/api/studies/{id}/agent-token": { post: { summary: "Issue a new agent token for an agent study (the old one stops working)", ok: 201, answers: "{token}" } },
   "/api/agent/claim": { post: { summary: "An agent claims a job (a lease); 204 when none waits, 410 when the study is over", body: claimSchema, ok: 200, agent: true, answers: "ClaimedJob" } },

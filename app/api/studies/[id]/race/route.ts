@@ -1,4 +1,4 @@
-import { raceTrials } from "@/db/dashboard";
+import { raceStateKey, raceTrials } from "@/db/dashboard";
 import { getStudyRecord } from "@/db/queries";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { existingStudyId } from "@/lib/api/route-params";
@@ -9,6 +9,14 @@ import { raceScheduler } from "@/lib/optimizer/schedulers/race";
 import type { Space } from "@/lib/optimizer/space";
 
 export const runtime = "nodejs";
+
+/**
+ * Stored decisions by study and state: judging 10,000 finished trials takes
+ * seconds (every kept trial against every dropped one, per rung), and a
+ * finished study's answer never changes. The key changes with any report,
+ * new trial or change of status.
+ */
+const stored = new Map<number, { key: string; body: RaceResponse }>();
 export const dynamic = "force-dynamic";
 
 /**
@@ -22,6 +30,9 @@ export function GET(_request: Request, context: { params: Promise<{ id: string }
     const live = getEngine().loaded(id)?.raceDecision();
     if (live) return Response.json(live satisfies RaceResponse);
     const study = getStudyRecord(id)!;
+    const key = raceStateKey(id);
+    const memo = stored.get(id);
+    if (memo?.key === key) return Response.json(memo.body);
     const parsed = parseStrategyName(study.strategy);
     const scheduler = "scheduler" in parsed ? parsed.scheduler : "fifo";
     if (scheduler === "fifo") {
@@ -29,11 +40,12 @@ export function GET(_request: Request, context: { params: Promise<{ id: string }
     }
     // The race's default ladder and evidence rule; ASHA and Hyperband share the ladder.
     const judge = raceScheduler();
-    const stored = judge.decision({ space: study.space as Space, maxEpochs: study.maxEpochs, trials: raceTrials(id, judge.rungs(study.maxEpochs)) });
+    const decision = judge.decision({ space: study.space as Space, maxEpochs: study.maxEpochs, trials: raceTrials(id, judge.rungs(study.maxEpochs)) });
     const body: RaceResponse =
       scheduler === "race"
-        ? { ...stored, reason: `${stored.reason} (from the stored curves: this study is not loaded, so every trial counts as evidence)` }
-        : { ...stored, entryRung: 0, reason: `${scheduler} starts every new trial at the lowest rung of its brackets; the checks show whether that would mislead` };
+        ? { ...decision, reason: `${decision.reason} (from the stored curves: this study is not loaded, so every trial counts as evidence)` }
+        : { ...decision, entryRung: 0, reason: `${scheduler} starts every new trial at the lowest rung of its brackets; the checks show whether that would mislead` };
+    stored.set(id, { key, body });
     return Response.json(body);
   });
 }
