@@ -5,9 +5,13 @@
 // It follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (or
 // --name value flags), one JSON line per epoch on stdout, a checkpoint per
 // epoch in HYPERSIEVE_CHECKPOINT_DIR, resume from HYPERSIEVE_RESUME_FROM, and
-// a clean exit on SIGTERM.
+// a clean exit on SIGTERM. Under the persistent protocol
+// (HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
+// at the epoch it was given it waits on stdin for {"continue_to": N} or
+// {"stop": true}.
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const DEFAULT_DATA = fileURLToPath(new URL("../../lib/objectives/datasets/wine.csv", import.meta.url));
@@ -172,10 +176,35 @@ function loadCheckpoint(dir, fromEpoch) {
   return JSON.parse(fs.readFileSync(path.join(dir, `epoch-${Math.max(...epochs)}.json`), "utf8"));
 }
 
+/**
+ * The persistent protocol's instructions, one JSON object a line on stdin:
+ * resolves with the epoch to train to next, or null to stop (a stop
+ * instruction, the end of stdin, or SIGTERM while waiting).
+ */
+function instructions(onTerm) {
+  const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  return async () => {
+    const next = await Promise.race([lines.next(), onTerm]);
+    if (!next || next.done) return null;
+    const instruction = JSON.parse(next.value);
+    if (instruction.stop) return null;
+    if (!Number.isInteger(instruction.continue_to)) throw new Error(`unknown instruction ${next.value}`);
+    return instruction.continue_to;
+  };
+}
+
 async function main() {
   const config = configuration();
   let stopping = false;
-  process.on("SIGTERM", () => (stopping = true));
+  let onTerm;
+  const terminated = new Promise((resolve) => (onTerm = resolve));
+  process.on("SIGTERM", () => {
+    stopping = true;
+    onTerm(null);
+  });
+  // For benchmarks and tests: one line per process start.
+  if (process.env.TRAIN_STARTS_FILE) fs.appendFileSync(process.env.TRAIN_STARTS_FILE, `${process.pid} ${config.fromEpoch}\n`);
+  const nextTarget = process.env.HYPERSIEVE_PROTOCOL === "persistent" ? instructions(terminated) : null;
 
   const data = loadData(config.data);
   const model = initModel(data.d, config.hidden, data.classes, config.seed);
@@ -189,7 +218,14 @@ async function main() {
   }
   if (config.checkpointDir) fs.mkdirSync(config.checkpointDir, { recursive: true });
 
-  for (let epoch = start + 1; epoch <= config.epochs; epoch++) {
+  let target = config.epochs;
+  for (let epoch = start + 1; ; epoch++) {
+    if (epoch > target) {
+      // Per-job protocol: done. Persistent: wait, with the model in memory, for the trial's next job.
+      const next = nextTarget ? await nextTarget() : null;
+      if (next === null) break;
+      target = next;
+    }
     // The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
     const order = shuffle([...data.train], rng(config.seed * 100003 + epoch));
     for (let b = 0; b < order.length; b += config.batch_size) step(model, data, order.slice(b, b + config.batch_size), config);
@@ -202,9 +238,10 @@ async function main() {
     await new Promise((resolve) => setImmediate(resolve));
     if (stopping) {
       console.error(`stopping after epoch ${epoch} (SIGTERM)`);
-      return;
+      break;
     }
   }
+  process.exit(0);
 }
 
 main().catch((error) => {

@@ -5,7 +5,10 @@ An MLP on scikit-learn's handwritten digits (8x8 images, 10 classes) that
 follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (flags
 override), one JSON line per epoch on stdout, a checkpoint per epoch in
 HYPERSIEVE_CHECKPOINT_DIR (torch.save), resume from HYPERSIEVE_RESUME_FROM,
-and a clean exit on SIGTERM.
+and a clean exit on SIGTERM. Under the persistent protocol
+(HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
+at the epoch it was given it waits on stdin for {"continue_to": N} or
+{"stop": true}, so torch is imported once per trial, not once per rung.
 """
 import argparse
 import json
@@ -23,12 +26,31 @@ DEFAULTS = {"lr": 0.01, "width": 64, "depth": 1, "dropout": 0.1, "weight_decay":
             "batch_size": 32, "optimizer": "adam", "epochs": 20, "seed": 0}
 
 stopping = False
+waiting = False
 
 
 def on_sigterm(signum, frame):
     # Finish the current mini-batch, then leave the loop: a checkpoint is never half written.
     global stopping
     stopping = True
+    if waiting:
+        sys.exit(0)  # waiting for an instruction: the last epoch's checkpoint is on disk
+
+
+def next_target():
+    """The persistent protocol's next instruction: the epoch to train to, or None to stop (also at the end of stdin)."""
+    global waiting
+    waiting = True
+    try:
+        line = sys.stdin.readline()
+    finally:
+        waiting = False
+    if not line:
+        return None
+    instruction = json.loads(line)
+    if instruction.get("stop"):
+        return None
+    return int(instruction["continue_to"])
 
 
 def configuration():
@@ -119,6 +141,10 @@ def finite(v):
 def main():
     signal.signal(signal.SIGTERM, on_sigterm)
     config = configuration()
+    if os.environ.get("TRAIN_STARTS_FILE"):  # for benchmarks and tests: one line per process start
+        with open(os.environ["TRAIN_STARTS_FILE"], "a") as f:
+            f.write(f"{os.getpid()} {config['from_epoch']}\n")
+    persistent = os.environ.get("HYPERSIEVE_PROTOCOL") == "persistent"
     torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
     torch.manual_seed(config["seed"])
     x_train, y_train, x_val, y_val = load_data()
@@ -136,7 +162,14 @@ def main():
     if config["checkpoint_dir"]:
         os.makedirs(config["checkpoint_dir"], exist_ok=True)
 
-    for epoch in range(start + 1, config["epochs"] + 1):
+    target, epoch = config["epochs"], start
+    while True:
+        epoch += 1
+        if epoch > target:
+            # Per-job protocol: done. Persistent: wait, with the model in memory, for the trial's next job.
+            target = next_target() if persistent else None
+            if target is None:
+                return
         # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
         order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
         train_loss = 0.0

@@ -21,7 +21,7 @@ export class StudyFileError extends Error {
 
 const METHODS: Record<string, string> = { random: "random+fifo", bayes: "tpe+fifo", tpe: "tpe+fifo", sobol: "sobol+fifo", sieve: "sieve" };
 const DISTRIBUTIONS = ["uniform", "log_uniform_values", "int_uniform", "q_uniform", "q_log_uniform_values", "categorical", "constant"] as const;
-const TOP_LEVEL = new Set(["name", "objective", "metric", "method", "parameters", "command", "cwd", "max_epochs", "early_terminate", "budget", "run_cap", "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "program"]);
+const TOP_LEVEL = new Set(["name", "objective", "metric", "method", "parameters", "command", "cwd", "max_epochs", "early_terminate", "budget", "run_cap", "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "program", "protocol", "keep_alive_ms", "max_waiting"]);
 
 type Problem = { path: (string | number)[]; message: string };
 
@@ -206,6 +206,9 @@ export function studyFromData(
   };
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
+  if (d.protocol !== undefined && d.protocol !== "per-job" && d.protocol !== "persistent") problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job) or persistent (one process per trial)" });
+  const keepAliveMs = d.keep_alive_ms === undefined ? undefined : int("keep_alive_ms", 1000, 0);
+  const maxWaiting = d.max_waiting === undefined ? undefined : int("max_waiting", 0, 0);
   let commandSpec: CreateStudyInput["command"];
   if (objective === "command" && Array.isArray(command)) {
     if (!space) problems.push({ path: ["parameters"], message: "are required for a command study" });
@@ -221,6 +224,9 @@ export function studyFromData(
       space: space ?? [],
       graceMs: 5000,
       timeoutMs: 600_000,
+      ...(d.protocol === "persistent" ? { protocol: "persistent" as const } : {}),
+      ...(keepAliveMs !== undefined ? { keepAliveMs } : {}),
+      ...(maxWaiting !== undefined ? { maxWaiting } : {}),
       // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).
       ...(warmStart === true || schedules === true ? { warmStart: true } : {}),
     };
@@ -277,5 +283,6 @@ export function fileFieldOf(apiPath: string, input: CreateStudyInput): (string |
   if (head === "strategy") return ["method"];
   if (head === "patience") return ["early_terminate"];
   if (head === "warmStart") return ["warm_start"];
+  if (head === "command" && ["protocol", "keepAliveMs", "maxWaiting"].includes(index)) return [{ protocol: "protocol", keepAliveMs: "keep_alive_ms", maxWaiting: "max_waiting" }[index]!];
   return apiPath.split(".");
 }

@@ -63,6 +63,8 @@ export class StudyRun {
   private readonly deferred = new Map<number, { params: Params; fromEpoch: number; toEpoch: number }>();
   /** The last jobs' outcomes, from the event log, so a restart does not forget a run of failures. */
   private readonly failures: FailureWatch;
+  /** Programs being ended that waited between their trial's jobs (persistent command protocol). */
+  private releasing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly record: StudyRecord,
@@ -121,6 +123,17 @@ export class StudyRun {
   /** The scheduler's live decision on its rungs (the race's), or null for schedulers that do not check them. */
   raceDecision(): RaceDecision | null {
     return this.strategy.decision();
+  }
+
+  /**
+   * Lets the objective free what it keeps between a trial's jobs (a waiting
+   * program): one trial's, or all when the study stops needing them.
+   */
+  private release(number?: number): void {
+    const freeing = this.objective.release?.(number === undefined ? undefined : { studyId: this.record.id, number });
+    if (!freeing) return;
+    const logged = freeing.catch((error: unknown) => console.error(`[hypersieve] study ${this.record.id}: could not end a waiting program:`, error));
+    this.releasing = Promise.all([this.releasing, logged]).then(() => undefined);
   }
 
   /** Resolves once the given trial is not training. */
@@ -271,6 +284,8 @@ export class StudyRun {
     this.detached = true;
     for (const a of this.active.values()) a.controller.abort();
     await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 1000))]);
+    this.release();
+    await this.releasing;
   }
 
   private settle(active: Active, error: unknown): void {
@@ -358,6 +373,7 @@ export class StudyRun {
     if (!state || trialId === undefined || state.status !== "paused") return false;
     this.strategy.halt(number, reason);
     finishTrial(this.record.id, trialId, number, "pruned", reason, "trial_halted");
+    this.release(number);
     this.pump();
     return true;
   }
@@ -369,6 +385,9 @@ export class StudyRun {
     setStudyStatus(this.record.id, "paused");
     const settling = [...this.active.values()].map((a) => (this.interrupt(a, "suspend", "the study was paused"), a.done));
     await Promise.all(settling);
+    // A paused study frees what its trials hold: they resume from their checkpoints.
+    this.release();
+    await this.releasing;
   }
 
   /** Continues a paused study: suspended trials go on, then new jobs are asked for. */
@@ -390,12 +409,15 @@ export class StudyRun {
       this.strategy.halt(t.number, "the study was stopped");
       finishTrial(this.record.id, t.id, t.number, "pruned", "the study was stopped", "trial_halted");
     }
+    this.release();
     setStudyStatus(this.record.id, "stopped");
+    await this.releasing;
   }
 
   /** Resolves once no trial of this study is training (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.all([...this.active.values()].map((a) => a.done));
+    await this.releasing;
   }
 
   private finish(status: "completed"): void {
@@ -405,6 +427,7 @@ export class StudyRun {
       this.strategy.halt(t.number, reason);
       finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
     }
+    this.release();
     this.state = status;
     setStudyStatus(this.record.id, status);
   }
@@ -416,6 +439,7 @@ export class StudyRun {
     this.state = "failed";
     const reason = haltReason ?? `the study failed: ${message}`;
     for (const a of this.active.values()) this.interrupt(a, "halt", reason);
+    this.release();
     setStudyStatus(this.record.id, "failed", message);
     try {
       // Trials the strategy paused at a rung will never be continued now.
