@@ -134,6 +134,23 @@ def evaluate(model, x, y):
     return loss, accuracy
 
 
+def train_one_epoch(model, optimizer, x_train, y_train, config, epoch):
+    """One pass over the training set; the mean training loss, or None when SIGTERM came mid-epoch."""
+    # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
+    order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
+    total = 0.0
+    for b in range(0, len(order), config["batch_size"]):
+        if stopping:
+            return None
+        batch = order[b:b + config["batch_size"]]
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(batch)
+    return total / len(order)
+
+
 def finite(v):
     return v if math.isfinite(v) else None  # null is read as NaN: a diverged run
 
@@ -170,23 +187,14 @@ def main():
             target = next_target() if persistent else None
             if target is None:
                 return
-        # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
-        order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
-        train_loss = 0.0
-        for b in range(0, len(order), config["batch_size"]):
-            if stopping:
-                print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
-                return
-            batch = order[b:b + config["batch_size"]]
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
-            loss.backward()
-            optimizer.step()
-            train_loss += loss.item() * len(batch)
+        train_loss = train_one_epoch(model, optimizer, x_train, y_train, config, epoch)
+        if train_loss is None:
+            print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
+            return
         val_loss, accuracy = evaluate(model, x_val, y_val)
         if config["checkpoint_dir"]:
             save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
-        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss / len(order))}
+        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss)}
         print(json.dumps(line), flush=True)
         if stopping:
             print(f"stopping after epoch {epoch} (SIGTERM)", file=sys.stderr)
