@@ -9,6 +9,9 @@ and a clean exit on SIGTERM. Under the persistent protocol
 (HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
 at the epoch it was given it waits on stdin for {"continue_to": N} or
 {"stop": true}, so torch is imported once per trial, not once per rung.
+Under the worker protocol (HYPERSIEVE_PROTOCOL=worker) it also takes
+{"start": {"argv": [...], "env": {...}}}, another trial's job, so torch is
+imported once per process, not once per trial.
 """
 import argparse
 import json
@@ -37,8 +40,8 @@ def on_sigterm(signum, frame):
         sys.exit(0)  # waiting for an instruction: the last epoch's checkpoint is on disk
 
 
-def next_target():
-    """The persistent protocol's next instruction: the epoch to train to, or None to stop (also at the end of stdin)."""
+def next_instruction():
+    """The next instruction on stdin: ("continue", epoch), ("start", config) or None to stop (also at the end of stdin)."""
     global waiting
     waiting = True
     try:
@@ -50,28 +53,32 @@ def next_target():
     instruction = json.loads(line)
     if instruction.get("stop"):
         return None
-    return int(instruction["continue_to"])
+    if "start" in instruction:
+        # Another trial's job: set up as if this process had been started with its argv and environment.
+        start = instruction["start"]
+        return "start", configuration({**os.environ, **start["env"]}, start["argv"][2:])
+    return "continue", int(instruction["continue_to"])
 
 
-def configuration():
+def configuration(env, argv):
     config = dict(DEFAULTS)
-    config.update(json.loads(os.environ.get("HYPERSIEVE_PARAMS") or "{}"))
-    if os.environ.get("HYPERSIEVE_EPOCHS"):
-        config["epochs"] = int(os.environ["HYPERSIEVE_EPOCHS"])
-    if os.environ.get("HYPERSIEVE_SEED"):
-        config["seed"] = int(os.environ["HYPERSIEVE_SEED"])
+    config.update(json.loads(env.get("HYPERSIEVE_PARAMS") or "{}"))
+    if env.get("HYPERSIEVE_EPOCHS"):
+        config["epochs"] = int(env["HYPERSIEVE_EPOCHS"])
+    if env.get("HYPERSIEVE_SEED"):
+        config["seed"] = int(env["HYPERSIEVE_SEED"])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for key, default in DEFAULTS.items():
         parser.add_argument("--" + key.replace("_", "-"), dest=key, type=type(default), default=None)
-    for key, value in vars(parser.parse_args()).items():
+    for key, value in vars(parser.parse_args(argv)).items():
         if value is not None:
             config[key] = value
     config["width"] = int(config["width"])
     config["depth"] = int(config["depth"])
     config["batch_size"] = int(config["batch_size"])
-    config["checkpoint_dir"] = os.environ.get("HYPERSIEVE_CHECKPOINT_DIR", "")
-    config["resume_from"] = os.environ.get("HYPERSIEVE_RESUME_FROM", "")
-    config["from_epoch"] = int(os.environ.get("HYPERSIEVE_FROM_EPOCH") or 0)
+    config["checkpoint_dir"] = env.get("HYPERSIEVE_CHECKPOINT_DIR", "")
+    config["resume_from"] = env.get("HYPERSIEVE_RESUME_FROM", "")
+    config["from_epoch"] = int(env.get("HYPERSIEVE_FROM_EPOCH") or 0)
     return config
 
 
@@ -155,16 +162,10 @@ def finite(v):
     return v if math.isfinite(v) else None  # null is read as NaN: a diverged run
 
 
-def main():
-    signal.signal(signal.SIGTERM, on_sigterm)
-    config = configuration()
-    if os.environ.get("TRAIN_STARTS_FILE"):  # for benchmarks and tests: one line per process start
-        with open(os.environ["TRAIN_STARTS_FILE"], "a") as f:
-            f.write(f"{os.getpid()} {config['from_epoch']}\n")
-    persistent = os.environ.get("HYPERSIEVE_PROTOCOL") == "persistent"
-    torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
+def trial(config, data, waits):
+    """Trains one trial; returns the next trial's config (worker protocol), or None when the process should exit."""
+    x_train, y_train, x_val, y_val = data
     torch.manual_seed(config["seed"])
-    x_train, y_train, x_val, y_val = load_data()
     model = build_model(config)
     optimizer = build_optimizer(config, model)
 
@@ -183,14 +184,17 @@ def main():
     while True:
         epoch += 1
         if epoch > target:
-            # Per-job protocol: done. Persistent: wait, with the model in memory, for the trial's next job.
-            target = next_target() if persistent else None
-            if target is None:
-                return
+            # Per-job protocol: done. Persistent and worker: wait, with the model in memory, for the next instruction.
+            instruction = next_instruction() if waits else None
+            if instruction is None:
+                return None
+            if instruction[0] == "start":
+                return instruction[1]
+            target = instruction[1]
         train_loss = train_one_epoch(model, optimizer, x_train, y_train, config, epoch)
         if train_loss is None:
             print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
-            return
+            return None
         val_loss, accuracy = evaluate(model, x_val, y_val)
         if config["checkpoint_dir"]:
             save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
@@ -198,7 +202,20 @@ def main():
         print(json.dumps(line), flush=True)
         if stopping:
             print(f"stopping after epoch {epoch} (SIGTERM)", file=sys.stderr)
-            return
+            return None
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_sigterm)
+    config = configuration(os.environ, sys.argv[1:])
+    if os.environ.get("TRAIN_STARTS_FILE"):  # for benchmarks and tests: one line per process start
+        with open(os.environ["TRAIN_STARTS_FILE"], "a") as f:
+            f.write(f"{os.getpid()} {config['from_epoch']}\n")
+    waits = os.environ.get("HYPERSIEVE_PROTOCOL") in ("persistent", "worker")
+    torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
+    data = load_data()
+    while config is not None:
+        config = trial(config, data, waits)
 
 
 if __name__ == "__main__":

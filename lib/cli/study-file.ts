@@ -206,7 +206,9 @@ export function studyFromData(
   };
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
-  if (d.protocol !== undefined && d.protocol !== "per-job" && d.protocol !== "persistent") problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job) or persistent (one process per trial)" });
+  const protocols = ["per-job", "persistent", "worker"] as const;
+  const protocol = protocols.find((p) => p === d.protocol);
+  if (d.protocol !== undefined && !protocol) problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job), persistent (one process per trial) or worker (processes taken by any trial's job)" });
   const keepAliveMs = d.keep_alive_ms === undefined ? undefined : int("keep_alive_ms", 1000, 0);
   const maxWaiting = d.max_waiting === undefined ? undefined : int("max_waiting", 0, 0);
   let commandSpec: CreateStudyInput["command"];
@@ -224,7 +226,7 @@ export function studyFromData(
       space: space ?? [],
       graceMs: 5000,
       timeoutMs: 600_000,
-      ...(d.protocol === "persistent" ? { protocol: "persistent" as const } : {}),
+      ...(protocol && protocol !== "per-job" ? { protocol } : {}),
       ...(keepAliveMs !== undefined ? { keepAliveMs } : {}),
       ...(maxWaiting !== undefined ? { maxWaiting } : {}),
       // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).

@@ -18,7 +18,7 @@ afterAll(() => closeTempDatabase(where));
 const example = JSON.parse(fs.readFileSync("examples/node/command.json", "utf8"));
 
 /** The Node example's study: ASHA over 9 epochs (rungs 1, 3 and 9), one trial at a time so that runs compare exactly. */
-function study(name: string, protocol: "per-job" | "persistent", starts: string) {
+function study(name: string, protocol: "per-job" | "persistent" | "worker", starts: string) {
   return createStudy({
     name,
     objective: "command",
@@ -82,6 +82,19 @@ describe("a command study under the persistent protocol", () => {
     // The finished study let go of every program it kept waiting.
     await getEngine().run(id).idle();
     for (const s of startsOf(starts)) expect(isRunning(s.pid)).toBe(false);
+  }, 120_000);
+
+  it("runs every trial's jobs in one worker process under the worker protocol, on the same curves", async () => {
+    const starts = path.join(where.dir, "starts-worker");
+    const { id } = study("worker", "worker", starts);
+    await waitFor(() => finished(id), 90_000, "the worker study to complete");
+    const detail = getStudyDetail(id)!;
+    expect(detail.study).toMatchObject({ epochsSpent: 50, failedCount: 0 });
+    expect(detail.trials.length).toBeGreaterThan(5);
+    expect(startsOf(starts)).toHaveLength(1);
+    expect(curves(id)).toEqual(curves(reference.id));
+    await getEngine().run(id).idle();
+    expect(isRunning(startsOf(starts)[0].pid)).toBe(false);
   }, 120_000);
 
   it("frees the programs of a paused study; on resume its trials go on from their checkpoints, on the same curves", async () => {

@@ -153,6 +153,27 @@ describe("the persistent protocol", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(["epoch-1.json", "epoch-2.json"]);
   });
 
+  it("hands a worker's program the jobs of other trials, on the curves they get in processes of their own", async () => {
+    const starts = path.join(root, "starts-worker");
+    const summaries: CommandJobSummary[] = [];
+    const objective = createCommandObjective(exampleSpec(starts, { protocol: "worker" }), { onJobEnd: (s) => summaries.push(s) });
+    const plan: Job[] = [
+      { number: 0, lr: 0.1, fromEpoch: 0, toEpoch: 1 },
+      { number: 1, lr: 0.3, fromEpoch: 0, toEpoch: 1 },
+      { number: 0, lr: 0.1, fromEpoch: 1, toEpoch: 3 },
+      { number: 2, lr: 0.05, fromEpoch: 0, toEpoch: 10 },
+      { number: 1, lr: 0.3, fromEpoch: 1, toEpoch: 10 },
+    ];
+    const points = await jobs(objective, new Map(), plan);
+    // One process served every job: trial 1's second job resumed from its checkpoint in it.
+    expect(startsOf(starts)).toHaveLength(1);
+    expect(summaries.map((s) => s.reusedProcess)).toEqual([false, true, true, true, true]);
+    const reference = await jobs(createCommandObjective(exampleSpec(path.join(root, "starts-worker-ref"), { protocol: "per-job" })), new Map(), plan);
+    expect(points).toEqual(reference);
+    await objective.release!();
+    expect(isRunning(startsOf(starts)[0].pid)).toBe(false);
+  });
+
   it("still runs a program that does not speak the protocol, in a new process per job", async () => {
     const dir = freshDir();
     const summaries: CommandJobSummary[] = [];

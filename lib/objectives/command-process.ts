@@ -3,7 +3,9 @@
  * Under the per-job protocol a program serves one job and exits; under the
  * persistent protocol it trains to the epoch it is given, waits on stdin for
  * the next instruction (`{"continue_to": 10}` or `{"stop": true}`), and may
- * serve every job of its trial. The protocol is docs/command-protocol.md.
+ * serve every job of its trial; under the worker protocol a waiting program
+ * may also be handed a job of another trial (`{"start": {argv, env}}`). The
+ * protocol is docs/command-protocol.md.
  */
 import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -60,7 +62,12 @@ export type Launch = {
   timeoutMs: number;
   /** The persistent protocol: stdin is a pipe of instructions, and the program waits after each job. */
   persistent: boolean;
+  /** The worker protocol (persistent, and more): a program whose trial ended waits too, for another trial. */
+  reuse: boolean;
 };
+
+/** How a job begins: on a program started for it, on one that waits after this trial's last job, or on one handed this job as another trial's. */
+export type JobStart = { kind: "fresh" } | { kind: "continue" } | { kind: "start"; argv: string[]; env: Record<string, string> };
 
 const LOG_TAIL_LINES = 50;
 const ERROR_TAIL_LINES = 20;
@@ -85,7 +92,7 @@ export class TrialProcess {
   readonly gone: Promise<void>;
   /** The last epoch a job recorded from it, and the params it trains: a job may reuse it only from there. */
   lastEpoch: number;
-  readonly params: Params;
+  params: Params;
   stdoutTail = new LineTail(LOG_TAIL_LINES);
   stderrTail = new LineTail(LOG_TAIL_LINES);
   private killing: Promise<void> | null = null;
@@ -202,8 +209,8 @@ export class TrialProcess {
 /** Why we end the program ourselves: a decision or an abort ends the job normally, a failure rejects it. */
 type Ending = { kind: "stop" } | { kind: "fail"; message: string };
 
-/** How a job left its program: ended (exited, killed) or kept waiting for the trial's next job. */
-export type JobEnd = { kept: boolean };
+/** How a job left its program: ended (exited, killed) or kept waiting (`trialOver`: for another trial's job). */
+export type JobEnd = { kept: boolean; trialOver: boolean };
 
 /**
  * Runs one job on a program: a fresh one, or (`reused`) one that waits
@@ -213,7 +220,12 @@ export type JobEnd = { kept: boolean };
  * `kept` while the program waits. Any other end is today's: the program's
  * group is ended, the exit judged.
  */
-export function runJob(proc: TrialProcess, request: TrainRequest, reused: boolean, onEnd: (summary: CommandJobSummary) => void): Promise<JobEnd> {
+export function runJob(proc: TrialProcess, request: TrainRequest, how: JobStart, onEnd: (summary: CommandJobSummary) => void): Promise<JobEnd> {
+  const reused = how.kind !== "fresh";
+  if (how.kind === "start") {
+    proc.params = request.params;
+    proc.lastEpoch = request.fromEpoch;
+  }
   const { fromEpoch, toEpoch, signal } = request;
   const { launch, name } = proc;
   const started = Date.now();
@@ -228,6 +240,7 @@ export function runJob(proc: TrialProcess, request: TrainRequest, reused: boolea
   let ending: Ending | null = null;
   let kept = false;
   let pausedAtRung = false;
+  let trialOver = false;
 
   return new Promise<JobEnd>((resolve, reject) => {
     let settled = false;
@@ -285,9 +298,10 @@ export function runJob(proc: TrialProcess, request: TrainRequest, reused: boolea
       } catch (error) {
         return end({ kind: "fail", message: `recording epoch ${epoch} failed: ${(error as Error).message}` });
       }
-      if (launch.persistent && epoch === toEpoch && decision !== "stop" && !signal.aborted) {
+      if (launch.persistent && epoch === toEpoch && (decision !== "stop" || launch.reuse) && !signal.aborted) {
         kept = true;
-        pausedAtRung = decision === "pause";
+        pausedAtRung = decision !== "continue";
+        trialOver = decision === "stop";
         void settle();
         return;
       }
@@ -339,13 +353,14 @@ export function runJob(proc: TrialProcess, request: TrainRequest, reused: boolea
         console.error("[hypersieve] a command job's onJobEnd hook failed:", error);
       }
       if (failure) reject(new CommandError(withTail(failure, result), result));
-      else resolve({ kept });
+      else resolve({ kept, trialOver });
     };
     proc.listen({ stdout: onStdoutLine, activity: armTimer, gone: () => void settle() });
     if (proc.isGone) return void settle();
     signal.addEventListener("abort", onAbort, { once: true });
     armTimer();
-    if (reused && !proc.send({ continue_to: toEpoch })) void proc.terminate();
+    const instruction = how.kind === "start" ? { start: { argv: how.argv, env: how.env } } : { continue_to: toEpoch };
+    if (reused && !proc.send(instruction)) void proc.terminate();
   });
 }
 

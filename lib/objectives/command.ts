@@ -10,7 +10,7 @@ import { commandCanWarmStart, commandTemplateProblems, fillPlaceholders, placeho
 import type { ObjectiveInfo } from "../api/schemas";
 import { assertSpace, type ParamValue, type Params, type Space } from "../optimizer/space";
 import { newestCheckpoint } from "./checkpoint-file";
-import { CommandError, runJob, TrialProcess, type CommandJobSummary, type Launch } from "./command-process";
+import { CommandError, runJob, TrialProcess, type CommandJobSummary, type JobStart, type Launch } from "./command-process";
 import { WaitingPrograms } from "./command-waiting";
 import { paramsSeed } from "./mlp/objective";
 import type { Objective, TrainRequest } from "./types";
@@ -40,6 +40,8 @@ export type CommandSpec = {
    * "per-job" (default): a new process for every job. "persistent": one
    * process per trial, which waits on stdin after each job for the next
    * instruction, and is resumed from its checkpoint once it was ended.
+   * "worker": persistent, and a waiting program may be handed a job of
+   * another trial, so a study needs about as many processes as it runs at once.
    */
   protocol?: CommandProtocol;
   /** Persistent protocol: how long a program may wait for its trial's next job before it is ended to free what it holds. */
@@ -49,7 +51,7 @@ export type CommandSpec = {
 };
 
 /** How a trial's program lives: one process per job, or one per trial across jobs. */
-export type CommandProtocol = "per-job" | "persistent";
+export type CommandProtocol = "per-job" | "persistent" | "worker";
 
 /** Observers of a command objective's jobs. */
 export type CommandHooks = { onJobEnd?: (summary: CommandJobSummary) => void };
@@ -80,7 +82,7 @@ function assertSpec(spec: CommandSpec): void {
     const v = spec[key];
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) problems.push(`${key} must be a positive number of milliseconds (got ${v})`);
   }
-  if (spec.protocol !== undefined && spec.protocol !== "per-job" && spec.protocol !== "persistent") problems.push(`protocol must be "per-job" or "persistent" (got ${JSON.stringify(spec.protocol)})`);
+  if (spec.protocol !== undefined && !["per-job", "persistent", "worker"].includes(spec.protocol)) problems.push(`protocol must be "per-job", "persistent" or "worker" (got ${JSON.stringify(spec.protocol)})`);
   if (spec.maxWaiting !== undefined && (!Number.isInteger(spec.maxWaiting) || spec.maxWaiting < 0)) problems.push(`maxWaiting must be a whole number ≥ 0 (got ${spec.maxWaiting})`);
   if (problems.length > 0) throw new Error(`invalid command: ${problems.join("; ")}`);
   assertSpace(spec.space);
@@ -166,11 +168,12 @@ function trialKey(request: Pick<TrainRequest, "trial" | "checkpointDir">): strin
 export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = {}): Objective {
   assertSpec(spec);
   const metric = spec.metric ?? "value";
-  const persistent = spec.protocol === "persistent";
+  const reuse = spec.protocol === "worker";
+  const persistent = spec.protocol === "persistent" || reuse;
   const info: ObjectiveInfo = {
     id: "command",
     title: spec.title ?? `Command: ${path.basename(spec.argv[0])}`,
-    description: `Runs ${JSON.stringify(spec.argv)} in ${spec.cwd} for ${persistent ? "every trial, kept across its jobs" : "every job"} and reads one JSON line per epoch.`,
+    description: `Runs ${JSON.stringify(spec.argv)} in ${spec.cwd} for ${reuse ? "jobs of any trial, kept between them" : persistent ? "every trial, kept across its jobs" : "every job"} and reads one JSON line per epoch.`,
     metric,
     direction: spec.direction,
     maxEpochs: spec.maxEpochs,
@@ -183,13 +186,27 @@ export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = 
   const onEnd = (summary: CommandJobSummary) => hooks.onJobEnd?.(summary);
 
   /** Runs a job on `proc`; a kept program goes to the waiting pool, any other is ended by then. */
-  const serve = async (proc: TrialProcess, request: TrainRequest, reused: boolean, key: string | null): Promise<void> => {
+  const serve = async (proc: TrialProcess, request: TrainRequest, how: JobStart, key: string | null): Promise<void> => {
     let lastValue = NaN;
     const report: TrainRequest["report"] = (epoch, value, extra) => ((lastValue = value), request.report(epoch, value, extra));
-    const { kept } = await runJob(proc, { ...request, report }, reused, onEnd);
+    const { kept, trialOver } = await runJob(proc, { ...request, report }, how, onEnd);
     if (!kept) return;
-    if (key) waiting.put(key, proc, lastValue);
+    if (key) waiting.put(trialOver ? null : key, proc, lastValue);
     else void proc.retire();
+  };
+
+  /** A job on a waiting program, or null when it could not take the job (it ended on its own meanwhile, having reported nothing). */
+  const tryWaiting = async (proc: TrialProcess, request: TrainRequest, how: JobStart, key: string | null): Promise<"done" | null> => {
+    try {
+      await serve(proc, request, how, key);
+      return "done";
+    } catch (error) {
+      // A program that ended on its own while it waited (a per-job program under this protocol, or one that
+      // exited 0 on a closed stdin) reported nothing of this job: the job runs on a fresh process instead.
+      const s = error instanceof CommandError ? error.summary : null;
+      if (!s || s.lastEpoch !== request.fromEpoch || s.exitCode !== 0 || request.signal.aborted) throw error;
+      return null;
+    }
   };
 
   return {
@@ -197,26 +214,24 @@ export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = 
     async train(request) {
       if (request.signal.aborted) return;
       const key = persistent ? trialKey(request) : null;
-      const kept = key ? waiting.take(key) : undefined;
-      if (kept) {
-        const same = !request.warmStart && kept.lastEpoch === request.fromEpoch && JSON.stringify(kept.params) === JSON.stringify(request.params);
-        if (same && !kept.isGone) {
-          try {
-            return await serve(kept, request, true, key);
-          } catch (error) {
-            // A program that ended on its own while it waited (a per-job program under this protocol, or one that
-            // exited 0 on a closed stdin) reported nothing of this job: the job runs on a fresh process instead.
-            const s = error instanceof CommandError ? error.summary : null;
-            if (!s || s.lastEpoch !== request.fromEpoch || s.exitCode !== 0 || request.signal.aborted) throw error;
-          }
-        } else await kept.retire();
+      const own = key ? waiting.take(key) : undefined;
+      if (own) {
+        const same = !request.warmStart && own.lastEpoch === request.fromEpoch && JSON.stringify(own.params) === JSON.stringify(request.params);
+        if (same && !own.isGone && (await tryWaiting(own, request, { kind: "continue" }, key))) return;
+        if (!same) await own.retire();
       }
       const cwd = path.resolve(spec.cwd);
       if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the command's working directory ${cwd} does not exist`);
       if (request.checkpointDir) fs.mkdirSync(request.checkpointDir, { recursive: true });
       const { argv, env } = jobInvocation(spec, request);
-      const launch: Launch = { argv, env, cwd, metric, graceMs: spec.graceMs ?? DEFAULT_GRACE_MS, timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, persistent };
-      return serve(new TrialProcess(launch, request), request, false, key);
+      // The worker protocol hands the job to the waiting program least likely to be needed by its own trial.
+      const other = reuse && key ? waiting.takeAny() : undefined;
+      if (other && !other.isGone) {
+        const hypersieveEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("HYPERSIEVE_") && e[1] !== undefined));
+        if (await tryWaiting(other, request, { kind: "start", argv, env: hypersieveEnv }, key)) return;
+      }
+      const launch: Launch = { argv, env, cwd, metric, graceMs: spec.graceMs ?? DEFAULT_GRACE_MS, timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, persistent, reuse };
+      return serve(new TrialProcess(launch, request), request, { kind: "fresh" }, key);
     },
     release(trial) {
       return waiting.release(trial ? `${trial.studyId}:${trial.number}` : undefined);
