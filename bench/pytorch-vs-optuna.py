@@ -2,7 +2,7 @@
 """The PyTorch example's study through Hypersieve and through Optuna, in one run.
 
     /usr/bin/python3 bench/pytorch-vs-optuna.py [--study bench/pytorch-study.yaml] [--rounds 1]
-        [--protocols persistent,per-job] [--keep DIR]
+        [--protocols worker,persistent,per-job] [--keep DIR]
 
 For each round, runs in turn (never side by side, so they do not share the CPU):
 - `hypersieve run STUDY --db <fresh db>` once per protocol (the study file's
@@ -107,7 +107,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--study", default=os.path.join(ROOT, "bench", "pytorch-study.yaml"))
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--protocols", default="persistent,per-job")
+    parser.add_argument("--protocols", default="worker,persistent,per-job")
     parser.add_argument("--keep", help="keep the databases and start logs in this folder")
     args = parser.parse_args()
     budget, max_epochs, seed = study_numbers(args.study)
