@@ -67,7 +67,8 @@ def main():
 
     sampler = optuna.samplers.TPESampler(seed=args.seed)
     pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=args.max_epochs, reduction_factor=3)
-    study = optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+    # HyperbandPruner puts a trial in a bracket by a hash of the study's name: a fixed name makes the run repeatable.
+    study = optuna.create_study(study_name=f"pytorch-digits-{args.seed}", direction="minimize", sampler=sampler, pruner=pruner)
     study.optimize(objective)
     # The best value over every epoch trained, pruned trials included, as Hypersieve's best value is.
     values = [v for t in study.trials for v in t.intermediate_values.values() if v == v]

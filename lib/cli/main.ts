@@ -81,7 +81,8 @@ async function run(file: string): Promise<number> {
     if (tty) process.stderr.write(`\r${progressLine(id)}`);
     else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
     lastShown = pct;
-    await new Promise((r) => setTimeout(r, tty ? 200 : 1000));
+    // Poll often: the run ends as soon as the study does (the line is printed only when it changes, or redrawn on a terminal).
+    await new Promise((r) => setTimeout(r, 100));
   }
   process.stderr.write(`${tty ? "\r" : ""}${progressLine(id)}\n`);
   const detail = getStudyDetail(id)!;
