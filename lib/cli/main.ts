@@ -84,6 +84,8 @@ async function run(file: string): Promise<number> {
     // Poll often: the run ends as soon as the study does (the line is printed only when it changes, or redrawn on a terminal).
     await new Promise((r) => setTimeout(r, 100));
   }
+  // A failed or stopped study may still be ending its running trials (and waiting programs): let them settle first.
+  await getEngine().loaded(id)?.idle();
   process.stderr.write(`${tty ? "\r" : ""}${progressLine(id)}\n`);
   const detail = getStudyDetail(id)!;
   const s = detail.study;
