@@ -213,12 +213,14 @@ type Ending = { kind: "stop" } | { kind: "fail"; message: string };
 export type JobEnd = { kept: boolean; trialOver: boolean };
 
 /**
- * Runs one job on a program: a fresh one, or (`reused`) one that waits
- * after the trial's previous job, which is told to continue to `toEpoch`.
- * Under the persistent protocol, a job whose last epoch is answered with
- * `pause` (or `continue`, at `toEpoch`) keeps the program: it resolves with
- * `kept` while the program waits. Any other end is today's: the program's
- * group is ended, the exit judged.
+ * Runs one job on a program: one started for it, one that waits after the
+ * trial's previous job (told `{"continue_to": toEpoch}`), or a waiting one
+ * handed this job as another trial's (`{"start": …}`, worker protocol).
+ * Under the persistent protocol a job whose last epoch is answered with
+ * `pause` (or `continue`) keeps the program, and under the worker protocol
+ * so does `stop` there: it resolves with `kept` while the program waits.
+ * Any other end is the per-job protocol's: the program's group is ended,
+ * the exit judged.
  */
 export function runJob(proc: TrialProcess, request: TrainRequest, how: JobStart, onEnd: (summary: CommandJobSummary) => void): Promise<JobEnd> {
   const reused = how.kind !== "fresh";
