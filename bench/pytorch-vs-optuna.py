@@ -4,7 +4,8 @@
     /usr/bin/python3 bench/pytorch-vs-optuna.py [--study bench/pytorch-study.yaml] [--rounds 1]
         [--protocols worker,persistent,per-job] [--keep DIR]
 
-For each round, runs in turn (never side by side, so they do not share the CPU):
+For each round, runs in turn (never side by side, so they do not share the CPU;
+every other round in the reverse order):
 - `hypersieve run STUDY --db <fresh db>` once per protocol (the study file's
   `protocol` line is rewritten to per-job for that row);
 - bench/optuna-pytorch.py: TPE + HyperbandPruner, the same space, max epochs,
@@ -116,13 +117,14 @@ def main():
     rows = []
     try:
         for r in range(args.rounds):
-            for protocol in args.protocols.split(","):
-                round_dir = os.path.join(work, f"round-{r}")
-                os.makedirs(round_dir, exist_ok=True)
-                rows.append(hypersieve_row(args.study, protocol, round_dir))
+            round_dir = os.path.join(work, f"round-{r}")
+            os.makedirs(round_dir, exist_ok=True)
+            runs = [lambda p=p: hypersieve_row(args.study, p, round_dir) for p in args.protocols.split(",")]
+            runs.append(lambda: optuna_row(budget, max_epochs, seed))
+            # Every other round in the reverse order, so a load that rises or falls during a round favours neither side.
+            for run in runs if r % 2 == 0 else runs[::-1]:
+                rows.append(run())
                 print(f"  {rows[-1]}", file=sys.stderr)
-            rows.append(optuna_row(budget, max_epochs, seed))
-            print(f"  {rows[-1]}", file=sys.stderr)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
