@@ -5,20 +5,24 @@
 // It follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (or
 // --name value flags), one JSON line per epoch on stdout, a checkpoint per
 // epoch in HYPERSIEVE_CHECKPOINT_DIR, resume from HYPERSIEVE_RESUME_FROM, and
-// a clean exit on SIGTERM.
+// a clean exit on SIGTERM. Under the persistent protocol
+// (HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
+// at the epoch it was given it waits on stdin for {"continue_to": N} or
+// {"stop": true}; under the worker protocol (HYPERSIEVE_PROTOCOL=worker) also
+// for {"start": {"argv": [...], "env": {...}}}, another trial's job.
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const DEFAULT_DATA = fileURLToPath(new URL("../../lib/objectives/datasets/wine.csv", import.meta.url));
 const DEFAULTS = { lr: 0.05, momentum: 0.9, hidden: 16, weight_decay: 1e-4, batch_size: 16, epochs: 30, seed: 0, data: DEFAULT_DATA };
 
 // --- configuration: defaults < HYPERSIEVE_* environment < --flags -------------
-function configuration() {
-  const config = { ...DEFAULTS, ...JSON.parse(process.env.HYPERSIEVE_PARAMS || "{}") };
-  if (process.env.HYPERSIEVE_EPOCHS) config.epochs = Number(process.env.HYPERSIEVE_EPOCHS);
-  if (process.env.HYPERSIEVE_SEED) config.seed = Number(process.env.HYPERSIEVE_SEED);
-  const args = process.argv.slice(2);
+function configuration(env, args) {
+  const config = { ...DEFAULTS, ...JSON.parse(env.HYPERSIEVE_PARAMS || "{}") };
+  if (env.HYPERSIEVE_EPOCHS) config.epochs = Number(env.HYPERSIEVE_EPOCHS);
+  if (env.HYPERSIEVE_SEED) config.seed = Number(env.HYPERSIEVE_SEED);
   for (let i = 0; i < args.length; i += 2) {
     const key = args[i].replace(/^--/, "").replaceAll("-", "_");
     if (!(key in DEFAULTS)) throw new Error(`unknown flag ${args[i]}; known: ${Object.keys(DEFAULTS).map((k) => `--${k.replaceAll("_", "-")}`).join(" ")}`);
@@ -31,9 +35,9 @@ function configuration() {
     ...config,
     hidden: Math.round(config.hidden),
     batch_size: Math.max(1, Math.round(config.batch_size)),
-    checkpointDir: process.env.HYPERSIEVE_CHECKPOINT_DIR || "",
-    resumeFrom: process.env.HYPERSIEVE_RESUME_FROM || "",
-    fromEpoch: Number(process.env.HYPERSIEVE_FROM_EPOCH || 0),
+    checkpointDir: env.HYPERSIEVE_CHECKPOINT_DIR || "",
+    resumeFrom: env.HYPERSIEVE_RESUME_FROM || "",
+    fromEpoch: Number(env.HYPERSIEVE_FROM_EPOCH || 0),
   };
 }
 
@@ -172,12 +176,32 @@ function loadCheckpoint(dir, fromEpoch) {
   return JSON.parse(fs.readFileSync(path.join(dir, `epoch-${Math.max(...epochs)}.json`), "utf8"));
 }
 
-async function main() {
-  const config = configuration();
-  let stopping = false;
-  process.on("SIGTERM", () => (stopping = true));
+/**
+ * The persistent and worker protocols' instructions, one JSON object a line
+ * on stdin: {kind: "continue", to}, {kind: "start", config} (another trial's
+ * job, set up as if the process had been started with its argv and
+ * environment), or null to stop (a stop instruction, the end of stdin, or
+ * SIGTERM while waiting).
+ */
+function instructions(terminated) {
+  const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  return async () => {
+    const next = await Promise.race([lines.next(), terminated]);
+    if (!next || next.done) return null;
+    const instruction = JSON.parse(next.value);
+    if (instruction.stop) return null;
+    if (Number.isInteger(instruction.continue_to)) return { kind: "continue", to: instruction.continue_to };
+    if (instruction.start) return { kind: "start", config: configuration({ ...process.env, ...instruction.start.env }, instruction.start.argv.slice(2)) };
+    throw new Error(`unknown instruction ${next.value}`);
+  };
+}
 
-  const data = loadData(config.data);
+const datasets = new Map();
+
+/** Trains one trial from its config; resolves with the next trial's config (worker protocol) or null when done. */
+async function trial(config, nextInstruction, isStopping) {
+  if (!datasets.has(config.data)) datasets.set(config.data, loadData(config.data));
+  const data = datasets.get(config.data);
   const model = initModel(data.d, config.hidden, data.classes, config.seed);
   let start = 0;
   const checkpoint = loadCheckpoint(config.resumeFrom, config.fromEpoch);
@@ -189,7 +213,15 @@ async function main() {
   }
   if (config.checkpointDir) fs.mkdirSync(config.checkpointDir, { recursive: true });
 
-  for (let epoch = start + 1; epoch <= config.epochs; epoch++) {
+  let target = config.epochs;
+  for (let epoch = start + 1; ; epoch++) {
+    if (epoch > target) {
+      // Per-job protocol: done. Persistent: wait, with the model in memory, for the trial's next job.
+      const next = nextInstruction ? await nextInstruction() : null;
+      if (next === null) return null;
+      if (next.kind === "start") return next.config;
+      target = next.to;
+    }
     // The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
     const order = shuffle([...data.train], rng(config.seed * 100003 + epoch));
     for (let b = 0; b < order.length; b += config.batch_size) step(model, data, order.slice(b, b + config.batch_size), config);
@@ -200,11 +232,28 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ epoch, value, accuracy: val.accuracy, train_loss: train.loss })}\n`);
     // Give a pending SIGTERM its turn: the handler runs only between tasks.
     await new Promise((resolve) => setImmediate(resolve));
-    if (stopping) {
+    if (isStopping()) {
       console.error(`stopping after epoch ${epoch} (SIGTERM)`);
-      return;
+      return null;
     }
   }
+}
+
+async function main() {
+  let stopping = false;
+  let onTerm;
+  const terminated = new Promise((resolve) => (onTerm = resolve));
+  process.on("SIGTERM", () => {
+    stopping = true;
+    onTerm(null);
+  });
+  let config = configuration(process.env, process.argv.slice(2));
+  // For benchmarks and tests: one line per process start.
+  if (process.env.TRAIN_STARTS_FILE) fs.appendFileSync(process.env.TRAIN_STARTS_FILE, `${process.pid} ${config.fromEpoch}\n`);
+  const waits = ["persistent", "worker"].includes(process.env.HYPERSIEVE_PROTOCOL);
+  const nextInstruction = waits ? instructions(terminated) : null;
+  while (config) config = await trial(config, nextInstruction, () => stopping);
+  process.exit(0);
 }
 
 main().catch((error) => {

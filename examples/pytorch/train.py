@@ -5,7 +5,13 @@ An MLP on scikit-learn's handwritten digits (8x8 images, 10 classes) that
 follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (flags
 override), one JSON line per epoch on stdout, a checkpoint per epoch in
 HYPERSIEVE_CHECKPOINT_DIR (torch.save), resume from HYPERSIEVE_RESUME_FROM,
-and a clean exit on SIGTERM.
+and a clean exit on SIGTERM. Under the persistent protocol
+(HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
+at the epoch it was given it waits on stdin for {"continue_to": N} or
+{"stop": true}, so torch is imported once per trial, not once per rung.
+Under the worker protocol (HYPERSIEVE_PROTOCOL=worker) it also takes
+{"start": {"argv": [...], "env": {...}}}, another trial's job, so torch is
+imported once per process, not once per trial.
 """
 import argparse
 import json
@@ -23,33 +29,56 @@ DEFAULTS = {"lr": 0.01, "width": 64, "depth": 1, "dropout": 0.1, "weight_decay":
             "batch_size": 32, "optimizer": "adam", "epochs": 20, "seed": 0}
 
 stopping = False
+waiting = False
 
 
 def on_sigterm(signum, frame):
     # Finish the current mini-batch, then leave the loop: a checkpoint is never half written.
     global stopping
     stopping = True
+    if waiting:
+        sys.exit(0)  # waiting for an instruction: the last epoch's checkpoint is on disk
 
 
-def configuration():
+def next_instruction():
+    """The next instruction on stdin: ("continue", epoch), ("start", config) or None to stop (also at the end of stdin)."""
+    global waiting
+    waiting = True
+    try:
+        line = sys.stdin.readline()
+    finally:
+        waiting = False
+    if not line:
+        return None
+    instruction = json.loads(line)
+    if instruction.get("stop"):
+        return None
+    if "start" in instruction:
+        # Another trial's job: set up as if this process had been started with its argv and environment.
+        start = instruction["start"]
+        return "start", configuration({**os.environ, **start["env"]}, start["argv"][2:])
+    return "continue", int(instruction["continue_to"])
+
+
+def configuration(env, argv):
     config = dict(DEFAULTS)
-    config.update(json.loads(os.environ.get("HYPERSIEVE_PARAMS") or "{}"))
-    if os.environ.get("HYPERSIEVE_EPOCHS"):
-        config["epochs"] = int(os.environ["HYPERSIEVE_EPOCHS"])
-    if os.environ.get("HYPERSIEVE_SEED"):
-        config["seed"] = int(os.environ["HYPERSIEVE_SEED"])
+    config.update(json.loads(env.get("HYPERSIEVE_PARAMS") or "{}"))
+    if env.get("HYPERSIEVE_EPOCHS"):
+        config["epochs"] = int(env["HYPERSIEVE_EPOCHS"])
+    if env.get("HYPERSIEVE_SEED"):
+        config["seed"] = int(env["HYPERSIEVE_SEED"])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for key, default in DEFAULTS.items():
         parser.add_argument("--" + key.replace("_", "-"), dest=key, type=type(default), default=None)
-    for key, value in vars(parser.parse_args()).items():
+    for key, value in vars(parser.parse_args(argv)).items():
         if value is not None:
             config[key] = value
     config["width"] = int(config["width"])
     config["depth"] = int(config["depth"])
     config["batch_size"] = int(config["batch_size"])
-    config["checkpoint_dir"] = os.environ.get("HYPERSIEVE_CHECKPOINT_DIR", "")
-    config["resume_from"] = os.environ.get("HYPERSIEVE_RESUME_FROM", "")
-    config["from_epoch"] = int(os.environ.get("HYPERSIEVE_FROM_EPOCH") or 0)
+    config["checkpoint_dir"] = env.get("HYPERSIEVE_CHECKPOINT_DIR", "")
+    config["resume_from"] = env.get("HYPERSIEVE_RESUME_FROM", "")
+    config["from_epoch"] = int(env.get("HYPERSIEVE_FROM_EPOCH") or 0)
     return config
 
 
@@ -112,16 +141,31 @@ def evaluate(model, x, y):
     return loss, accuracy
 
 
+def train_one_epoch(model, optimizer, x_train, y_train, config, epoch):
+    """One pass over the training set; the mean training loss, or None when SIGTERM came mid-epoch."""
+    # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
+    order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
+    total = 0.0
+    for b in range(0, len(order), config["batch_size"]):
+        if stopping:
+            return None
+        batch = order[b:b + config["batch_size"]]
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(batch)
+    return total / len(order)
+
+
 def finite(v):
     return v if math.isfinite(v) else None  # null is read as NaN: a diverged run
 
 
-def main():
-    signal.signal(signal.SIGTERM, on_sigterm)
-    config = configuration()
-    torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
+def trial(config, data, waits):
+    """Trains one trial; returns the next trial's config (worker protocol), or None when the process should exit."""
+    x_train, y_train, x_val, y_val = data
     torch.manual_seed(config["seed"])
-    x_train, y_train, x_val, y_val = load_data()
     model = build_model(config)
     optimizer = build_optimizer(config, model)
 
@@ -136,28 +180,42 @@ def main():
     if config["checkpoint_dir"]:
         os.makedirs(config["checkpoint_dir"], exist_ok=True)
 
-    for epoch in range(start + 1, config["epochs"] + 1):
-        # The shuffle depends on (seed, epoch) alone, so a resumed trial trains exactly as an uninterrupted one.
-        order = torch.randperm(len(y_train), generator=torch.Generator().manual_seed(config["seed"] * 100003 + epoch))
-        train_loss = 0.0
-        for b in range(0, len(order), config["batch_size"]):
-            if stopping:
-                print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
-                return
-            batch = order[b:b + config["batch_size"]]
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
-            loss.backward()
-            optimizer.step()
-            train_loss += loss.item() * len(batch)
+    target, epoch = config["epochs"], start
+    while True:
+        epoch += 1
+        if epoch > target:
+            # Per-job protocol: done. Persistent and worker: wait, with the model in memory, for the next instruction.
+            instruction = next_instruction() if waits else None
+            if instruction is None:
+                return None
+            if instruction[0] == "start":
+                return instruction[1]
+            target = instruction[1]
+        train_loss = train_one_epoch(model, optimizer, x_train, y_train, config, epoch)
+        if train_loss is None:
+            print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
+            return None
         val_loss, accuracy = evaluate(model, x_val, y_val)
         if config["checkpoint_dir"]:
             save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
-        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss / len(order))}
+        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss)}
         print(json.dumps(line), flush=True)
         if stopping:
             print(f"stopping after epoch {epoch} (SIGTERM)", file=sys.stderr)
-            return
+            return None
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_sigterm)
+    config = configuration(os.environ, sys.argv[1:])
+    if os.environ.get("TRAIN_STARTS_FILE"):  # for benchmarks and tests: one line per process start
+        with open(os.environ["TRAIN_STARTS_FILE"], "a") as f:
+            f.write(f"{os.getpid()} {config['from_epoch']}\n")
+    waits = os.environ.get("HYPERSIEVE_PROTOCOL") in ("persistent", "worker")
+    torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))  # parallel trials share the CPU
+    data = load_data()
+    while config is not None:
+        config = trial(config, data, waits)
 
 
 if __name__ == "__main__":

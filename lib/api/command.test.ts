@@ -31,6 +31,9 @@ describe("commandSpecSchema", () => {
     { input: { env: { "BAD NAME": "1" } }, path: "env.BAD NAME" },
     { input: { space: [{ type: "int", name: "seed", low: 1, high: 9 }] }, path: "space", message: /built-in placeholder \{seed\}/ },
     { input: { shell: true }, path: "" },
+    { input: { protocol: "stdin" }, path: "protocol" },
+    { input: { keepAliveMs: 10 }, path: "keepAliveMs" },
+    { input: { maxWaiting: -1 }, path: "maxWaiting" },
   ])("rejects $path for $input", ({ input, path, message }) => {
     const result = commandSpecSchema.safeParse({ ...valid, ...input });
     expect(result.success).toBe(false);

@@ -70,6 +70,12 @@ export const commandSpecSchema = z
     title: plainText(z.string().trim().min(1).max(120)).optional(),
     /** Whether the program can start a trial from its parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT); absent means: when argv uses {parent_checkpoint}. */
     warmStart: z.boolean().optional(),
+    /** "per-job" (a new process per job, the default), "persistent" (one per trial, waiting on stdin between its jobs) or "worker" (a waiting program may take another trial's job). */
+    protocol: z.enum(["per-job", "persistent", "worker"]).optional(),
+    /** Persistent protocol: how long a program may wait for its trial's next job before it is ended (default 5 minutes). */
+    keepAliveMs: z.number().int().min(1000).max(24 * 3_600_000).optional(),
+    /** Persistent protocol: how many programs may wait at once (default 8). */
+    maxWaiting: z.number().int().min(0).max(1000).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

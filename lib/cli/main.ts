@@ -64,13 +64,21 @@ async function run(file: string): Promise<number> {
   });
   const tty = process.stderr.isTTY;
   let lastShown = -1;
-  while (!["completed", "stopped", "failed"].includes(getStudySummary(id)!.status)) {
-    const pct = Math.floor(getStudySummary(id)!.progress * 20);
-    if (tty) process.stderr.write(`\r${progressLine(id)}`);
-    else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
-    lastShown = pct;
-    await new Promise((r) => setTimeout(r, tty ? 200 : 1000));
+  let lastLooked = 0;
+  // The live run's status is in memory: checking it often ends the run as soon as the study does, without querying.
+  const over = () => ["completed", "stopped", "failed"].includes(getEngine().loaded(id)?.status ?? getStudySummary(id)!.status);
+  while (!over()) {
+    if (Date.now() - lastLooked >= (tty ? 200 : 1000)) {
+      lastLooked = Date.now();
+      const pct = Math.floor(getStudySummary(id)!.progress * 20);
+      if (tty) process.stderr.write(`\r${progressLine(id)}`);
+      else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
+      lastShown = pct;
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
+  // A failed or stopped study may still be ending its running trials (and waiting programs): let them settle first.
+  await getEngine().loaded(id)?.idle();
   process.stderr.write(`${tty ? "\r" : ""}${progressLine(id)}\n`);
   const detail = getStudyDetail(id)!;
   const s = detail.study;

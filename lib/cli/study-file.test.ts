@@ -68,7 +68,17 @@ seed: 7
     expect("warmStart" in parse(file("")).command!).toBe(false);
   });
 
+  it("reads a command's protocol and its waiting limits, and leaves them out when absent", () => {
+    const file = (extra: string) => `name: x\ncommand: [python3, train.py]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\n${extra}`;
+    expect(parse(file("protocol: worker\nkeep_alive_ms: 60000\nmax_waiting: 2\n")).command).toMatchObject({ protocol: "worker", keepAliveMs: 60000, maxWaiting: 2 });
+    expect(parse(file("protocol: persistent\n")).command!.protocol).toBe("persistent");
+    const plain = parse(file("protocol: per-job\n")).command!;
+    expect(["protocol", "keepAliveMs", "maxWaiting"].filter((k) => k in plain)).toEqual([]);
+  });
+
   it.each([
+    ["an unknown protocol", "name: x\ncommand: [python3, train.py]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\nprotocol: stdin\n", /study\.yaml:6: protocol: must be per-job \(a new process for every job\), persistent/],
+    ["a negative max_waiting", "name: x\ncommand: [python3, train.py]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\nmax_waiting: -1\n", /study\.yaml:6: max_waiting: must be an integer ≥ 0/],
     ["a warm_start that is not a boolean", "name: x\nobjective: mlp:wine\nbudget: {trials: 3}\nwarm_start: \"no\"\n", /study\.yaml:4: warm_start: must be true or false/],
     ["schedules given as a number", "name: x\nobjective: mlp:wine\nschedules: 0\nbudget: {trials: 3}\n", /study\.yaml:3: schedules: must be true or false/],
     ["a missing name", "objective: synthetic:branin\nbudget: {trials: 3}\n", /study\.yaml:1: name: is required/],

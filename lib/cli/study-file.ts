@@ -31,8 +31,9 @@ const REFUSED_FIELDS: Record<string, string> = {
 const DISTRIBUTIONS = ["uniform", "log_uniform_values", "int_uniform", "q_uniform", "q_log_uniform_values", "categorical", "constant"] as const;
 const TOP_LEVEL = new Set([
   "name", "objective", "metric", "method", "parameters", "command", "program", "cwd", "max_epochs", "early_terminate", "budget", "run_cap",
-  "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "tags", "keep_checkpoints",
+  "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "tags", "keep_checkpoints", "protocol", "keep_alive_ms", "max_waiting",
 ]);
+
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -238,6 +239,11 @@ export function studyFromData(
   };
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
+  const protocols = ["per-job", "persistent", "worker"] as const;
+  const protocol = protocols.find((p) => p === d.protocol);
+  if (d.protocol !== undefined && !protocol) problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job), persistent (one process per trial) or worker (processes taken by any trial's job)" });
+  const keepAliveMs = d.keep_alive_ms === undefined ? undefined : int("keep_alive_ms", 1000, 0);
+  const maxWaiting = d.max_waiting === undefined ? undefined : int("max_waiting", 0, 0);
   let commandSpec: CreateStudyInput["command"];
   const argv = objective === "command" && (Array.isArray(command) || (command === undefined && program !== undefined)) ? expandCommand(command, program, (space ?? []).map((p) => p.name), problems) : null;
   if (argv) {
@@ -252,6 +258,9 @@ export function studyFromData(
       space: space ?? [],
       graceMs: 5000,
       timeoutMs: 600_000,
+      ...(protocol && protocol !== "per-job" ? { protocol } : {}),
+      ...(keepAliveMs !== undefined ? { keepAliveMs } : {}),
+      ...(maxWaiting !== undefined ? { maxWaiting } : {}),
       // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).
       ...(warmStart === true || schedules === true ? { warmStart: true } : {}),
     };
@@ -325,5 +334,6 @@ export function fileFieldOf(apiPath: string, input: CreateStudyInput): (string |
   if (head === "command" && index === "cwd") return ["cwd"];
   if (head === "command" && index === "maxEpochs") return ["max_epochs"];
   if (head === "warmStart") return ["warm_start"];
+  if (head === "command" && ["protocol", "keepAliveMs", "maxWaiting"].includes(index)) return [{ protocol: "protocol", keepAliveMs: "keep_alive_ms", maxWaiting: "max_waiting" }[index]!];
   return apiPath.split(".");
 }

@@ -70,6 +70,8 @@ export class StudyRun {
   private readonly failures: FailureWatch;
   /** Every write that feeds the strategy goes through it, in order, waiting out locks and stopping on disk faults. */
   private readonly lane = new WriteLane({ drained: () => this.pump(), broke: (reason) => this.breakDown(reason) });
+  /** Programs being ended that waited between their trial's jobs (persistent command protocol). */
+  private releasing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly record: StudyRecord,
@@ -133,6 +135,17 @@ export class StudyRun {
   /** The scheduler's live decision on its rungs (the race's), or null for schedulers that do not check them. */
   raceDecision(): RaceDecision | null {
     return this.strategy.decision();
+  }
+
+  /**
+   * Lets the objective free what it keeps between a trial's jobs (a waiting
+   * program): one trial's, or all when the study stops needing them.
+   */
+  private release(number?: number): void {
+    const freeing = this.objective.release?.(number === undefined ? undefined : { studyId: this.record.id, number });
+    if (!freeing) return;
+    const logged = freeing.catch((error: unknown) => console.error(`[hypersieve] study ${this.record.id}: could not end a waiting program:`, error));
+    this.releasing = Promise.all([this.releasing, logged]).then(() => undefined);
   }
 
   /** Resolves once the given trial is not training. */
@@ -344,6 +357,8 @@ export class StudyRun {
     this.lane.close();
     for (const a of this.active.values()) a.controller.abort();
     await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 1000))]);
+    this.release();
+    await this.releasing;
   }
 
   private settle(active: Active, error: unknown): void {
@@ -461,6 +476,7 @@ export class StudyRun {
       finishTrial(this.record.id, trialId, number, "pruned", reason, "trial_halted");
       this.strategy.halt(number, reason);
     });
+    this.release(number);
     this.pump();
     return true;
   }
@@ -472,6 +488,9 @@ export class StudyRun {
     this.state = "paused";
     const settling = [...this.active.values()].map((a) => (this.interrupt(a, "suspend", "the study was paused"), a.done));
     await Promise.all(settling);
+    // A paused study frees what its trials hold: they resume from their checkpoints.
+    this.release();
+    await this.releasing;
   }
 
   /**
@@ -515,12 +534,15 @@ export class StudyRun {
         this.strategy.halt(t.number, "the study was stopped");
       });
     }
+    this.release();
     this.write(() => setStudyStatus(this.record.id, "stopped"), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
+    await this.releasing;
   }
 
   /** Resolves once no trial of this study is training (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.all([...this.active.values()].map((a) => a.done));
+    await this.releasing;
   }
 
   private finish(status: "completed"): void {
@@ -532,6 +554,7 @@ export class StudyRun {
         this.strategy.halt(t.number, reason);
       });
     }
+    this.release();
     this.state = status;
     this.write(() => setStudyStatus(this.record.id, status), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
   }
@@ -543,6 +566,7 @@ export class StudyRun {
     this.state = "failed";
     const reason = haltReason ?? `the study failed: ${message}`;
     for (const a of this.active.values()) this.interrupt(a, "halt", reason);
+    this.release();
     try {
       setStudyStatus(this.record.id, "failed", message);
     } catch (e) {

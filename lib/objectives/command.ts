@@ -4,18 +4,19 @@
  * epoch. The protocol is docs/command-protocol.md.
  */
 import "server-only";
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { commandCanWarmStart, commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
 import { assertSpace, type ParamValue, type Params, type Space } from "../optimizer/space";
 import { newestCheckpoint } from "./checkpoint-file";
-import { judgeEpoch, LineSplitter, LineTail, missingMetricMessage, parseMeasurementLine, tailText } from "./command-lines";
+import { CommandError, runJob, TrialProcess, type CommandJobSummary, type JobStart, type Launch } from "./command-process";
+import { WaitingPrograms } from "./command-waiting";
 import { paramsSeed } from "./mlp/objective";
-import { groupAlive, terminateGroup, trackGroup, untrackGroup } from "./process-group";
 import type { Objective, TrainRequest } from "./types";
 import type { Decision } from "../optimizer/types";
+
+export { CommandError, type CommandJobSummary };
 
 /** How to run a trial's program, and what it optimizes. */
 export type CommandSpec = {
@@ -36,54 +37,35 @@ export type CommandSpec = {
   title?: string;
   /** Whether the program can start a trial from its parent's checkpoint; absent means: when argv uses {parent_checkpoint}. */
   warmStart?: boolean;
+  /**
+   * "per-job" (default): a new process for every job. "persistent": one
+   * process per trial, which waits on stdin after each job for the next
+   * instruction, and is resumed from its checkpoint once it was ended.
+   * "worker": persistent, and a waiting program may be handed a job of
+   * another trial, so a study needs about as many processes as it runs at once.
+   */
+  protocol?: CommandProtocol;
+  /** Persistent protocol: how long a program may wait for its trial's next job before it is ended to free what it holds. */
+  keepAliveMs?: number;
+  /** Persistent protocol: at most this many programs wait at once; beyond, the least promising is ended. */
+  maxWaiting?: number;
 };
 
-/** How one job of a command ended, with what it printed besides measurements. */
-export type CommandJobSummary = {
-  params: Params;
-  fromEpoch: number;
-  toEpoch: number;
-  /** The last epoch reported (fromEpoch when none was). */
-  lastEpoch: number;
-  outcome: "completed" | "stopped" | "failed";
-  error: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  /** Lines that were not measurements, log lines and malformed objects together. */
-  ignoredLines: number;
-  /** The ignored lines that started with "{" but broke the protocol. */
-  malformedLines: number;
-  /** Measurements of an epoch already reported, which are dropped. */
-  repeatedEpochs: number;
-  stdoutTail: string[];
-  stderrTail: string[];
-  durationMs: number;
-};
+/** How a trial's program lives: one process per job, or one per trial across jobs. */
+export type CommandProtocol = "per-job" | "persistent" | "worker";
 
 /** Observers of a command objective's jobs. */
 export type CommandHooks = { onJobEnd?: (summary: CommandJobSummary) => void };
-
-/** A job that failed; the message names the cause and ends with the tail of stderr. */
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly summary: CommandJobSummary,
-  ) {
-    super(message);
-    this.name = "CommandError";
-  }
-}
 
 /** Between SIGTERM and SIGKILL, when the spec sets none. */
 export const DEFAULT_GRACE_MS = 5000;
 /** How long a job may print nothing, when the spec sets none: a slow epoch of a real model can take minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+/** How long a persistent program waits for its trial's next job, when the spec sets none. */
+export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
+/** How many persistent programs may wait at once, when the spec sets none. */
+export const DEFAULT_MAX_WAITING = 8;
 
-const LOG_TAIL_LINES = 50;
-const ERROR_TAIL_LINES = 20;
-const ERROR_TAIL_CHARS = 2000;
-/** After the program's group is gone, a pipe still held by an escaped process must not hold the job. */
-const CLOSE_WAIT_MS = 1000;
 
 function formatValue(value: ParamValue): string {
   return typeof value === "string" ? value : String(value);
@@ -97,10 +79,12 @@ function assertSpec(spec: CommandSpec): void {
   } else if (spec.argv[0].trim() === "") problems.push("argv[0] must name a program");
   if (typeof spec.cwd !== "string" || spec.cwd === "") problems.push("cwd must be a directory path");
   if (!Number.isInteger(spec.maxEpochs) || spec.maxEpochs < 1) problems.push(`maxEpochs must be a positive integer (got ${spec.maxEpochs})`);
-  for (const key of ["graceMs", "timeoutMs"] as const) {
+  for (const key of ["graceMs", "timeoutMs", "keepAliveMs"] as const) {
     const v = spec[key];
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) problems.push(`${key} must be a positive number of milliseconds (got ${v})`);
   }
+  if (spec.protocol !== undefined && !["per-job", "persistent", "worker"].includes(spec.protocol)) problems.push(`protocol must be "per-job", "persistent" or "worker" (got ${JSON.stringify(spec.protocol)})`);
+  if (spec.maxWaiting !== undefined && (!Number.isInteger(spec.maxWaiting) || spec.maxWaiting < 0)) problems.push(`maxWaiting must be a whole number ≥ 0 (got ${spec.maxWaiting})`);
   if (problems.length > 0) throw new Error(`invalid command: ${problems.join("; ")}`);
   assertSpace(spec.space);
   problems.push(...commandTemplateProblems(spec.argv, spec.space.map((p) => p.name)).map((p) => p.message));
@@ -131,7 +115,7 @@ function copyParentCheckpoint(warm: NonNullable<TrainRequest["warmStart"]>, chil
 }
 
 /** The program's argv (placeholders filled) and environment for one job; the first job of a branch copies its parent's checkpoint first. */
-export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart">) {
+export function jobInvocation(spec: Pick<CommandSpec, "argv" | "env" | "protocol">, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart">) {
   const seed = String(request.seed ?? paramsSeed(request.params));
   const checkpointDir = request.checkpointDir ?? "";
   // A branch starts from its copy of the parent's checkpoint, in its own folder; a trial goes on from its own folder once it has reported.
@@ -168,18 +152,31 @@ export function jobInvocation(spec: CommandSpec, request: Pick<TrainRequest, "pa
     HYPERSIEVE_PARENT_CHECKPOINT: parentCheckpoint,
     HYPERSIEVE_SHRINK_PERTURB: shrinkPerturb,
     HYPERSIEVE_SEED: seed,
+    HYPERSIEVE_PROTOCOL: spec.protocol ?? "per-job",
   };
   return { argv: spec.argv.map((arg) => fillPlaceholders(arg, values)), env };
 }
 
-/** An objective that runs `spec.argv` once per job; throws when the spec is invalid. */
+/** Which trial a job belongs to, so that its next job can find the program it left waiting; null when it cannot be told. */
+function trialKey(request: Pick<TrainRequest, "trial" | "checkpointDir">): string | null {
+  if (request.trial) return `${request.trial.studyId}:${request.trial.number}`;
+  return request.checkpointDir ? `dir:${request.checkpointDir}` : null;
+}
+
+/**
+ * An objective that runs `spec.argv` for its jobs: a new process per job,
+ * or under the persistent protocol one per trial, kept waiting between its
+ * jobs (see WaitingPrograms); throws when the spec is invalid.
+ */
 export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = {}): Objective {
   assertSpec(spec);
   const metric = spec.metric ?? "value";
+  const reuse = spec.protocol === "worker";
+  const persistent = spec.protocol === "persistent" || reuse;
   const info: ObjectiveInfo = {
     id: "command",
     title: spec.title ?? `Command: ${path.basename(spec.argv[0])}`,
-    description: `Runs ${JSON.stringify(spec.argv)} in ${spec.cwd} for every job and reads one JSON line per epoch.`,
+    description: `Runs ${JSON.stringify(spec.argv)} in ${spec.cwd} for ${reuse ? "jobs of any trial, kept between them" : persistent ? "every trial, kept across its jobs" : "every job"} and reads one JSON line per epoch.`,
     metric,
     direction: spec.direction,
     maxEpochs: spec.maxEpochs,
@@ -188,217 +185,59 @@ export function createCommandObjective(spec: CommandSpec, hooks: CommandHooks = 
     optimum: null,
     warmStart: commandCanWarmStart(spec),
   };
+  const waiting = new WaitingPrograms(spec.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS, spec.maxWaiting ?? DEFAULT_MAX_WAITING, spec.direction);
+  const onEnd = (summary: CommandJobSummary) => hooks.onJobEnd?.(summary);
+
+  /** Runs a job on `proc`; a kept program goes to the waiting pool, any other is ended by then. */
+  const serve = async (proc: TrialProcess, request: TrainRequest, how: JobStart, key: string | null): Promise<void> => {
+    let lastValue = NaN;
+    const report: TrainRequest["report"] = (epoch, value, extra) => ((lastValue = value), request.report(epoch, value, extra));
+    const { kept, trialOver } = await runJob(proc, { ...request, report }, how, onEnd);
+    if (!kept) return;
+    if (key) waiting.put(trialOver ? null : key, proc, lastValue);
+    else void proc.retire();
+  };
+
+  /** A job on a waiting program, or null when it could not take the job (it ended on its own meanwhile, having reported nothing). */
+  const tryWaiting = async (proc: TrialProcess, request: TrainRequest, how: JobStart, key: string | null): Promise<"done" | null> => {
+    try {
+      await serve(proc, request, how, key);
+      return "done";
+    } catch (error) {
+      // A program that ended on its own while it waited (a per-job program under this protocol, or one that
+      // exited 0 on a closed stdin) reported nothing of this job: the job runs on a fresh process instead.
+      const s = error instanceof CommandError ? error.summary : null;
+      if (!s || s.lastEpoch !== request.fromEpoch || s.exitCode !== 0 || request.signal.aborted) throw error;
+      return null;
+    }
+  };
+
   return {
     info,
     async train(request) {
       if (request.signal.aborted) return;
+      const key = persistent ? trialKey(request) : null;
+      const own = key ? waiting.take(key) : undefined;
+      if (own) {
+        const same = !request.warmStart && own.lastEpoch === request.fromEpoch && JSON.stringify(own.params) === JSON.stringify(request.params);
+        if (same && !own.isGone && (await tryWaiting(own, request, { kind: "continue" }, key))) return;
+        if (!same) await own.retire();
+      }
       const cwd = path.resolve(spec.cwd);
       if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the command's working directory ${cwd} does not exist`);
       if (request.checkpointDir) fs.mkdirSync(request.checkpointDir, { recursive: true });
       const { argv, env } = jobInvocation(spec, request);
-      return runJob({ argv, env, cwd, metric, graceMs: spec.graceMs ?? DEFAULT_GRACE_MS, timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS }, request, hooks);
+      // The worker protocol hands the job to the waiting program least likely to be needed by its own trial.
+      const other = reuse && key ? waiting.takeAny() : undefined;
+      if (other && !other.isGone) {
+        const hypersieveEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("HYPERSIEVE_") && e[1] !== undefined));
+        if (await tryWaiting(other, request, { kind: "start", argv, env: hypersieveEnv }, key)) return;
+      }
+      const launch: Launch = { argv, env, cwd, metric, graceMs: spec.graceMs ?? DEFAULT_GRACE_MS, timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, persistent, reuse };
+      return serve(new TrialProcess(launch, request), request, { kind: "fresh" }, key);
+    },
+    release(trial) {
+      return waiting.release(trial ? `${trial.studyId}:${trial.number}` : undefined);
     },
   };
-}
-
-type Launch = { argv: string[]; env: NodeJS.ProcessEnv; cwd: string; metric: string; graceMs: number; timeoutMs: number };
-
-/** Why we end the program ourselves: a decision or an abort ends the job normally, a failure rejects it. */
-type Ending = { kind: "stop" } | { kind: "fail"; message: string };
-
-function runJob(launch: Launch, request: TrainRequest, hooks: CommandHooks): Promise<void> {
-  const { fromEpoch, toEpoch, signal } = request;
-  const started = Date.now();
-  const name = path.basename(launch.argv[0]);
-  const stdoutTail = new LineTail(LOG_TAIL_LINES);
-  const stderrTail = new LineTail(LOG_TAIL_LINES);
-  let last = fromEpoch;
-  let ignoredLines = 0;
-  let malformedLines = 0;
-  let repeatedEpochs = 0;
-  // Only the first line with an epoch decides whether the program reports the metric at all.
-  let sawEpochLine = false;
-  let ending: Ending | null = null;
-  let killing: Promise<void> | null = null;
-  let child: ChildProcess;
-  // Reports the database has not taken yet (it is locked, or the disk is full): the job ends after them.
-  let pendingReports = 0;
-  let onReportsSettled: (() => void) | undefined;
-  const reportsSettled = () => (pendingReports === 0 ? Promise.resolve() : new Promise<void>((done) => (onReportsSettled = done)));
-
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let spawnError: Error | null = null;
-    let idleTimer: NodeJS.Timeout | undefined;
-
-    const terminate = () => {
-      clearTimeout(idleTimer);
-      if (child.pid !== undefined && !killing) killing = terminateGroup(child.pid, launch.graceMs);
-    };
-    const end = (how: Ending) => {
-      if (ending) return;
-      ending = how;
-      terminate();
-    };
-    const onAbort = () => end({ kind: "stop" });
-    const armTimer = () => {
-      clearTimeout(idleTimer);
-      if (ending) return;
-      idleTimer = setTimeout(() => end({ kind: "fail", message: `timed out: no output for ${launch.timeoutMs} ms` }), launch.timeoutMs);
-    };
-
-    const onStdoutLine = (line: string) => {
-      if (line.trim() === "") return;
-      const parsed = parseMeasurementLine(line, launch.metric);
-      if (typeof parsed === "object" && "missingMetric" in parsed) {
-        stdoutTail.push(line);
-        if (!sawEpochLine && !ending) {
-          sawEpochLine = true;
-          return end({ kind: "fail", message: missingMetricMessage(parsed) });
-        }
-        ignoredLines++;
-        malformedLines++;
-        return;
-      }
-      if (typeof parsed === "string") {
-        ignoredLines++;
-        if (parsed === "malformed") malformedLines++;
-        stdoutTail.push(line);
-        return;
-      }
-      sawEpochLine = true;
-      if (ending) return;
-      const { epoch, value, extra } = parsed;
-      const verdict = judgeEpoch(epoch, { fromEpoch, toEpoch, last });
-      if (verdict === "repeat") {
-        repeatedEpochs++;
-        return;
-      }
-      if (typeof verdict === "object") return end({ kind: "fail", message: verdict.fail });
-      if (verdict === "past-end" || signal.aborted) return end({ kind: "stop" });
-      last = epoch;
-      const failed = (error: unknown) => end({ kind: "fail", message: `recording epoch ${epoch} failed: ${(error as Error).message}` });
-      const decided = (decision: Decision) => {
-        if (decision !== "continue") end({ kind: "stop" });
-      };
-      let answer: Decision | Promise<Decision>;
-      try {
-        answer = request.report(epoch, value, Object.keys(extra).length > 0 ? extra : undefined);
-      } catch (error) {
-        return failed(error);
-      }
-      if (typeof answer === "string") return decided(answer);
-      // The database holds writes (a lock, a full disk): the program's later lines queue behind this one, in order.
-      pendingReports++;
-      answer.then(decided, failed).finally(() => {
-        pendingReports--;
-        if (pendingReports === 0) onReportsSettled?.();
-      });
-    };
-    const stdoutLines = new LineSplitter(onStdoutLine);
-    const stderrLines = new LineSplitter((line) => stderrTail.push(line));
-
-    const summary = (outcome: CommandJobSummary["outcome"], error: string | null): CommandJobSummary => ({
-      params: request.params,
-      fromEpoch,
-      toEpoch,
-      lastEpoch: last,
-      outcome,
-      error,
-      exitCode: child?.exitCode ?? null,
-      signal: child?.signalCode ?? null,
-      ignoredLines,
-      malformedLines,
-      repeatedEpochs,
-      stdoutTail: stdoutTail.last(),
-      stderrTail: stderrTail.last(),
-      durationMs: Date.now() - started,
-    });
-
-    const settle = async () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(idleTimer);
-      signal.removeEventListener("abort", onAbort);
-      stdoutLines.end();
-      stderrLines.end();
-      await killing;
-      const failure = failureOf();
-      const result = summary(failure ? "failed" : ending ? "stopped" : "completed", failure);
-      try {
-        hooks.onJobEnd?.(result);
-      } catch (error) {
-        console.error("[hypersieve] a command job's onJobEnd hook failed:", error);
-      }
-      if (failure) reject(new CommandError(withTail(failure, result), result));
-      else resolve();
-    };
-
-    const failureOf = (): string | null => {
-      if (spawnError) return `could not start ${launch.argv[0]}: ${spawnError.message}`;
-      if (ending?.kind === "fail") return `${name}: ${ending.message} (after epoch ${last} of ${toEpoch})`;
-      if (ending) return null;
-      const { exitCode, signalCode } = child;
-      if (signalCode) return `${name} was killed by ${signalCode} after epoch ${last} of ${toEpoch}`;
-      if (exitCode !== 0) return `${name} exited with code ${exitCode} after epoch ${last} of ${toEpoch}`;
-      if (last < toEpoch) return `${name} exited after epoch ${last} of ${toEpoch}`;
-      return null;
-    };
-
-    try {
-      child = spawn(launch.argv[0], launch.argv.slice(1), {
-        cwd: launch.cwd,
-        env: launch.env,
-        shell: false,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-    } catch (error) {
-      reject(new Error(`could not start ${launch.argv[0]}: ${(error as Error).message}`));
-      return;
-    }
-    if (child.pid !== undefined) trackGroup(child.pid);
-    signal.addEventListener("abort", onAbort, { once: true });
-    armTimer();
-
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      armTimer();
-      stdoutLines.push(chunk);
-    });
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      armTimer();
-      stderrLines.push(chunk);
-    });
-    child.on("error", (error) => {
-      if (child.pid !== undefined) return;
-      spawnError = error;
-      void settle();
-    });
-    const closed = new Promise<void>((done) => child.once("close", () => done()));
-    child.once("exit", async () => {
-      clearTimeout(idleTimer);
-      const pgid = child.pid;
-      if (pgid === undefined) return void settle();
-      // The program is gone, but what it started may not be: no process outlives its job.
-      if (!killing && groupAlive(pgid)) killing = terminateGroup(pgid, launch.graceMs);
-      if (!killing) untrackGroup(pgid);
-      await killing;
-      const timeout = new Promise<void>((done) => setTimeout(done, CLOSE_WAIT_MS).unref());
-      await Promise.race([closed, timeout]);
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-      await reportsSettled();
-      await settle();
-    });
-  });
-}
-
-/** A failure's message, its counts and the tail of stderr (or, when stderr is silent, of stdout). */
-function withTail(message: string, s: CommandJobSummary): string {
-  const parts = [message];
-  if (s.ignoredLines > 0) parts.push(`; ${s.ignoredLines} non-measurement line${s.ignoredLines === 1 ? "" : "s"} ignored (${s.malformedLines} malformed)`);
-  const stream = s.stderrTail.length > 0 ? "stderr" : "stdout";
-  const lines = (s.stderrTail.length > 0 ? s.stderrTail : s.stdoutTail).slice(-ERROR_TAIL_LINES);
-  if (lines.length > 0) parts.push(`\n--- last lines of ${stream} ---\n${tailText(lines, ERROR_TAIL_CHARS)}`);
-  return parts.join("");
 }

@@ -42,6 +42,12 @@ export interface Objective {
   readonly info: ObjectiveInfo;
   /** Trains one job; resolves when it ends (stopped, paused, aborted or at toEpoch). */
   train(request: TrainRequest): Promise<void>;
+  /**
+   * Frees what an objective keeps for a trial's next job between jobs (a
+   * command's program waiting on stdin): one trial's, or every trial's when
+   * none is named. Resolves once it is freed.
+   */
+  release?(trial?: { studyId: number; number: number }): Promise<void>;
 }
 
 /** Resolves after ms, or early when the signal aborts. */

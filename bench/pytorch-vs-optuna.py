@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""The PyTorch example's study through Hypersieve and through Optuna, in one run.
+
+    /usr/bin/python3 bench/pytorch-vs-optuna.py [--study bench/pytorch-study.yaml] [--rounds 1]
+        [--protocols worker,persistent,per-job] [--keep DIR]
+
+For each round, runs in turn (never side by side, so they do not share the CPU;
+every other round in the reverse order):
+- `hypersieve run STUDY --db <fresh db>` once per protocol (the study file's
+  `protocol` line is rewritten to per-job for that row);
+- bench/optuna-pytorch.py: TPE + HyperbandPruner, the same space, max epochs,
+  epoch budget and seed, training in-process.
+Then prints a table: wall time, CPU time (user + sys of the process and every
+descendant it waited for, from wait4), process starts of the training
+program, trials, epochs, best validation loss. Hypersieve's row includes
+Node, tsx compiling the CLI and the server side of the study; Optuna's
+includes Python importing torch, optuna and sklearn.
+
+Needs /usr/bin/python3 with torch, scikit-learn and optuna (Debian:
+python3-torch python3-sklearn python3-optuna). Run from anywhere; paths are
+relative to the repository.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_measured(argv, env, cwd=ROOT):
+    """Runs argv to its end; returns (wall s, stdout, stderr, exit code)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    wall = time.monotonic() - start
+    # communicate() reaped the child; the rusage of the whole tree comes from RUSAGE_CHILDREN deltas instead.
+    return wall, out, err, proc.returncode
+
+
+def cpu_children():
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def starts_in(path):
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return sum(1 for line in f if line.strip())
+
+
+def hypersieve_row(study, protocol, work):
+    text = open(study).read()
+    text = re.sub(r"^protocol:.*$", f"protocol: {protocol}", text, flags=re.M)
+    study_file = os.path.join(os.path.dirname(os.path.abspath(study)), f".bench-{protocol}-{os.getpid()}.yaml")
+    with open(study_file, "w") as f:
+        f.write(text)
+    db = os.path.join(work, f"{protocol}.db")
+    starts = os.path.join(work, f"{protocol}.starts")
+    env = dict(os.environ, TRAIN_STARTS_FILE=starts, HYPERSIEVE_DB=db)
+    try:
+        before = cpu_children()
+        wall, out, err, code = run_measured(["node", os.path.join(ROOT, "bin", "hypersieve.mjs"), "run", study_file, "--db", db], env)
+        cpu = cpu_children() - before
+    finally:
+        os.remove(study_file)
+    if code != 0:
+        sys.stderr.write(err[-3000:])
+        raise SystemExit(f"hypersieve run ({protocol}) exited with {code}")
+    con = sqlite3.connect(db)
+    (study_id,) = con.execute("select max(id) from studies").fetchone()
+    (trials,) = con.execute("select count(*) from trials where study_id = ?", (study_id,)).fetchone()
+    (epochs,) = con.execute("select count(*) from measurements m join trials t on m.trial_id = t.id where t.study_id = ?", (study_id,)).fetchone()
+    (best,) = con.execute("select best_value from studies where id = ?", (study_id,)).fetchone()
+    con.close()
+    return {"run": f"hypersieve ({protocol})", "wall": wall, "cpu": cpu, "starts": starts_in(starts), "trials": trials, "epochs": epochs, "best": best}
+
+
+def optuna_row(budget, max_epochs, seed):
+    before = cpu_children()
+    wall, out, err, code = run_measured(
+        [sys.executable, os.path.join(ROOT, "bench", "optuna-pytorch.py"), "--budget", str(budget), "--max-epochs", str(max_epochs), "--seed", str(seed)],
+        dict(os.environ),
+    )
+    cpu = cpu_children() - before
+    if code != 0:
+        sys.stderr.write(err[-3000:])
+        raise SystemExit(f"optuna-pytorch.py exited with {code}")
+    result = json.loads(out.strip().splitlines()[-1])
+    return {"run": f"optuna {result['optuna']} (tpe+hyperband)", "wall": wall, "cpu": cpu, "starts": 1, "trials": result["trials"], "epochs": result["epochs"], "best": result["best"]}
+
+
+def study_numbers(study):
+    text = open(study).read()
+    grab = lambda pattern: int(re.search(pattern, text, flags=re.M).group(1))
+    return grab(r"^budget:\s*\{\s*epochs:\s*(\d+)"), grab(r"^max_epochs:\s*(\d+)"), grab(r"^seed:\s*(\d+)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--study", default=os.path.join(ROOT, "bench", "pytorch-study.yaml"))
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--protocols", default="worker,persistent,per-job")
+    parser.add_argument("--keep", help="keep the databases and start logs in this folder")
+    args = parser.parse_args()
+    budget, max_epochs, seed = study_numbers(args.study)
+    work = args.keep or tempfile.mkdtemp(prefix="hypersieve-vs-optuna-")
+    os.makedirs(work, exist_ok=True)
+    rows = []
+    try:
+        for r in range(args.rounds):
+            round_dir = os.path.join(work, f"round-{r}")
+            os.makedirs(round_dir, exist_ok=True)
+            runs = [lambda p=p: hypersieve_row(args.study, p, round_dir) for p in args.protocols.split(",")]
+            runs.append(lambda: optuna_row(budget, max_epochs, seed))
+            # Every other round in the reverse order, so a load that rises or falls during a round favours neither side.
+            for run in runs if r % 2 == 0 else runs[::-1]:
+                rows.append(run())
+                print(f"  {rows[-1]}", file=sys.stderr)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"study: {os.path.relpath(args.study, ROOT)}: {budget} epochs, at most {max_epochs} a trial, seed {seed}; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'run':<34} {'wall s':>7} {'CPU s':>7} {'starts':>7} {'trials':>7} {'epochs':>7} {'best':>8}")
+    for row in rows:
+        print(f"{row['run']:<34} {row['wall']:>7.1f} {row['cpu']:>7.1f} {row['starts']:>7} {row['trials']:>7} {row['epochs']:>7} {row['best']:>8.4f}")
+    optuna = [r for r in rows if r["run"].startswith("optuna")]
+    for protocol in args.protocols.split(","):
+        ours = [r for r in rows if r["run"] == f"hypersieve ({protocol})"]
+        ratio = sum(r["wall"] for r in ours) / sum(r["wall"] for r in optuna)
+        cpu = sum(r["cpu"] for r in ours) / sum(r["cpu"] for r in optuna)
+        print(f"hypersieve ({protocol}) / optuna: wall {ratio:.2f}x, CPU {cpu:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
