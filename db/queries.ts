@@ -5,7 +5,7 @@
  * committed before the function returns.
  */
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
 import type { Rule } from "../lib/optimizer/rules";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
@@ -370,12 +370,12 @@ export function getFailureStats(studyId: number): FailureStats {
   };
 }
 
-/** A study's replayable events in order. */
-export function getReplayEvents(studyId: number): { type: EventType; payload: Record<string, unknown> }[] {
+/** A study's replayable events in order, those after event `afterId` only when given (a strategy snapshot covers the rest). */
+export function getReplayEvents(studyId: number, afterId = 0): { type: EventType; payload: Record<string, unknown> }[] {
   return getDb()
     .select({ type: events.type, payload: events.payload })
     .from(events)
-    .where(and(eq(events.studyId, studyId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
+    .where(and(eq(events.studyId, studyId), gt(events.id, afterId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
     .orderBy(asc(events.id))
     .all() as { type: EventType; payload: Record<string, unknown> }[];
 }

@@ -27,6 +27,9 @@ import { FAILURE_WINDOW, FailureWatch } from "./failures";
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
+import { getStrategySnapshot, saveStrategySnapshot } from "../../db/strategy-snapshots";
+import { stateFromJson, stateToJson } from "../optimizer/state";
+import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
@@ -50,6 +53,18 @@ type Active = {
 
 type StudyRecord = NonNullable<ReturnType<typeof getStudyRecord>>;
 
+/** A study being loaded: step() replays for about budgetMs and says whether it is done; finish() replays the rest and returns the run. */
+export type StudyLoader = { step(budgetMs: number): boolean; finish(): StudyRun };
+
+/**
+ * Replayable events between two strategy snapshots. A snapshot costs about
+ * as much as replaying a few events at a large study (the JSON of every
+ * trial), so a restart replays at most this many events after the last one.
+ */
+const SNAPSHOT_EVERY = 1000;
+/** A load that replayed at least this many events saves a snapshot at once. */
+const SNAPSHOT_AFTER_LOAD = 200;
+
 export class StudyRun {
   private readonly active = new Map<number, Active>();
   private readonly trialIds = new Map<number, number>();
@@ -64,16 +79,23 @@ export class StudyRun {
   /** The last jobs' outcomes, from the event log, so a restart does not forget a run of failures. */
   private readonly failures: FailureWatch;
 
+  /** Replayable events logged since the strategy's last snapshot (or replayed at load after it). */
+  private eventsSinceSnapshot: number;
+
   private constructor(
     private readonly record: StudyRecord,
     private readonly strategy: Strategy,
     private readonly objective: Objective,
+    replayed: number,
   ) {
     this.state = record.status;
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
     this.saveAnalysis();
+    // A long replay at load is saved at once, so the next restart does not pay for it again.
+    this.eventsSinceSnapshot = replayed >= SNAPSHOT_AFTER_LOAD ? SNAPSHOT_EVERY : replayed;
+    this.snapshotWhenDue();
   }
 
   /** Persists analysis rounds and rule changes the strategy made since the last call. */
@@ -87,23 +109,82 @@ export class StudyRun {
 
   /** Rebuilds a study's strategy by replaying its event log (DESIGN.md, "Strategy"). */
   static load(studyId: number): StudyRun {
-    const record = getStudyRecord(studyId);
-    if (!record) throw new Error(`study ${studyId} does not exist`);
-    const objective =
-      record.objective === "agent" ? getAgentBoard().objective(record.objectiveConfig as AgentSpec) : objectiveForStudy(record.objective, record.objectiveConfig);
-    if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
-    const strategy = createStrategy({
-      name: record.strategy,
-      space: record.space as Space,
-      direction: record.direction,
-      maxEpochs: record.maxEpochs,
-      seed: record.seed,
-      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record) },
-      allowBranch: objective.info.warmStart ?? false,
-      branchKeeps: objective.info.warmStartKeeps,
-    });
-    for (const event of getReplayEvents(studyId)) replay(strategy, event.type, event.payload);
-    return new StudyRun(record, strategy, objective);
+    return StudyRun.loader(studyId).finish();
+  }
+
+  /**
+   * Loads a study in steps, so a server can answer requests while a long
+   * history replays: the strategy starts from its latest snapshot (when it
+   * has one that restores) and replays the events logged after it.
+   */
+  static loader(studyId: number): StudyLoader {
+    let prepared: { record: StudyRecord; objective: Objective; strategy: Strategy; events: ReturnType<typeof getReplayEvents> } | null = null;
+    let position = 0;
+    const prepare = () => {
+      if (prepared) return prepared;
+      const record = getStudyRecord(studyId);
+      if (!record) throw new Error(`study ${studyId} does not exist`);
+      const objective =
+        record.objective === "agent" ? getAgentBoard().objective(record.objectiveConfig as AgentSpec) : objectiveForStudy(record.objective, record.objectiveConfig);
+      if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
+      const fresh = () =>
+        createStrategy({
+          name: record.strategy,
+          space: record.space as Space,
+          direction: record.direction,
+          maxEpochs: record.maxEpochs,
+          seed: record.seed,
+          settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record) },
+          allowBranch: objective.info.warmStart ?? false,
+          branchKeeps: objective.info.warmStartKeeps,
+        });
+      let strategy = fresh();
+      let after = 0;
+      const saved = getStrategySnapshot(studyId);
+      if (saved) {
+        try {
+          strategy.restore(stateFromJson(saved.state) as StrategyState);
+          after = saved.lastEventId;
+        } catch (error) {
+          // A snapshot is a shortcut, never the record: the whole log rebuilds the same state.
+          console.error(`[hypersieve] study ${studyId}: its strategy snapshot does not restore (${error instanceof Error ? error.message : error}); replaying its whole history`);
+          strategy = fresh();
+        }
+      }
+      return (prepared = { record, objective, strategy, events: getReplayEvents(studyId, after) });
+    };
+    const step = (budgetMs: number): boolean => {
+      const { strategy, events } = prepare();
+      const end = performance.now() + budgetMs;
+      while (position < events.length) {
+        replay(strategy, events[position].type, events[position].payload);
+        position++;
+        if (position % 16 === 0 && performance.now() > end) break;
+      }
+      return position >= events.length;
+    };
+    return {
+      step,
+      finish() {
+        step(Infinity);
+        const { record, strategy, objective, events } = prepared!;
+        return new StudyRun(record, strategy, objective, events.length);
+      },
+    };
+  }
+
+  /** Writes a strategy snapshot when enough events were logged since the last one; call it only when the strategy has taken in every logged event. */
+  private snapshotWhenDue(): void {
+    if (this.eventsSinceSnapshot < SNAPSHOT_EVERY || this.detached) return;
+    this.eventsSinceSnapshot = 0;
+    const state = this.strategy.save();
+    if (!state) return;
+    try {
+      saveStrategySnapshot(this.record.id, stateToJson(state));
+    } catch (error) {
+      // Only a restart's speed depends on it: the event log stays the record.
+      console.error(`[hypersieve] study ${this.record.id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
+    }
   }
 
   get id(): number {
@@ -160,6 +241,7 @@ export class StudyRun {
   }
 
   private start(job: Job): void {
+    this.eventsSinceSnapshot++;
     if (job.kind === "new") {
       this.saveAnalysis();
       const trialId = insertTrial(this.record.id, job);
@@ -245,6 +327,8 @@ export class StudyRun {
     if (outcome === "duplicate") return "continue";
     this.epochsSpent += 1;
     const verdict = this.strategy.tell({ trial: active.number, epoch, value });
+    this.eventsSinceSnapshot++;
+    this.snapshotWhenDue();
     if (verdict.decision !== "continue") active.verdict = verdict;
     if (this.budgetSpent()) {
       for (const other of this.active.values()) this.interrupt(other, "halt", "the study's budget is spent");
