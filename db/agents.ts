@@ -5,6 +5,7 @@
 import "server-only";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "./client";
+import { statement } from "./prepared";
 import { agentJobs, agentTokens } from "./schema";
 
 export type AgentJob = typeof agentJobs.$inferSelect;
@@ -22,7 +23,7 @@ export function setAgentTokenHash(studyId: number, tokenHash: string): void {
 
 /** The stored hash of a study's agent token, or undefined. */
 export function getAgentTokenHash(studyId: number): string | undefined {
-  return getDb().select({ h: agentTokens.tokenHash }).from(agentTokens).where(eq(agentTokens.studyId, studyId)).get()?.h;
+  return (statement("select token_hash as h from agent_tokens where study_id = ?").get(studyId) as { h: string } | undefined)?.h;
 }
 
 /** Puts a job on the queue. */
@@ -50,24 +51,59 @@ export function claimJob(studyId: number, agent: string, leaseMs: number, nowMs 
     .get();
 }
 
-/** One job, or undefined. */
+type JobRow = {
+  id: number;
+  studyId: number;
+  trialNumber: number;
+  params: string;
+  fromEpoch: number;
+  toEpoch: number;
+  seed: number;
+  status: AgentJob["status"];
+  agent: string | null;
+  leaseExpiresAt: number | null;
+  lastEpoch: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A study's status, or undefined when it does not exist (read on every claim). */
+export function getStudyStatus(studyId: number): string | undefined {
+  return (statement("select status from studies where id = ?").get(studyId) as { status: string } | undefined)?.status;
+}
+
+/** One job, or undefined (read on every report: a statement prepared once). */
 export function getJob(id: number): AgentJob | undefined {
-  return getDb().select().from(agentJobs).where(eq(agentJobs.id, id)).get();
+  const row = statement(
+    `select id, study_id as studyId, trial_number as trialNumber, params, from_epoch as fromEpoch, to_epoch as toEpoch, seed, status, agent,
+            lease_expires_at as leaseExpiresAt, last_epoch as lastEpoch, created_at as createdAt, updated_at as updatedAt
+     from agent_jobs where id = ?`,
+  ).get(id) as JobRow | undefined;
+  return row && { ...row, params: JSON.parse(row.params) as unknown };
 }
 
 /** Extends a live lease held by this agent; false when it is not (expired, done, or someone else's). */
 export function renewLease(id: number, agent: string, leaseMs: number, nowMs = Date.now()): boolean {
-  const r = getDb()
-    .update(agentJobs)
-    .set({ leaseExpiresAt: nowMs + leaseMs, updatedAt: now() })
-    .where(and(eq(agentJobs.id, id), eq(agentJobs.status, "leased"), eq(agentJobs.agent, agent), sql`${agentJobs.leaseExpiresAt} >= ${nowMs}`))
-    .run();
+  const r = statement("update agent_jobs set lease_expires_at = ?, updated_at = ? where id = ? and status = 'leased' and agent = ? and lease_expires_at >= ?").run(
+    nowMs + leaseMs,
+    now(),
+    id,
+    agent,
+    nowMs,
+  );
   return r.changes === 1;
 }
 
-/** Notes the last epoch an agent reported for a job. */
-export function setJobEpoch(id: number, epoch: number): void {
-  getDb().update(agentJobs).set({ lastEpoch: epoch, updatedAt: now() }).where(eq(agentJobs.id, id)).run();
+/**
+ * After a stored report, in one statement: the job's last epoch (when it
+ * grew) and its lease, extended while this agent still holds it.
+ */
+export function noteReport(id: number, agent: string, epoch: number, leaseMs: number, nowMs = Date.now()): void {
+  statement(
+    `update agent_jobs set last_epoch = max(last_epoch, ?), updated_at = ?,
+       lease_expires_at = case when status = 'leased' and agent = ? and lease_expires_at >= ? then ? else lease_expires_at end
+     where id = ?`,
+  ).run(epoch, now(), agent, nowMs, nowMs + leaseMs, id);
 }
 
 /** Closes a job. */

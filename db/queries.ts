@@ -13,6 +13,7 @@ import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "../lib/optimize
 import type { Params, Space } from "../lib/optimizer/space";
 import { objectiveCanWarmStart, objectiveTitle } from "../lib/objectives/registry";
 import { getDb } from "./client";
+import { inTransaction, statement } from "./prepared";
 import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
 type StudyRecord = typeof studies.$inferSelect;
@@ -205,13 +206,9 @@ export function recordMeasurement(r: {
   loss: number;
   extra?: Record<string, unknown> | null;
 }): ReportOutcome {
-  const db = getDb();
-  return db.transaction(() => {
-    const existing = db
-      .select({ value: measurements.value })
-      .from(measurements)
-      .where(and(eq(measurements.trialId, r.trialId), eq(measurements.epoch, r.epoch)))
-      .get();
+  // The hottest write of the server (every epoch of every trial): statements prepared once, one transaction.
+  return inTransaction(() => {
+    const existing = statement("select value from measurements where trial_id = ? and epoch = ?").get(r.trialId, r.epoch) as { value: number | null } | undefined;
     // NaN (a diverged run) is stored as NULL; ±Infinity are kept as SQLite REALs, as reported.
     const stored = Number.isNaN(r.value) ? null : r.value;
     if (existing) {
@@ -219,35 +216,37 @@ export function recordMeasurement(r: {
       throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
     }
     const t = now();
-    db.insert(measurements).values({ trialId: r.trialId, epoch: r.epoch, value: stored, extra: r.extra ?? null, createdAt: t }).run();
-    const trial = db.select().from(trials).where(eq(trials.id, r.trialId)).get();
+    statement("insert into measurements (trial_id, epoch, value, extra, created_at) values (?, ?, ?, ?, ?)").run(r.trialId, r.epoch, stored, r.extra == null ? null : JSON.stringify(r.extra), t);
+    const trial = statement("select last_epoch as lastEpoch, best_value as bestValue, best_epoch as bestEpoch from trials where id = ?").get(r.trialId) as
+      | { lastEpoch: number; bestValue: number | null; bestEpoch: number | null }
+      | undefined;
     if (!trial) throw new Error(`trial id ${r.trialId} does not exist`);
-    const study = db.select().from(studies).where(eq(studies.id, r.studyId)).get();
+    const study = statement("select direction, best_value as bestValue from studies where id = ?").get(r.studyId) as { direction: string; bestValue: number | null } | undefined;
     if (!study) throw new Error(`study ${r.studyId} does not exist`);
     const sign = study.direction === "minimize" ? 1 : -1;
     // Only a finite value can be a best value: an infinite one is kept and ranked, never reported as the best.
     const finiteValue = stored !== null && Number.isFinite(stored);
     const improvesTrial = finiteValue && (trial.bestValue === null || sign * stored < sign * trial.bestValue);
-    db.update(trials)
-      .set({
-        lastEpoch: Math.max(trial.lastEpoch, r.epoch),
-        bestValue: improvesTrial ? stored : trial.bestValue,
-        bestEpoch: improvesTrial ? r.epoch : trial.bestEpoch,
-        updatedAt: t,
-      })
-      .where(eq(trials.id, r.trialId))
-      .run();
+    statement("update trials set last_epoch = ?, best_value = ?, best_epoch = ?, updated_at = ? where id = ?").run(
+      Math.max(trial.lastEpoch, r.epoch),
+      improvesTrial ? stored : trial.bestValue,
+      improvesTrial ? r.epoch : trial.bestEpoch,
+      t,
+      r.trialId,
+    );
     const improvesStudy = finiteValue && (study.bestValue === null || sign * stored < sign * study.bestValue);
-    db.update(studies)
-      .set({
-        epochsSpent: sql`${studies.epochsSpent} + 1`,
-        updatedAt: t,
-        ...(improvesStudy ? { bestValue: stored, bestTrialId: r.trialId, bestEpoch: r.epoch } : {}),
-      })
-      .where(eq(studies.id, r.studyId))
-      .run();
-    appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) });
-    return "stored";
+    if (improvesStudy) {
+      statement("update studies set epochs_spent = epochs_spent + 1, updated_at = ?, best_value = ?, best_trial_id = ?, best_epoch = ? where id = ?").run(t, stored, r.trialId, r.epoch, r.studyId);
+    } else {
+      statement("update studies set epochs_spent = epochs_spent + 1, updated_at = ? where id = ?").run(t, r.studyId);
+    }
+    statement("insert into events (study_id, trial_id, type, payload, created_at) values (?, ?, 'report', ?, ?)").run(
+      r.studyId,
+      r.trialId,
+      JSON.stringify({ trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) }),
+      t,
+    );
+    return "stored" as const;
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { claimJob, closeOpenJobs, enqueueJob, expiredJobs, finishJob, getAgentTokenHash, getJob, renewLease, requeueJob, setAgentTokenHash, setJobEpoch, type AgentJob } from "../../db/agents";
+import { claimJob, closeOpenJobs, enqueueJob, expiredJobs, finishJob, getAgentTokenHash, getJob, noteReport, renewLease, requeueJob, setAgentTokenHash, type AgentJob } from "../../db/agents";
 import { HttpError } from "../api/http";
 import type { ObjectiveInfo } from "../api/schemas";
 import type { Space } from "../optimizer/space";
@@ -178,8 +178,7 @@ export class AgentBoard {
     } catch (error) {
       throw new HttpError(409, error instanceof Error ? error.message : String(error));
     }
-    renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000);
-    if (epoch > job.lastEpoch) setJobEpoch(jobId, epoch);
+    noteReport(jobId, agent, epoch, waiter.spec.leaseSeconds * 1000);
     if (decision !== "continue") this.close(jobId, null);
     return decision;
   }
