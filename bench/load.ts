@@ -2,8 +2,9 @@
  * Load: agents on loopback report epochs as fast as they can to one server
  * (the e2e build, `NEXT_DIST_DIR=.next-e2e npx next build` first). Phases:
  * one agent alone, then AGENTS agents, for each strategy. Prints reports/s,
- * report latency p50/p99, claims/s, the server's longest event-loop stall
- * and the machine's load average. Not a test: figures, never a verdict.
+ * report latency p50/p99, claims/s, the server's CPU time per report (what
+ * a busy machine does not distort much), its longest event-loop stall and
+ * the machine's load average. Not a test: figures, never a verdict.
  *
  *   npx tsx bench/load.ts [--strategies random+fifo,sieve] [--agents 16] [--seconds 15] [--port 3136] [--profile DIR]
  *
@@ -28,7 +29,7 @@ const PORT = Number(arg("port", "3136"));
 const PROFILE = arg("profile", "");
 const url = `http://127.0.0.1:${PORT}`;
 
-type Stall = { maxMs: number; p99Ms: number; meanMs: number };
+type Stall = { maxMs: number; p99Ms: number; meanMs: number; cpuMs: number };
 
 function startServer(dbFile: string): ChildProcess {
   return fork(path.join(__dirname, "load-server.mjs"), [String(PORT)], {
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       await post(`/api/studies/${alone.id}/actions`, { action: "stop" });
       console.log(
         `${strategy.padEnd(12)} 1 agent:   ${(one.latencies.length / one.elapsed).toFixed(0)} reports/s, p50 ${pct(one.latencies, 0.5).toFixed(2)} ms, p99 ${pct(one.latencies, 0.99).toFixed(2)} ms; ` +
-          `longest stall ${oneStall.maxMs.toFixed(1)} ms; load average ${load()}`,
+          `server CPU ${(oneStall.cpuMs / one.latencies.length).toFixed(2)} ms/report; longest stall ${oneStall.maxMs.toFixed(1)} ms; load average ${load()}`,
       );
       const study = await newStudy(strategy);
       await ask(server, "reset");
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
       await post(`/api/studies/${study.id}/actions`, { action: "stop" });
       console.log(
         `${strategy.padEnd(12)} ${AGENTS} agents: ${(many.latencies.length / many.elapsed).toFixed(0)} reports/s, p50 ${pct(many.latencies, 0.5).toFixed(1)} ms, p99 ${pct(many.latencies, 0.99).toFixed(1)} ms, ` +
-          `${(many.claims / many.elapsed).toFixed(0)} claims/s; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
+          `${(many.claims / many.elapsed).toFixed(0)} claims/s; server CPU ${(stall.cpuMs / many.latencies.length).toFixed(2)} ms/report; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
       );
     }
   } finally {

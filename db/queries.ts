@@ -205,6 +205,8 @@ export function recordMeasurement(r: {
   value: number;
   loss: number;
   extra?: Record<string, unknown> | null;
+  /** More writes that belong with the report, run inside its transaction (also for a duplicate). */
+  alongside?: () => void;
 }): ReportOutcome {
   // The hottest write of the server (every epoch of every trial): statements prepared once, one transaction.
   return inTransaction(() => {
@@ -212,8 +214,9 @@ export function recordMeasurement(r: {
     // NaN (a diverged run) is stored as NULL; ±Infinity are kept as SQLite REALs, as reported.
     const stored = Number.isNaN(r.value) ? null : r.value;
     if (existing) {
-      if (existing.value === stored) return "duplicate";
-      throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
+      if (existing.value !== stored) throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
+      r.alongside?.();
+      return "duplicate";
     }
     const t = now();
     statement("insert into measurements (trial_id, epoch, value, extra, created_at) values (?, ?, ?, ?, ?)").run(r.trialId, r.epoch, stored, r.extra == null ? null : JSON.stringify(r.extra), t);
@@ -246,6 +249,7 @@ export function recordMeasurement(r: {
       JSON.stringify({ trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) }),
       t,
     );
+    r.alongside?.();
     return "stored" as const;
   });
 }

@@ -19,10 +19,11 @@ export function requireOpenStudy(studyId: number): void {
 }
 
 /**
- * A small JSON answer that states its length, so Next's compression (for
- * bodies of 1 KB and more) does not set up a gzip stream for every report.
+ * A small JSON answer, never gzipped: Next would set up a gzip stream for
+ * every report (its compression skips only bodies of known small length,
+ * which a streamed Response is not, and answers marked no-transform).
  */
 export function agentJson(body: unknown): Response {
   const text = JSON.stringify(body);
-  return new Response(text, { headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) } });
+  return new Response(text, { headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "cache-control": "no-store, no-transform" } });
 }

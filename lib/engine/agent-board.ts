@@ -173,12 +173,18 @@ export class AgentBoard {
     if (epoch <= job.fromEpoch || epoch > job.toEpoch) throw new HttpError(400, `epoch must be in ${job.fromEpoch + 1}..${job.toEpoch} for job ${jobId}, got ${epoch}`);
     if (epoch > job.lastEpoch + 1) throw new HttpError(409, `job ${jobId} expected epoch ${job.lastEpoch + 1}, got ${epoch}`);
     let decision: Decision;
+    let noted = false;
+    // The job's epoch and lease are written in the report's own transaction: one commit per report.
+    const note = () => {
+      noteReport(jobId, agent, epoch, waiter.spec.leaseSeconds * 1000);
+      noted = true;
+    };
     try {
-      decision = waiter.request.report(epoch, value, extra);
+      decision = waiter.request.report(epoch, value, extra, note);
     } catch (error) {
       throw new HttpError(409, error instanceof Error ? error.message : String(error));
     }
-    noteReport(jobId, agent, epoch, waiter.spec.leaseSeconds * 1000);
+    if (!noted) note();
     if (decision !== "continue") this.close(jobId, null);
     return decision;
   }

@@ -304,7 +304,7 @@ export class StudyRun {
         checkpointDir: checkpointDir(this.record.id, number),
         ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,
-        report: (epoch, value, extra) => this.report(active, epoch, value, extra),
+        report: (epoch, value, extra, alongside) => this.report(active, epoch, value, extra, alongside),
       })
       .then(
         () => this.settle(active, null),
@@ -313,7 +313,7 @@ export class StudyRun {
   }
 
   /** Persists one epoch, then asks the strategy; the answer is given only after the commit. */
-  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
+  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, alongside?: () => void): Decision {
     if (active.controller.signal.aborted || this.detached) return "stop";
     const outcome = recordMeasurement({
       studyId: this.record.id,
@@ -323,6 +323,7 @@ export class StudyRun {
       value,
       loss: this.strategy.toLoss(value),
       extra: extra ?? null,
+      alongside,
     });
     if (outcome === "duplicate") return "continue";
     this.epochsSpent += 1;

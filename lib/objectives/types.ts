@@ -25,8 +25,13 @@ export type TrainRequest = {
   trial?: { studyId: number; number: number };
   /** Aborted when the study is paused or stopped. */
   signal: AbortSignal;
-  /** Called once per epoch, in order; training goes on only while it answers "continue". */
-  report: (epoch: number, value: number, extra?: Record<string, number>) => Decision;
+  /**
+   * Called once per epoch, in order; training goes on only while it answers
+   * "continue". `alongside` runs inside the transaction that stores the
+   * report (the agent board notes its job's epoch and lease there, saving a
+   * commit per report); it does not run when nothing is stored.
+   */
+  report: (epoch: number, value: number, extra?: Record<string, number>, alongside?: () => void) => Decision;
 };
 
 export interface Objective {
