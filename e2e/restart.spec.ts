@@ -12,7 +12,8 @@ import { performance } from "node:perf_hooks";
 import { expect, test } from "@playwright/test";
 import { api, killServer, startServer, type Server } from "./server";
 
-const PORT = Number(process.env.RESTART_PORT ?? 3135);
+// Beside the shared server's port, so engineers running suites side by side on one machine do not share it.
+const PORT = Number(process.env.RESTART_PORT ?? Number(process.env.E2E_PORT ?? 3107) + 40);
 const REPORTS = 10_000;
 const BUDGET = 11_000;
 

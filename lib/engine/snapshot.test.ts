@@ -39,8 +39,6 @@ describe("strategy snapshots across a restart", () => {
     expect(fromSnapshot.snapshots()).toEqual(fromLog.snapshots());
     expect(fromSnapshot.ask()).toEqual(fromLog.ask());
 
-    // The load above replayed the whole log, so it saved a snapshot covering all of it.
-    expect(getStrategySnapshot(id)!.lastEventId).toBe(lastEvent.id);
     getEngine().start();
     // start() only queues the replay: the process answers requests before the study is loaded.
     expect(getEngine().isLoading(id)).toBe(true);

@@ -57,13 +57,12 @@ type StudyRecord = NonNullable<ReturnType<typeof getStudyRecord>>;
 export type StudyLoader = { step(budgetMs: number): boolean; finish(): StudyRun };
 
 /**
- * Replayable events between two strategy snapshots. A snapshot costs about
- * as much as replaying a few events at a large study (the JSON of every
- * trial), so a restart replays at most this many events after the last one.
+ * Strategy work (milliseconds in ask and tell) between two strategy
+ * snapshots: about what a restart replays after the last one. A snapshot
+ * (the JSON of every trial) is also kept under a quarter of that work, so
+ * cheap strategies, whose replay costs next to nothing, are seldom saved.
  */
-const SNAPSHOT_EVERY = 1000;
-/** A load that replayed at least this many events saves a snapshot at once. */
-const SNAPSHOT_AFTER_LOAD = 200;
+const SNAPSHOT_AFTER_MS = 100;
 
 export class StudyRun {
   private readonly active = new Map<number, Active>();
@@ -79,14 +78,16 @@ export class StudyRun {
   /** The last jobs' outcomes, from the event log, so a restart does not forget a run of failures. */
   private readonly failures: FailureWatch;
 
-  /** Replayable events logged since the strategy's last snapshot (or replayed at load after it). */
-  private eventsSinceSnapshot: number;
+  /** Milliseconds of strategy work since its last snapshot (or replayed at load after it): what a restart would replay. */
+  private strategyMs: number;
+  /** What the last snapshot took to write. */
+  private snapshotMs = 0;
 
   private constructor(
     private readonly record: StudyRecord,
     private readonly strategy: Strategy,
     private readonly objective: Objective,
-    replayed: number,
+    replayMs: number,
   ) {
     this.state = record.status;
     this.epochsSpent = record.epochsSpent;
@@ -94,7 +95,7 @@ export class StudyRun {
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
     this.saveAnalysis();
     // A long replay at load is saved at once, so the next restart does not pay for it again.
-    this.eventsSinceSnapshot = replayed >= SNAPSHOT_AFTER_LOAD ? SNAPSHOT_EVERY : replayed;
+    this.strategyMs = replayMs;
     this.snapshotWhenDue();
   }
 
@@ -120,6 +121,7 @@ export class StudyRun {
   static loader(studyId: number): StudyLoader {
     let prepared: { record: StudyRecord; objective: Objective; strategy: Strategy; events: ReturnType<typeof getReplayEvents> } | null = null;
     let position = 0;
+    let replayMs = 0;
     const prepare = () => {
       if (prepared) return prepared;
       const record = getStudyRecord(studyId);
@@ -155,12 +157,14 @@ export class StudyRun {
     };
     const step = (budgetMs: number): boolean => {
       const { strategy, events } = prepare();
-      const end = performance.now() + budgetMs;
+      const started = performance.now();
+      const end = started + budgetMs;
       while (position < events.length) {
         replay(strategy, events[position].type, events[position].payload);
         position++;
-        if (position % 16 === 0 && performance.now() > end) break;
+        if (performance.now() > end) break;
       }
+      replayMs += performance.now() - started;
       return position >= events.length;
     };
     return {
@@ -168,19 +172,21 @@ export class StudyRun {
       finish() {
         step(Infinity);
         const { record, strategy, objective, events } = prepared!;
-        return new StudyRun(record, strategy, objective, events.length);
+        return new StudyRun(record, strategy, objective, replayMs);
       },
     };
   }
 
-  /** Writes a strategy snapshot when enough events were logged since the last one; call it only when the strategy has taken in every logged event. */
+  /** Writes a strategy snapshot when a restart would otherwise replay enough work; call it only when the strategy has taken in every logged event. */
   private snapshotWhenDue(): void {
-    if (this.eventsSinceSnapshot < SNAPSHOT_EVERY || this.detached) return;
-    this.eventsSinceSnapshot = 0;
+    if (this.strategyMs < Math.max(SNAPSHOT_AFTER_MS, 4 * this.snapshotMs) || this.detached) return;
+    this.strategyMs = 0;
+    const started = performance.now();
     const state = this.strategy.save();
     if (!state) return;
     try {
       saveStrategySnapshot(this.record.id, stateToJson(state));
+      this.snapshotMs = performance.now() - started;
     } catch (error) {
       // Only a restart's speed depends on it: the event log stays the record.
       console.error(`[hypersieve] study ${this.record.id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
@@ -228,7 +234,9 @@ export class StudyRun {
         this.relaunchSuspended();
       }
       while (this.active.size < this.record.parallelism && !this.budgetSpent()) {
+        const asked = performance.now();
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
+        this.strategyMs += performance.now() - asked;
         if (!job) break;
         this.start(job);
       }
@@ -241,7 +249,6 @@ export class StudyRun {
   }
 
   private start(job: Job): void {
-    this.eventsSinceSnapshot++;
     if (job.kind === "new") {
       this.saveAnalysis();
       const trialId = insertTrial(this.record.id, job);
@@ -327,8 +334,9 @@ export class StudyRun {
     });
     if (outcome === "duplicate") return "continue";
     this.epochsSpent += 1;
+    const told = performance.now();
     const verdict = this.strategy.tell({ trial: active.number, epoch, value });
-    this.eventsSinceSnapshot++;
+    this.strategyMs += performance.now() - told;
     this.snapshotWhenDue();
     if (verdict.decision !== "continue") active.verdict = verdict;
     if (this.budgetSpent()) {
