@@ -5,6 +5,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { getDb } from "./client";
+import { statement } from "./prepared";
 import { agentJobs, agentTokens, events, trials } from "./schema";
 
 export type AgentJob = typeof agentJobs.$inferSelect;
@@ -22,7 +23,7 @@ export function setAgentTokenHash(studyId: number, tokenHash: string): void {
 
 /** The stored hash of a study's agent token, or undefined. */
 export function getAgentTokenHash(studyId: number): string | undefined {
-  return getDb().select({ h: agentTokens.tokenHash }).from(agentTokens).where(eq(agentTokens.studyId, studyId)).get()?.h;
+  return (statement("select token_hash as h from agent_tokens where study_id = ?").get(studyId) as { h: string } | undefined)?.h;
 }
 
 /** The agent that last trained a trial (and so holds its checkpoint), or null when no agent has. */
@@ -75,9 +76,38 @@ export function claimJob(
     .get();
 }
 
-/** One job, or undefined. */
+type JobRow = {
+  id: number;
+  studyId: number;
+  trialNumber: number;
+  params: string;
+  fromEpoch: number;
+  toEpoch: number;
+  seed: number;
+  status: AgentJob["status"];
+  agent: string | null;
+  leaseExpiresAt: number | null;
+  lastEpoch: number;
+  createdAt: string;
+  updatedAt: string;
+  holder: string | null;
+  retrainedEpoch: number;
+};
+
+/** A study's status, or undefined when it does not exist (read on every claim). */
+export function getStudyStatus(studyId: number): string | undefined {
+  return (statement("select status from studies where id = ?").get(studyId) as { status: string } | undefined)?.status;
+}
+
+/** One job, or undefined (read on every report: a statement prepared once). */
 export function getJob(id: number): AgentJob | undefined {
-  return getDb().select().from(agentJobs).where(eq(agentJobs.id, id)).get();
+  const row = statement(
+    `select id, study_id as studyId, trial_number as trialNumber, params, from_epoch as fromEpoch, to_epoch as toEpoch, seed, status, agent,
+            lease_expires_at as leaseExpiresAt, last_epoch as lastEpoch, created_at as createdAt, updated_at as updatedAt,
+            holder, retrained_epoch as retrainedEpoch
+     from agent_jobs where id = ?`,
+  ).get(id) as JobRow | undefined;
+  return row && { ...row, params: JSON.parse(row.params) as unknown };
 }
 
 /** Extends a live lease held by this agent; false when it is not (expired unless `evenExpired`: the sweeper has not ended it yet; done; or someone else's). */
@@ -90,9 +120,18 @@ export function renewLease(id: number, agent: string, leaseMs: number, nowMs = D
   return r.changes === 1;
 }
 
-/** Notes the last epoch an agent reported for a job. */
-export function setJobEpoch(id: number, epoch: number): void {
-  getDb().update(agentJobs).set({ lastEpoch: epoch, updatedAt: now() }).where(eq(agentJobs.id, id)).run();
+/**
+ * After a stored report, in one statement: the job's last epoch (when it
+ * grew) and its lease, extended while this agent still holds it (even past
+ * its expiry: an expired lease is the sweeper's to end, and it keeps those
+ * of a study paused by a disk fault).
+ */
+export function noteReport(id: number, agent: string, epoch: number, leaseMs: number, nowMs = Date.now()): void {
+  statement(
+    `update agent_jobs set last_epoch = max(last_epoch, ?), updated_at = ?,
+       lease_expires_at = case when status = 'leased' and agent = ? then ? else lease_expires_at end
+     where id = ?`,
+  ).run(epoch, now(), agent, nowMs + leaseMs, id);
 }
 
 /** Closes a job. */

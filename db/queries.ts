@@ -5,7 +5,7 @@
  * committed before the function returns.
  */
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
 import type { Rule } from "../lib/optimizer/rules";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
@@ -17,6 +17,7 @@ import { bestCheckpointOf } from "../lib/objectives/checkpoint-cleanup";
 import path from "node:path";
 import { databaseFile, getDb } from "./client";
 import { withFault } from "./faults";
+import { inTransaction, statement } from "./prepared";
 import { analysisSnapshots, events, measurements, rules, studies, trials } from "./schema";
 
 type StudyRecord = typeof studies.$inferSelect;
@@ -231,50 +232,52 @@ export function recordMeasurement(r: {
   value: number;
   loss: number;
   extra?: Record<string, unknown> | null;
+  /** More writes that belong with the report, run inside its transaction (also for a duplicate). */
+  alongside?: () => void;
 }): ReportOutcome {
-  const db = getDb();
-  return db.transaction(() => {
-    const existing = db
-      .select({ value: measurements.value })
-      .from(measurements)
-      .where(and(eq(measurements.trialId, r.trialId), eq(measurements.epoch, r.epoch)))
-      .get();
+  // The hottest write of the server (every epoch of every trial): statements prepared once, one transaction.
+  return inTransaction(() => {
+    const existing = statement("select value from measurements where trial_id = ? and epoch = ?").get(r.trialId, r.epoch) as { value: number | null } | undefined;
     // NaN (a diverged run) is stored as NULL; ±Infinity are kept as SQLite REALs, as reported.
     const stored = Number.isNaN(r.value) ? null : r.value;
     if (existing) {
-      if (existing.value === stored) return "duplicate";
-      throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
+      if (existing.value !== stored) throw new Error(`trial ${r.trialNumber} epoch ${r.epoch} was already reported as ${existing.value}, not ${r.value}`);
+      r.alongside?.();
+      return "duplicate";
     }
     const t = now();
-    db.insert(measurements).values({ trialId: r.trialId, epoch: r.epoch, value: stored, extra: r.extra ?? null, createdAt: t }).run();
-    const trial = db.select().from(trials).where(eq(trials.id, r.trialId)).get();
+    statement("insert into measurements (trial_id, epoch, value, extra, created_at) values (?, ?, ?, ?, ?)").run(r.trialId, r.epoch, stored, r.extra == null ? null : JSON.stringify(r.extra), t);
+    const trial = statement("select last_epoch as lastEpoch, best_value as bestValue, best_epoch as bestEpoch from trials where id = ?").get(r.trialId) as
+      | { lastEpoch: number; bestValue: number | null; bestEpoch: number | null }
+      | undefined;
     if (!trial) throw new Error(`trial id ${r.trialId} does not exist`);
-    const study = db.select().from(studies).where(eq(studies.id, r.studyId)).get();
+    const study = statement("select direction, best_value as bestValue from studies where id = ?").get(r.studyId) as { direction: string; bestValue: number | null } | undefined;
     if (!study) throw new Error(`study ${r.studyId} does not exist`);
     const sign = study.direction === "minimize" ? 1 : -1;
     // Only a finite value can be a best value: an infinite one is kept and ranked, never reported as the best.
     const finiteValue = stored !== null && Number.isFinite(stored);
     const improvesTrial = finiteValue && (trial.bestValue === null || sign * stored < sign * trial.bestValue);
-    db.update(trials)
-      .set({
-        lastEpoch: Math.max(trial.lastEpoch, r.epoch),
-        bestValue: improvesTrial ? stored : trial.bestValue,
-        bestEpoch: improvesTrial ? r.epoch : trial.bestEpoch,
-        updatedAt: t,
-      })
-      .where(eq(trials.id, r.trialId))
-      .run();
+    statement("update trials set last_epoch = ?, best_value = ?, best_epoch = ?, updated_at = ? where id = ?").run(
+      Math.max(trial.lastEpoch, r.epoch),
+      improvesTrial ? stored : trial.bestValue,
+      improvesTrial ? r.epoch : trial.bestEpoch,
+      t,
+      r.trialId,
+    );
     const improvesStudy = finiteValue && (study.bestValue === null || sign * stored < sign * study.bestValue);
-    db.update(studies)
-      .set({
-        epochsSpent: sql`${studies.epochsSpent} + 1`,
-        updatedAt: t,
-        ...(improvesStudy ? { bestValue: stored, bestTrialId: r.trialId, bestEpoch: r.epoch } : {}),
-      })
-      .where(eq(studies.id, r.studyId))
-      .run();
-    appendEvent(r.studyId, r.trialId, "report", { trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) });
-    return "stored";
+    if (improvesStudy) {
+      statement("update studies set epochs_spent = epochs_spent + 1, updated_at = ?, best_value = ?, best_trial_id = ?, best_epoch = ? where id = ?").run(t, stored, r.trialId, r.epoch, r.studyId);
+    } else {
+      statement("update studies set epochs_spent = epochs_spent + 1, updated_at = ? where id = ?").run(t, r.studyId);
+    }
+    statement("insert into events (study_id, trial_id, type, payload, created_at) values (?, ?, 'report', ?, ?)").run(
+      r.studyId,
+      r.trialId,
+      JSON.stringify({ trial: r.trialNumber, epoch: r.epoch, value: eventValue(r.value) }),
+      t,
+    );
+    r.alongside?.();
+    return "stored" as const;
   });
 }
 
@@ -411,12 +414,12 @@ export function getFailureStats(studyId: number): FailureStats {
   };
 }
 
-/** A study's replayable events in order. */
-export function getReplayEvents(studyId: number): { type: EventType; payload: Record<string, unknown> }[] {
+/** A study's replayable events in order, those after event `afterId` only when given (a strategy snapshot covers the rest). */
+export function getReplayEvents(studyId: number, afterId = 0): { type: EventType; payload: Record<string, unknown> }[] {
   return getDb()
     .select({ type: events.type, payload: events.payload })
     .from(events)
-    .where(and(eq(events.studyId, studyId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
+    .where(and(eq(events.studyId, studyId), gt(events.id, afterId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
     .orderBy(asc(events.id))
     .all() as { type: EventType; payload: Record<string, unknown> }[];
 }

@@ -128,6 +128,20 @@ export const rules = sqliteTable(
 );
 
 /** What each analysis round of the sieve found (lib/optimizer/samplers/sieve.ts AnalysisSnapshot). */
+/**
+ * Each study's latest strategy snapshot (lib/optimizer/state.ts): the
+ * strategy's state after every event up to lastEventId, so that a restart
+ * replays only the events after it. `state` is stateToJson's text.
+ */
+export const strategySnapshots = sqliteTable("strategy_snapshots", {
+  studyId: integer("study_id")
+    .primaryKey()
+    .references(() => studies.id, { onDelete: "cascade" }),
+  lastEventId: integer("last_event_id").notNull(),
+  state: text("state").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
 export const analysisSnapshots = sqliteTable(
   "analysis_snapshots",
   {

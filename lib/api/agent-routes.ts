@@ -1,6 +1,6 @@
 /** Helpers of the agent routes: the job id from the path, and the study's liveness. */
 import "server-only";
-import { getStudyRecord } from "../../db/queries";
+import { getStudyStatus } from "../../db/agents";
 import { HttpError, parseWith } from "./http";
 import { paramsOf } from "./route-params";
 import { decimalIdSchema } from "./schemas";
@@ -13,7 +13,17 @@ export async function jobIdOf(context: { params: Promise<{ job: string }> }): Pr
 
 /** A 410 once the study is over, so agents stop asking; 404 when it does not exist. */
 export function requireOpenStudy(studyId: number): void {
-  const study = getStudyRecord(studyId);
-  if (!study) throw new HttpError(404, `study ${studyId} does not exist`);
-  if (study.status !== "running" && study.status !== "paused") throw new HttpError(410, `study ${studyId} is ${study.status}: no more jobs`);
+  const status = getStudyStatus(studyId);
+  if (!status) throw new HttpError(404, `study ${studyId} does not exist`);
+  if (status !== "running" && status !== "paused") throw new HttpError(410, `study ${studyId} is ${status}: no more jobs`);
+}
+
+/**
+ * A small JSON answer, never gzipped: Next would set up a gzip stream for
+ * every report (its compression skips only bodies of known small length,
+ * which a streamed Response is not, and answers marked no-transform).
+ */
+export function agentJson(body: unknown): Response {
+  const text = JSON.stringify(body);
+  return new Response(text, { headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "cache-control": "no-store, no-transform" } });
 }

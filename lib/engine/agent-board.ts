@@ -18,10 +18,10 @@ import {
   lastAgentOf,
   logRelease,
   markRetrained,
+  noteReport,
   renewLease,
   requeueJob,
   setAgentTokenHash,
-  setJobEpoch,
   type AgentJob,
 } from "../../db/agents";
 import { HttpError, isHttpError } from "../api/http";
@@ -257,15 +257,20 @@ export class AgentBoard {
     if (epoch <= job.fromEpoch || epoch > job.toEpoch) throw new HttpError(400, `epoch must be in ${job.fromEpoch + 1}..${job.toEpoch} for job ${jobId}, got ${epoch}`);
     if (epoch > job.lastEpoch + 1) throw new HttpError(409, `job ${jobId} expected epoch ${job.lastEpoch + 1}, got ${epoch}`);
     let decision: Decision;
+    let noted = false;
+    // The job's epoch and lease are written in the report's own transaction: one commit per report.
+    const note = () => {
+      noteReport(jobId, agent, epoch, waiter.spec.leaseSeconds * 1000);
+      noted = true;
+    };
     try {
       // Never held: while the study's writes are held the agent gets a 503 and sends the report again.
-      decision = waiter.request.report(epoch, value, extra, { wait: false }) as Decision;
+      decision = waiter.request.report(epoch, value, extra, { wait: false, alongside: note }) as Decision;
     } catch (error) {
       if (isHttpError(error)) throw error;
       throw new HttpError(409, error instanceof Error ? error.message : String(error));
     }
-    renewLease(jobId, agent, waiter.spec.leaseSeconds * 1000, Date.now(), true);
-    if (epoch > job.lastEpoch) setJobEpoch(jobId, epoch);
+    if (!noted) note();
     if (decision !== "continue") this.close(jobId, null);
     return decision;
   }

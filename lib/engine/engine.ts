@@ -8,10 +8,17 @@ import { acquireOwnership, releaseOwnership } from "../../db/owner";
 import { getStudyIdsByStatus, markRunningTrialsInterrupted, pruneWaitingTrialsOfFinishedStudies } from "../../db/queries";
 import { reapOrphanGroups, setGroupLedger } from "../objectives/process-group";
 import { getAgentBoard } from "./agent-board";
-import { StudyRun } from "./study-run";
+import { StudyRun, type StudyLoader } from "./study-run";
+
+/** How long one slice of a background load may hold the event loop. */
+const LOAD_SLICE_MS = 10;
 
 export class Engine {
   private readonly runs = new Map<number, StudyRun>();
+  /** Running studies found at start whose history is still replaying (in start order). */
+  private readonly loading = new Map<number, StudyLoader>();
+  /** Bumped by reset(), so a background load of an earlier start stops. */
+  private generation = 0;
   private started = false;
 
   private ownedFile: string | null = null;
@@ -49,13 +56,31 @@ export class Engine {
       return pruneWaitingTrialsOfFinishedStudies();
     });
     if (pruned > 0) console.log(`[hypersieve] pruned ${pruned} trial(s) left paused in finished studies`);
-    for (const id of getStudyIdsByStatus("running")) {
+    // Running studies load in the background, a slice at a time, so the server answers at once whatever their history.
+    for (const id of getStudyIdsByStatus("running")) this.loading.set(id, StudyRun.loader(id));
+    this.loadInBackground(this.generation);
+  }
+
+  /** Replays the running studies' histories in slices of about LOAD_SLICE_MS between which requests are served; each resumes once loaded. */
+  private loadInBackground(generation: number): void {
+    setImmediate(() => {
+      if (generation !== this.generation) return;
+      const next = this.loading.entries().next();
+      if (next.done) return;
+      const [id, loader] = next.value;
       try {
-        this.run(id).pump();
+        if (loader.step(LOAD_SLICE_MS)) {
+          this.loading.delete(id);
+          const run = loader.finish();
+          this.runs.set(id, run);
+          run.pump();
+        }
       } catch (error) {
+        this.loading.delete(id);
         console.error(`[hypersieve] could not resume study ${id}:`, error);
       }
-    }
+      this.loadInBackground(generation);
+    });
   }
 
   /** The live run of a study if this process has it loaded (running studies, and any it touched since start), without loading it. */
@@ -63,13 +88,21 @@ export class Engine {
     return this.runs.get(studyId);
   }
 
-  /** The live run of a study, loaded (and its strategy replayed) on first use. */
+  /** Whether a running study's history is still being replayed after a start. */
+  isLoading(studyId: number): boolean {
+    return this.loading.has(studyId);
+  }
+
+  /** The live run of a study, loaded (and its strategy replayed) on first use; a study loading in the background is finished now and resumed. */
   run(studyId: number): StudyRun {
     this.start();
     let run = this.runs.get(studyId);
     if (!run) {
-      run = StudyRun.load(studyId);
+      const pending = this.loading.get(studyId);
+      this.loading.delete(studyId);
+      run = (pending ?? StudyRun.loader(studyId)).finish();
       this.runs.set(studyId, run);
+      if (pending) run.pump();
     }
     return run;
   }
@@ -102,6 +135,8 @@ export class Engine {
 
   /** Lets go of every loaded run without writing again, and of the database's ownership (tests that close their database, the CLI's exit). */
   async reset(): Promise<void> {
+    this.generation++;
+    this.loading.clear();
     await Promise.all([...this.runs.values()].map((r) => r.detach()));
     this.runs.clear();
     this.started = false;

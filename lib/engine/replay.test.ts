@@ -1,17 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { syntheticFunction } from "../objectives/synthetic";
 import { createStrategy } from "../optimizer/registry";
+import { stateFromJson, stateToJson } from "../optimizer/state";
+import type { StrategyState } from "../optimizer/strategy";
 import { replay } from "./study-run";
 
 /** Drives a strategy with up to 3 jobs in flight, interleaving their reports, and logs every event as the engine does. */
-function drive(name: string, seed: number, steps: number, allowBranch = false) {
+function drive(name: string, seed: number, steps: number, allowBranch = false, snapshotAt = -1) {
   const f = syntheticFunction("synthetic:hartmann6")!;
   // The race's warm starts and schedules are off by default; a study that can branch here switches them on.
   const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4, warmStart: allowBranch, schedules: allowBranch }, allowBranch };
   const strategy = createStrategy(setup);
   const log: { type: string; payload: Record<string, unknown> }[] = [];
   const running: { trial: number; params: Record<string, number | string | boolean>; toEpoch: number }[] = [];
+  let snapshot: { json: string; logged: number } | null = null;
   for (let step = 0; step < steps; step++) {
+    if (step === snapshotAt) snapshot = { json: stateToJson(strategy.save()), logged: log.length };
     while (running.length < 3) {
       const job = strategy.ask();
       if (!job) break;
@@ -25,7 +29,7 @@ function drive(name: string, seed: number, steps: number, allowBranch = false) {
     log.push({ type: "report", payload: { trial: job.trial, epoch, value } });
     if (strategy.tell({ trial: job.trial, epoch, value }).decision !== "continue") running.splice(slot, 1);
   }
-  return { strategy, log, setup };
+  return { strategy, log, setup, snapshot };
 }
 
 describe("replay of the event log", () => {
@@ -58,5 +62,37 @@ describe("replay of the event log", () => {
     const tampered = log.map((e, i) => (i === at ? { ...e, payload: { ...e.payload, fromEpoch: (e.payload.fromEpoch as number) + 1 } } : e));
     const rebuilt = createStrategy(setup);
     expect(() => tampered.forEach((event) => replay(rebuilt, event.type, event.payload))).toThrow(/replay diverged/);
+  });
+
+  it.each([
+    ["sieve", false],
+    ["sieve", true],
+    ["random+fifo", false],
+    ["tpe+asha", false],
+    ["sobol+hyperband", false],
+    ["random+iepoch", false],
+  ] as const)("restores %s (branching %s) from a snapshot taken midway and replays the rest exactly", (name, branching) => {
+    const { strategy, log, setup, snapshot } = drive(name, 9, branching ? 1500 : 900, branching, branching ? 800 : 450);
+    expect(snapshot).not.toBeNull();
+    const restored = createStrategy(setup);
+    restored.restore(stateFromJson(snapshot!.json) as StrategyState);
+    for (const event of log.slice(snapshot!.logged)) replay(restored, event.type, event.payload);
+    expect(restored.trials).toEqual(strategy.trials);
+    expect(restored.rules()).toEqual(strategy.rules());
+    expect(restored.snapshots()).toEqual(strategy.snapshots());
+    expect(restored.decision()).toEqual(strategy.decision());
+    expect(restored.ask()).toEqual(strategy.ask());
+  });
+
+  it("keeps non-finite and negative-zero numbers through a snapshot's JSON", () => {
+    const state = { losses: [Infinity, -Infinity, NaN, -0, 0, 1.5], nested: { best: Infinity } };
+    const back = stateFromJson(stateToJson(state)) as typeof state;
+    expect(back.losses.map((x) => (Object.is(x, -0) ? "-0" : String(x)))).toEqual(["Infinity", "-Infinity", "NaN", "-0", "0", "1.5"]);
+    expect(back.nested.best).toBe(Infinity);
+  });
+
+  it.each(["bohb", "random+pbt"])("%s has no snapshot (its state is rebuilt by replay only)", (name) => {
+    const { strategy } = drive(name, 3, 50);
+    expect(strategy.save()).toBeNull();
   });
 });

@@ -32,6 +32,9 @@ import { cleanupStudyCheckpoints, cleanupTrialCheckpoints } from "./checkpoint-s
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
+import { getStrategySnapshot, saveStrategySnapshot } from "../../db/strategy-snapshots";
+import { stateFromJson, stateToJson } from "../optimizer/state";
+import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
@@ -55,6 +58,17 @@ type Active = {
 
 type StudyRecord = NonNullable<ReturnType<typeof getStudyRecord>>;
 
+/** A study being loaded: step() replays for about budgetMs and says whether it is done; finish() replays the rest and returns the run. */
+export type StudyLoader = { step(budgetMs: number): boolean; finish(): StudyRun };
+
+/**
+ * Strategy work (milliseconds in ask and tell) between two strategy
+ * snapshots: about what a restart replays after the last one. A snapshot
+ * (the JSON of every trial) is also kept under a quarter of that work, so
+ * cheap strategies, whose replay costs next to nothing, are seldom saved.
+ */
+const SNAPSHOT_AFTER_MS = 100;
+
 export class StudyRun {
   private readonly active = new Map<number, Active>();
   private readonly trialIds = new Map<number, number>();
@@ -73,16 +87,25 @@ export class StudyRun {
   /** Programs being ended that waited between their trial's jobs (persistent command protocol). */
   private releasing: Promise<void> = Promise.resolve();
 
+  /** Milliseconds of strategy work since its last snapshot (or replayed at load after it): what a restart would replay. */
+  private strategyMs: number;
+  /** What the last snapshot took to write. */
+  private snapshotMs = 0;
+
   private constructor(
     private readonly record: StudyRecord,
     private readonly strategy: Strategy,
     private readonly objective: Objective,
+    replayMs: number,
   ) {
     this.state = record.status;
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
     this.saveAnalysis();
+    // A long replay at load is saved at once, so the next restart does not pay for it again.
+    this.strategyMs = replayMs;
+    this.snapshotWhenDue();
   }
 
   /** Persists analysis rounds and rule changes the strategy made since the last call. */
@@ -101,23 +124,87 @@ export class StudyRun {
 
   /** Rebuilds a study's strategy by replaying its event log (DESIGN.md, "Strategy"). */
   static load(studyId: number): StudyRun {
-    const record = getStudyRecord(studyId);
-    if (!record) throw new Error(`study ${studyId} does not exist`);
-    const objective =
-      record.objective === "agent" ? getAgentBoard().objective(record.objectiveConfig as AgentSpec) : objectiveForStudy(record.objective, record.objectiveConfig);
-    if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
-    const strategy = createStrategy({
-      name: record.strategy,
-      space: record.space as Space,
-      direction: record.direction,
-      maxEpochs: record.maxEpochs,
-      seed: record.seed,
-      settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record), ...rungSettingsOf(record) },
-      allowBranch: objective.info.warmStart ?? false,
-      branchKeeps: objective.info.warmStartKeeps,
-    });
-    for (const event of getReplayEvents(studyId)) replay(strategy, event.type, event.payload);
-    return new StudyRun(record, strategy, objective);
+    return StudyRun.loader(studyId).finish();
+  }
+
+  /**
+   * Loads a study in steps, so a server can answer requests while a long
+   * history replays: the strategy starts from its latest snapshot (when it
+   * has one that restores) and replays the events logged after it.
+   */
+  static loader(studyId: number): StudyLoader {
+    let prepared: { record: StudyRecord; objective: Objective; strategy: Strategy; events: ReturnType<typeof getReplayEvents> } | null = null;
+    let position = 0;
+    let replayMs = 0;
+    const prepare = () => {
+      if (prepared) return prepared;
+      const record = getStudyRecord(studyId);
+      if (!record) throw new Error(`study ${studyId} does not exist`);
+      const objective =
+        record.objective === "agent" ? getAgentBoard().objective(record.objectiveConfig as AgentSpec) : objectiveForStudy(record.objective, record.objectiveConfig);
+      if (!objective) throw new Error(`study ${studyId}: objective '${record.objective}' is not available`);
+      const fresh = () =>
+        createStrategy({
+          name: record.strategy,
+          space: record.space as Space,
+          direction: record.direction,
+          maxEpochs: record.maxEpochs,
+          seed: record.seed,
+          settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record), ...rungSettingsOf(record) },
+          allowBranch: objective.info.warmStart ?? false,
+          branchKeeps: objective.info.warmStartKeeps,
+        });
+      let strategy = fresh();
+      let after = 0;
+      const saved = getStrategySnapshot(studyId);
+      if (saved) {
+        try {
+          strategy.restore(stateFromJson(saved.state) as StrategyState);
+          after = saved.lastEventId;
+        } catch (error) {
+          // A snapshot is a shortcut, never the record: the whole log rebuilds the same state.
+          console.error(`[hypersieve] study ${studyId}: its strategy snapshot does not restore (${error instanceof Error ? error.message : error}); replaying its whole history`);
+          strategy = fresh();
+        }
+      }
+      return (prepared = { record, objective, strategy, events: getReplayEvents(studyId, after) });
+    };
+    const step = (budgetMs: number): boolean => {
+      const { strategy, events } = prepare();
+      const started = performance.now();
+      const end = started + budgetMs;
+      while (position < events.length) {
+        replay(strategy, events[position].type, events[position].payload);
+        position++;
+        if (performance.now() > end) break;
+      }
+      replayMs += performance.now() - started;
+      return position >= events.length;
+    };
+    return {
+      step,
+      finish() {
+        step(Infinity);
+        const { record, strategy, objective, events } = prepared!;
+        return new StudyRun(record, strategy, objective, replayMs);
+      },
+    };
+  }
+
+  /** Writes a strategy snapshot when a restart would otherwise replay enough work; call it only when the strategy has taken in every logged event. */
+  private snapshotWhenDue(): void {
+    if (this.strategyMs < Math.max(SNAPSHOT_AFTER_MS, 4 * this.snapshotMs) || this.detached) return;
+    this.strategyMs = 0;
+    const started = performance.now();
+    const state = this.strategy.save();
+    if (!state) return;
+    try {
+      saveStrategySnapshot(this.record.id, stateToJson(state));
+      this.snapshotMs = performance.now() - started;
+    } catch (error) {
+      // Only a restart's speed depends on it: the event log stays the record.
+      console.error(`[hypersieve] study ${this.record.id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
+    }
   }
 
   get id(): number {
@@ -194,7 +281,9 @@ export class StudyRun {
       }
       // A held write (a new trial's row) is part of the pool already: ask for nothing more until it is written.
       while (this.active.size < this.record.parallelism && !this.budgetSpent() && !this.lane.stalled) {
+        const asked = performance.now();
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
+        this.strategyMs += performance.now() - asked;
         if (!job) break;
         this.start(job);
       }
@@ -298,13 +387,13 @@ export class StudyRun {
    * held the answer waits too (a promise), or, for a caller that retries by itself (`wait: false`, agents),
    * is a 503 that tells it to keep the result and send it again.
    */
-  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean }): Decision | Promise<Decision> {
+  private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean; alongside?: () => void }): Decision | Promise<Decision> {
     if (active.controller.signal.aborted || this.detached) return "stop";
-    const op = () => this.recordReport(active, epoch, value, extra);
+    const op = () => this.recordReport(active, epoch, value, extra, options?.alongside);
     return options?.wait === false ? this.lane.runNow(op) : this.lane.run(op);
   }
 
-  private recordReport(active: Active, epoch: number, value: number, extra?: Record<string, number>): Decision {
+  private recordReport(active: Active, epoch: number, value: number, extra?: Record<string, number>, alongside?: () => void): Decision {
     if (active.controller.signal.aborted || this.detached) return "stop";
     const outcome = recordMeasurement({
       studyId: this.record.id,
@@ -314,10 +403,14 @@ export class StudyRun {
       value,
       loss: this.strategy.toLoss(value),
       extra: extra ?? null,
+      alongside,
     });
     if (outcome === "duplicate") return "continue";
     this.epochsSpent += 1;
+    const told = performance.now();
     const verdict = this.strategy.tell({ trial: active.number, epoch, value });
+    this.strategyMs += performance.now() - told;
+    this.snapshotWhenDue();
     if (verdict.decision !== "continue") active.verdict = verdict;
     if (this.budgetSpent()) {
       for (const other of this.active.values()) this.interrupt(other, "halt", "the study's budget is spent");

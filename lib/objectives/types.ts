@@ -29,8 +29,10 @@ export type TrainRequest = {
    * Called once per epoch, in order; training goes on only while it answers "continue". The answer is a
    * promise while the database holds writes (locked by another process, or a full disk): wait for it.
    * `wait: false` asks for a 503 HttpError instead (agents, which retry the report themselves).
+   * `alongside` runs inside the transaction that stores the report (the agent board notes its job's
+   * epoch and lease there, saving a commit per report); it does not run when nothing is stored.
    */
-  report: (epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean }) => Decision | Promise<Decision>;
+  report: (epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean; alongside?: () => void }) => Decision | Promise<Decision>;
   /**
    * Called once per epoch up to fromEpoch that had to be trained again (a resumed job whose checkpoint
    * was not at hand, as on another agent): the epoch counts against the budget. "stop" when it is spent.

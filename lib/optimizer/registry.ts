@@ -14,6 +14,7 @@ import { iEpochScheduler } from "./schedulers/iepoch";
 import { pbtScheduler } from "./schedulers/pbt";
 import { raceScheduler } from "./schedulers/race";
 import type { ScheduleDecay } from "./branching";
+import { stateless } from "./state";
 import { Strategy } from "./strategy";
 import { strategyParts } from "./strategy-name";
 import type { Space } from "./space";
@@ -59,17 +60,17 @@ export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number 
 
 /** Sampler factories by name; each takes the study's seed and the sampler settings. */
 export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
-  random: () => randomSampler(),
-  sobol: (s = {}) => sobolSampler({ seed: s.seed }),
+  random: () => stateless(randomSampler()),
+  sobol: (s = {}) => stateless(sobolSampler({ seed: s.seed })),
   sieve: (s = {}) => sieveSampler({ seed: s.seed }),
   tpe: (s = {}) =>
-    tpeSampler({
+    stateless(tpeSampler({
       nStartupTrials: s.nStartupTrials,
       nEiCandidates: s.nEiCandidates,
       priorWeight: s.priorWeight,
       magicClip: s.magicClip,
       constantLiar: s.constantLiar,
-    }),
+    })),
   bohb: (s = {}) =>
     bohbSampler({
       minPointsInModel: s.minPointsInModel,
@@ -86,13 +87,13 @@ export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> =
 
 /** Scheduler factories by name; each reads the settings it knows. */
 export const SCHEDULERS: Record<string, (settings: SchedulerSettings) => Scheduler> = {
-  fifo: (s) => fifoScheduler({ patience: s.patience }),
-  asha: (s) => ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
-  hyperband: (s) => hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience }),
+  fifo: (s) => stateless(fifoScheduler({ patience: s.patience })),
+  asha: (s) => stateless(ashaScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience })),
+  hyperband: (s) => stateless(hyperbandScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience })),
   race: (s) =>
     raceScheduler({ eta: s.eta, minEpochs: s.minEpochs, patience: s.patience, warmStart: s.warmStart, schedules: s.schedules, shrinkPerturb: s.shrinkPerturb, auditShare: s.auditShare, keepAuditing: s.keepAuditing, minEvidence: s.minEvidence, scheduleDecay: s.scheduleDecay }),
   pbt: (s) => pbtScheduler({ population: s.population, ready: s.ready, patience: s.patience, seed: s.seed }),
-  iepoch: (s) => iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience }),
+  iepoch: (s) => stateless(iEpochScheduler({ epochs: s.epochs, batchSize: s.batchSize, keep: s.keep, patience: s.patience })),
 };
 
 

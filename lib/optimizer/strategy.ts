@@ -41,6 +41,9 @@ type MutableTrial = {
   schedule: Segment[];
 };
 
+/** A strategy's state as plain data (Strategy.save). */
+export type StrategyState = { version: 1; trials: readonly TrialState[]; userRules: readonly Rule[]; sampler: unknown; scheduler: unknown };
+
 /** The best point seen so far: which trial, at which epoch, and its loss. */
 export type Incumbent = { trial: number; epoch: number; loss: number };
 
@@ -287,6 +290,28 @@ export class Strategy {
       trial.status = "pruned";
       trial.reason = reason;
     }
+  }
+
+  /**
+   * The whole state as plain data (lib/optimizer/state.ts), or null when its
+   * sampler or scheduler cannot save theirs: then only a replay of the
+   * history rebuilds it.
+   */
+  save(): StrategyState | null {
+    if (!this.sampler.save || !this.scheduler.save) return null;
+    return { version: 1, trials: this.list, userRules: this.userRules, sampler: this.sampler.save(), scheduler: this.scheduler.save() };
+  }
+
+  /** Takes back a state from save() (after a JSON round trip), in a strategy just made with the same setup. */
+  restore(state: StrategyState): void {
+    if (state.version !== 1 || !this.sampler.restore || !this.scheduler.restore) throw new Error(`strategy ${this.name} cannot restore this snapshot`);
+    if (this.list.length > 0) throw new Error("restore: the strategy has already run");
+    for (const t of state.trials) this.list.push({ ...t, losses: [...t.losses], z: [...t.z] } as MutableTrial);
+    const own = state.userRules.filter((r) => r.origin === "user");
+    this.userRules = own;
+    this.userSubspace = own.some((r) => r.status === "active") ? buildSubspace(this.space, own) : null;
+    this.sampler.restore(state.sampler);
+    this.scheduler.restore(state.scheduler);
   }
 
   /** The best loss over every trial and epoch reported, or null before the first report. */

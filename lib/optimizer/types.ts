@@ -98,6 +98,10 @@ export interface Sampler {
   origin?(trial: number): string | undefined;
   /** A configuration near `of`, for a warm-started branch of it; samplers without one fall back to a Gaussian step in unit coordinates. */
   neighbour?(view: StudyView, rng: Rng, trialNumber: number, of: TrialState): Params;
+  /** Its own state as plain data, for a strategy snapshot (lib/optimizer/state.ts); a sampler without it is rebuilt only by replay. */
+  save?(): unknown;
+  /** Takes back what save() returned, in a sampler just made with the same options. */
+  restore?(state: unknown): void;
 }
 
 /** Decides how far each trial trains: which to start, continue, pause or stop. */
@@ -111,4 +115,8 @@ export interface Scheduler {
   trustedFidelity?(view: StudyView): { epoch: number; judged: boolean };
   /** How its rungs compare with the end and where new trials enter, for schedulers that check (the race). */
   decision?(view: StudyView): RaceDecision;
+  /** Its own state as plain data, for a strategy snapshot (lib/optimizer/state.ts); a scheduler without it is rebuilt only by replay. */
+  save?(): unknown;
+  /** Takes back what save() returned, in a scheduler just made with the same options. */
+  restore?(state: unknown): void;
 }

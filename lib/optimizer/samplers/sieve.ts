@@ -377,5 +377,35 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       decisions.set(id, status);
       discovered = applyDecisions(discovered);
     },
+    // A strategy snapshot (lib/optimizer/state.ts). The configurations seen, the Sobol sequence and the subspaces are derived again on demand.
+    save: () => ({ origins: [...origins], fillCount, discovered, userRules, decisions: [...decisions], directions, history, lastAnalyzed, ruleEpochs: [...ruleEpochs], trusted }),
+    restore(saved) {
+      const state = saved as SieveState;
+      origins.clear();
+      for (const [n, o] of state.origins) origins.set(n, o);
+      decisions.clear();
+      for (const [id, d] of state.decisions) decisions.set(id, d);
+      ruleEpochs.clear();
+      for (const [id, e] of state.ruleEpochs) ruleEpochs.set(id, e);
+      history.splice(0, history.length, ...state.history);
+      ({ fillCount, discovered, userRules, directions, lastAnalyzed, trusted } = state);
+      seen.clear();
+      seenUpTo = 0;
+      cache = null;
+    },
   };
 }
+
+/** What a sieve sampler saves in a strategy snapshot. */
+type SieveState = {
+  origins: [number, Origin][];
+  fillCount: number;
+  discovered: Rule[];
+  userRules: Rule[];
+  decisions: [string, "active" | "rejected"][];
+  directions: Direction[];
+  history: AnalysisSnapshot[];
+  lastAnalyzed: { epoch: number; rows: number };
+  ruleEpochs: [string, number][];
+  trusted: number;
+};

@@ -341,5 +341,12 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
     onReport(trial, view) {
       return baseVerdict(trial, view.maxEpochs, patience);
     },
+    // A strategy snapshot (lib/optimizer/state.ts): the audits are its only state; the memo is rebuilt on demand.
+    save: () => ({ audited: [...audited] }),
+    restore(state) {
+      audited.clear();
+      for (const n of (state as { audited: number[] }).audited) audited.add(n);
+      memo = null;
+    },
   };
 }

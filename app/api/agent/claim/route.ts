@@ -1,6 +1,6 @@
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
 import { claimSchema } from "@/lib/api/agent";
-import { requireOpenStudy } from "@/lib/api/agent-routes";
+import { agentJson, requireOpenStudy } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 import { getEngine } from "@/lib/engine/engine";
@@ -15,7 +15,7 @@ export function POST(request: Request) {
     requireOpenStudy(body.study);
     getEngine().start();
     const job = getAgentBoard().claim(body.study, body.agent);
-    return job ? Response.json(job) : new Response(null, { status: 204 });
+    return job ? agentJson(job) : new Response(null, { status: 204 });
   });
 }
 

@@ -1,6 +1,6 @@
 import { agentFinishSchema } from "@/lib/api/agent";
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { jobIdOf } from "@/lib/api/agent-routes";
+import { agentJson, jobIdOf } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 
@@ -13,7 +13,7 @@ export function POST(request: Request, context: { params: Promise<{ job: string 
     const job = await jobIdOf(context);
     const body = await agentSchemaGuard(request, agentFinishSchema);
     getAgentBoard().finish(body.study, job, body.agent, { status: body.status, message: body.message });
-    return Response.json({ ok: true });
+    return agentJson({ ok: true });
   });
 }
 

@@ -1,6 +1,6 @@
 import { agentRenewSchema } from "@/lib/api/agent";
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { jobIdOf } from "@/lib/api/agent-routes";
+import { agentJson, jobIdOf } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 
@@ -12,7 +12,7 @@ export function POST(request: Request, context: { params: Promise<{ job: string 
   return handle(async () => {
     const job = await jobIdOf(context);
     const body = await agentSchemaGuard(request, agentRenewSchema);
-    return Response.json(getAgentBoard().renew(body.study, job, body.agent));
+    return agentJson(getAgentBoard().renew(body.study, job, body.agent));
   });
 }
 

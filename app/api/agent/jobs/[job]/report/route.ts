@@ -1,6 +1,6 @@
 import { agentReportSchema } from "@/lib/api/agent";
 import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { jobIdOf } from "@/lib/api/agent-routes";
+import { agentJson, jobIdOf } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
 import { getAgentBoard } from "@/lib/engine/agent-board";
 
@@ -13,7 +13,7 @@ export function POST(request: Request, context: { params: Promise<{ job: string 
     const job = await jobIdOf(context);
     const body = await agentSchemaGuard(request, agentReportSchema);
     const decision = getAgentBoard().report(body.study, job, body.agent, body.epoch, body.value ?? NaN, body.extra, body.retrained === true);
-    return Response.json({ decision });
+    return agentJson({ decision });
   });
 }
 
