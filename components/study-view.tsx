@@ -108,7 +108,7 @@ export function StudyView({
             </p>
           )}
         </div>
-        <div className="flex flex-col items-end gap-2">
+        <div className="flex flex-col items-start gap-2 lg:items-end">
           <StudyActions study={study} />
           <StudyManage study={study} />
           <ExportLinks studyId={id} />
