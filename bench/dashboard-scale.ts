@@ -121,7 +121,8 @@ const DRAWN: Record<string, (page: Page) => Promise<unknown>> = {
   overview: (page) =>
     Promise.all([
       page.locator('[data-testid="curves-chart"] svg path.recharts-curve').first().waitFor(),
-      page.locator('[data-testid="history-chart"] svg path.recharts-curve').first().waitFor(),
+      // The history opens by trial number: drawn once its best-so-far line is.
+      page.locator('[data-testid="trial-history-best"]').first().waitFor(),
     ]),
   correlations: (page) => page.locator('[data-testid="heatmap-cell"]:not([data-strength=""])').first().waitFor(),
   subspace: (page) => page.locator('[data-testid="rule-row"]').first().waitFor(),
