@@ -46,6 +46,8 @@ export type NewStudy = {
   eta?: number;
   minEpochs?: number;
   keepCheckpoints?: "best-and-newest" | "all";
+  /** Whether the sieve's analysis rounds run in a worker thread (every new study; false replays an old study's log). */
+  analysisInWorker?: boolean;
   notes?: string;
   tags?: string[];
 };
@@ -65,7 +67,7 @@ export function rungSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { eta
   return { ...(eta !== undefined ? { eta } : {}), ...(minEpochs !== undefined ? { minEpochs } : {}) };
 }
 
-/** Event types of the study log; "job", "report", "trial_failed" and "trial_halted" are replayed into the strategy. */
+/** Event types of the study log; "job", "report", "trial_failed", "trial_halted", the rule events and "analysis" are replayed into the strategy. */
 export type EventType =
   | "study_created"
   | "study_status"
@@ -80,7 +82,8 @@ export type EventType =
   | "user_rules"
   | "rule_decision"
   | "trial_retrained"
-  | "trial_released";
+  | "trial_released"
+  | "analysis";
 
 function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
   getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
@@ -113,6 +116,7 @@ export function insertStudy(input: NewStudy): StudyRecord {
           ...(input.minEpochs !== undefined ? { minEpochs: input.minEpochs } : {}),
         },
         keepCheckpoints: input.keepCheckpoints ?? STUDY_DEFAULTS.keepCheckpoints,
+        analysisInWorker: input.analysisInWorker ?? true,
         notes: input.notes ?? "",
         tags: input.tags ?? [],
         epochDelayMs: input.epochDelayMs,
@@ -419,7 +423,7 @@ export function getReplayEvents(studyId: number, afterId = 0): { type: EventType
   return getDb()
     .select({ type: events.type, payload: events.payload })
     .from(events)
-    .where(and(eq(events.studyId, studyId), gt(events.id, afterId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision"])))
+    .where(and(eq(events.studyId, studyId), gt(events.id, afterId), inArray(events.type, ["job", "report", "trial_failed", "trial_halted", "user_rules", "rule_decision", "analysis"])))
     .orderBy(asc(events.id))
     .all() as { type: EventType; payload: Record<string, unknown> }[];
 }
@@ -727,6 +731,11 @@ export function getAnalysis(studyId: number): { snapshots: AnalysisSnapshot[]; r
   const snapshots = db.select({ s: analysisSnapshots.snapshot }).from(analysisSnapshots).where(eq(analysisSnapshots.studyId, studyId)).orderBy(asc(analysisSnapshots.round)).all();
   const current = db.select({ r: rules.rule }).from(rules).where(eq(rules.studyId, studyId)).orderBy(asc(rules.id)).all();
   return { snapshots: snapshots.map((x) => x.s as AnalysisSnapshot), rules: current.map((x) => x.r as Rule) };
+}
+
+/** Logs that an analysis round's effects came back from the worker thread; replayed into the strategy at this point of the log. */
+export function recordAnalysisEvent(studyId: number, round: number, effects: string): void {
+  appendEvent(studyId, null, "analysis", { round, effects });
 }
 
 /** Logs a change of the user's rules or a decision on a discovered rule; both are replayed into the strategy. */

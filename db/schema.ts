@@ -34,6 +34,11 @@ export const studies = sqliteTable("studies", {
    * (lib/engine/checkpoint-cleanup.ts); "all" keeps every file. Studies made before 0005 keep all.
    */
   keepCheckpoints: text("keep_checkpoints", { enum: ["best-and-newest", "all"] }).notNull().default("all"),
+  /**
+   * Whether the sieve's analysis rounds run in a worker thread, completed by an "analysis" event in the log
+   * (lib/optimizer/samplers/sieve.ts deferAnalysis); studies made before 0008 ran them inside an ask and replay so.
+   */
+  analysisInWorker: integer("analysis_in_worker", { mode: "boolean" }).notNull().default(false),
   bestValue: real("best_value"),
   bestTrialId: integer("best_trial_id"),
   bestEpoch: integer("best_epoch"),

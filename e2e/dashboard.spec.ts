@@ -95,17 +95,18 @@ test("restricts a range by dragging on its bar and excludes a region dragged on 
     expect(range.high).toBeLessThan(0.5);
     await expect(bar).toHaveAttribute("data-range-high", /^0\.(3|4)/);
 
-    // Exclude a rectangle of x2 × x4 on the scatter.
+    // Exclude a rectangle of x2 × x4 on the scatter, dragged past the plot's top-right corner: the box takes the edge (x = 1 is excluded too).
     await study.openTab("correlations");
     await page.getByTestId("scatter-x").selectOption("x2");
     await page.getByTestId("scatter-y").selectOption("x4");
     await expect(study.scatter()).toHaveAttribute("data-y", "x4");
     await expect.poll(async () => Number(await study.scatter().getAttribute("data-point-count"))).toBeGreaterThan(0);
-    await study.dragScatter([0.5, 0.5], [0.95, 0.95]);
+    await study.dragScatter([0.5, 0.5], [0.998, 0.998]);
     const excludeId = await study.ruleChanged();
     const exclude = (await api.rule(request, created.id, excludeId)) as RuleView & { box: { param: string; low: number; high: number }[] };
     expect(exclude.kind).toBe("exclude");
     expect(exclude.box.map((b) => b.param)).toEqual(["x2", "x4"]);
+    expect(exclude.box.map((b) => b.high), "a box dragged past the plot's edge reaches the edge").toEqual([1, 1]);
     await expect(page.locator(`[data-testid="scatter-rule"][data-rule-id="${excludeId}"]`)).toBeVisible();
     await screenshot(page, "12-scatter-excluded");
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { deriveRng } from "../optimizer/rng";
 import { runEffectsJob, type EffectsJob } from "../workers/effects-worker";
-import { evenSample, runInWorker } from "./study-analysis";
+import { runInWorker } from "../workers/effects-thread";
+import { evenSample } from "./study-analysis";
 
 function job(n: number): EffectsJob {
   const rng = deriveRng(9, "fixture");

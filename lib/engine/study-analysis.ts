@@ -13,8 +13,6 @@
  * thread (a few seconds on a busy machine), one at a time per study and epoch.
  */
 import "server-only";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { analysisTrials, reportCount } from "../../db/explore";
 import { getStudyRecord } from "../../db/queries";
 import type { EffectsResponse } from "../api/explore-schemas";
@@ -25,7 +23,7 @@ import { rungEpochs, rungLoss } from "../optimizer/schedulers/asha";
 import { MIN_OBSERVATIONS } from "../optimizer/samplers/sieve";
 import type { Space } from "../optimizer/space";
 import type { TrialState } from "../optimizer/types";
-import { runEffectsJob, type EffectsJob } from "../workers/effects-worker";
+import { runInWorker } from "../workers/effects-thread";
 
 /** At most this many trials enter the tests: an even sample by trial number beyond it, so one request stays near a second. */
 export const MAX_ANALYSED = 400;
@@ -73,31 +71,6 @@ export function evenSample<T>(rows: readonly T[], max: number): T[] {
   if (rows.length <= max) return [...rows];
   const step = rows.length / max;
   return Array.from({ length: max }, (_, k) => rows[Math.floor(k * step)]);
-}
-
-// Evaluated in the new thread; a computed path keeps bundlers from compiling the worker (as the MLP pool does).
-const BOOTSTRAP = `
-const { parentPort, workerData } = require("node:worker_threads");
-import(require("node:url").pathToFileURL(workerData.entry).href).catch((error) =>
-  parentPort.postMessage({ type: "boot-error", message: String((error && error.stack) || error) }));
-`;
-
-/** Runs the tests in a new worker thread; where no worker can start, on this thread (the same result, only blocking). */
-export function runInWorker(job: EffectsJob): Promise<Effect[]> {
-  return new Promise((resolve) => {
-    const entry = path.join(process.cwd(), "lib", "workers", "effects-worker-entry.mjs");
-    let done = false;
-    const finish = (effects: Effect[] | null) => {
-      if (done) return;
-      done = true;
-      void worker.terminate();
-      resolve(effects ?? runEffectsJob(job));
-    };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, job } });
-    worker.on("message", (m: { type: string; effects?: Effect[] }) => finish(m.type === "result" ? m.effects! : null));
-    worker.on("error", () => finish(null));
-    worker.on("exit", () => finish(null));
-  });
 }
 
 function describeSource(strategy: string, used: number, available: number, epoch: number): string {

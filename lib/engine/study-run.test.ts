@@ -132,6 +132,9 @@ describe("study runner", () => {
     const { snapshots, rules } = getAnalysis(study.id);
     expect(snapshots.length).toBeGreaterThan(0);
     expect(snapshots.map((s) => s.round)).toEqual(snapshots.map((_, i) => i));
+    // Each round's tests ran in a worker thread and came back as one logged event; at most the last round was still out when the study ended.
+    const logged = getDb().$client.prepare("select payload from events where study_id = ? and type = 'analysis' order by id").all(study.id) as { payload: string }[];
+    expect(logged.map((e) => (JSON.parse(e.payload) as { round: number }).round)).toEqual(snapshots.map((s) => s.round));
     const last = snapshots.at(-1)!;
     // Branin's x2 matters strongly; its main effect is among those tested.
     expect(last.effects.find((e) => e.label === "x2")).toBeDefined();

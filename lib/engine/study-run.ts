@@ -15,6 +15,7 @@ import {
   recordMeasurement,
   recordRetrainedEpoch,
   valueOfEvent,
+  recordAnalysisEvent,
   recordRuleEvent,
   rungSettingsOf,
   saveRules,
@@ -36,12 +37,14 @@ import { getStrategySnapshot, saveStrategySnapshot } from "../../db/strategy-sna
 import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
+import { runInWorker } from "../workers/effects-thread";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
 import type { RaceDecision } from "../optimizer/schedulers/race";
 import type { Strategy } from "../optimizer/strategy";
 import type { Decision, Job, Verdict } from "../optimizer/types";
+import type { Effect } from "../optimizer/analysis/effects";
 
 /** Why a running trial is being taken off the worker pool from outside the strategy. */
 type Interruption = "suspend" | "halt";
@@ -91,6 +94,8 @@ export class StudyRun {
   private strategyMs: number;
   /** What the last snapshot took to write. */
   private snapshotMs = 0;
+  /** The analysis round whose effect tests run in a worker thread now, if any. */
+  private analysing: number | null = null;
 
   private constructor(
     private readonly record: StudyRecord,
@@ -151,6 +156,7 @@ export class StudyRun {
           maxEpochs: record.maxEpochs,
           seed: record.seed,
           settings: { patience: record.patience ?? undefined, ...schedulerSettingsOf(record), ...rungSettingsOf(record) },
+          samplerSettings: { deferAnalysis: record.analysisInWorker },
           allowBranch: objective.info.warmStart ?? false,
           branchKeeps: objective.info.warmStartKeeps,
         });
@@ -272,6 +278,7 @@ export class StudyRun {
   /** Starts jobs until the pool is full, and finishes the study when nothing is left to do; waits while writes are held. */
   pump(): void {
     if (this.state !== "running" || this.pumping || this.detached || this.lane.stalled) return;
+    this.analyseWhenDue();
     this.pumping = true;
     try {
       // Suspended trials exist only after a pause or a restart: look for them then, not on every settle.
@@ -288,11 +295,44 @@ export class StudyRun {
         this.start(job);
       }
       if (this.active.size === 0 && !this.lane.stalled) this.finish("completed");
+      else this.analyseWhenDue();
     } catch (error) {
       this.fail(error);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Runs a due analysis round's effect tests in a worker thread (a second or
+   * more at thousands of trials), then logs that they came back and completes
+   * the round in the same step: a replay completes it at the same point of
+   * the log, with the logged effects. Asks go on meanwhile with the rules of
+   * the last round. A study that has ended by then drops the result.
+   */
+  private analyseWhenDue(): void {
+    const due = this.strategy.pendingAnalysis();
+    if (!due || this.analysing === due.round) return;
+    const round = due.round;
+    this.analysing = round;
+    runInWorker(due.job).then(
+      (effects) => {
+        if (this.detached || (this.state !== "running" && this.state !== "paused") || this.strategy.pendingAnalysis()?.round !== round) return;
+        const logged = stateToJson(effects);
+        this.write(
+          () => recordAnalysisEvent(this.record.id, round, logged),
+          () => {
+            this.analysing = null;
+            const started = performance.now();
+            this.strategy.completeAnalysis(round, stateFromJson(logged) as Effect[]);
+            this.strategyMs += performance.now() - started;
+            this.saveAnalysis();
+            this.pump();
+          },
+        );
+      },
+      (error: unknown) => this.fail(error),
+    );
   }
 
   private start(job: Job): void {
@@ -702,5 +742,7 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
     strategy.setUserRules(payload.rules as Rule[]);
   } else if (type === "rule_decision") {
     strategy.decideRule(String(payload.rule), payload.status as "active" | "rejected");
+  } else if (type === "analysis") {
+    strategy.completeAnalysis(payload.round as number, stateFromJson(String(payload.effects)) as Effect[]);
   }
 }

@@ -56,13 +56,13 @@ export type SchedulerSettings = {
  * per study), sampler options, and the scheduler's eta and minEpochs (bohb
  * models the scheduler's rungs).
  */
-export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number } & TpeOptions & Omit<BohbOptions, "eta" | "minEpochs">;
+export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number; deferAnalysis?: boolean } & TpeOptions & Omit<BohbOptions, "eta" | "minEpochs">;
 
 /** Sampler factories by name; each takes the study's seed and the sampler settings. */
 export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
   random: () => stateless(randomSampler()),
   sobol: (s = {}) => stateless(sobolSampler({ seed: s.seed })),
-  sieve: (s = {}) => sieveSampler({ seed: s.seed }),
+  sieve: (s = {}) => sieveSampler({ seed: s.seed, deferAnalysis: s.deferAnalysis }),
   tpe: (s = {}) =>
     stateless(tpeSampler({
       nStartupTrials: s.nStartupTrials,

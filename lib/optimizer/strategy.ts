@@ -6,7 +6,8 @@
 import { branchable, branchSchedule, gaussianNeighbour } from "./branching";
 import { deriveRng } from "./rng";
 import { buildSubspace, clampToBox, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
-import type { AnalysisSnapshot } from "./samplers/sieve";
+import type { Effect } from "./analysis/effects";
+import type { AnalysisSnapshot, PendingRound } from "./samplers/sieve";
 import type { RaceDecision } from "./schedulers/race";
 import { assertSpace, decode, encode, type Params, type Space } from "./space";
 import type { Direction, Job, Sampler, Scheduler, SchedulerJob, Segment, StudyView, TrialState, TrialStatus, Verdict } from "./types";
@@ -192,9 +193,7 @@ export class Strategy {
    */
   private sampleWithinRules(number: number): Params {
     const rng = deriveRng(this.seed, "sample", number);
-    const base = this.view();
-    const fidelity = this.scheduler.trustedFidelity?.(base);
-    const view = fidelity ? { ...base, trustedEpoch: fidelity.epoch, fidelityJudged: fidelity.judged } : base;
+    const view = this.samplerView();
     let params = this.sampler.sample(view, rng, number);
     const sub = this.userSubspace;
     if (sub) {
@@ -208,6 +207,24 @@ export class Strategy {
       for (const rule of this.userRules) if (rule.kind === "pin" && rule.status === "active") params = { ...params, [rule.param]: rule.value };
     }
     return params;
+  }
+
+  /** The view a sampler samples in: the study, and the fidelity the scheduler trusts. */
+  private samplerView(): StudyView {
+    const base = this.view();
+    const fidelity = this.scheduler.trustedFidelity?.(base);
+    return fidelity ? { ...base, trustedEpoch: fidelity.epoch, fidelityJudged: fidelity.judged } : base;
+  }
+
+  /** The sampler's analysis round waiting for its effect tests (run them elsewhere, then completeAnalysis), or null. */
+  pendingAnalysis(): PendingRound | null {
+    return this.sampler.pendingAnalysis?.() ?? null;
+  }
+
+  /** Completes the waiting analysis round with its effects, as of now: its rules hold for every configuration asked for from here on. */
+  completeAnalysis(round: number, effects: Effect[]): void {
+    if (!this.sampler.completeAnalysis) throw new Error(`strategy ${this.name} has no analysis rounds`);
+    this.sampler.completeAnalysis(this.samplerView(), round, effects);
   }
 
   /** Replaces the user's rules (pins, ranges, exclusions); they hold for every configuration asked for from now on. */

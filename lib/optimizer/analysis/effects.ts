@@ -16,7 +16,7 @@
  *   order that adds no explanatory power on held-out trials.
  * @see Benjamini and Hochberg 1995, JRSS B 57(1); Hutter et al. 2014 (fANOVA), ICML
  */
-import type { Rng } from "../rng";
+import { deriveRng, type Rng } from "../rng";
 import { benjaminiHochberg, bootstrapInterval, mean, orthonormalize, partialPermutationTest, ranks, residualize, spearman } from "./stats";
 
 /** One trial as the analysis sees it: unit coordinates and a loss at the tested fidelity. */
@@ -250,4 +250,12 @@ function termColumns(observations: readonly Observation[], params: readonly Anal
 function withFdr(raw: readonly Omit<Effect, "q" | "significant">[], alpha: number): Effect[] {
   const q = benjaminiHochberg(raw.map((e) => e.p));
   return raw.map((e, k) => ({ ...e, q: q[k], significant: q[k] <= alpha }));
+}
+
+/** One run of the tests as plain data, with the seed and indices of its random stream: the same job gives the same effects in any thread (lib/workers). */
+export type EffectsJob = { observations: Observation[]; params: AnalysisParam[]; seed: number; label: string; indices: number[]; options: EffectsOptions };
+
+/** Runs the tests of one job. */
+export function runEffectsJob(job: EffectsJob): Effect[] {
+  return analyzeEffects(job.observations, job.params, deriveRng(job.seed, job.label, ...job.indices), job.options);
 }

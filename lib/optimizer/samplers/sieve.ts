@@ -7,7 +7,7 @@
  * whole space. Only those full-space samples feed the analysis, so the
  * correlations are not biased by where the sieve already looks.
  */
-import { analyzeEffects, type AnalysisParam, type Effect, type Observation } from "../analysis/effects";
+import { runEffectsJob, type AnalysisParam, type Effect, type EffectsJob, type Observation } from "../analysis/effects";
 import { fidelityEffects, type FidelityEffect } from "../analysis/fidelity";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
 import { deriveRng, type Rng } from "../rng";
@@ -38,7 +38,17 @@ export type SieveOptions = {
   /** Bootstrap resamples for the effects' intervals (0 skips them). */
   bootstrap?: number;
   eta?: number;
+  /**
+   * Whether a due round only records its input and waits for completeAnalysis
+   * (its effect tests run elsewhere, a worker thread, and the engine logs
+   * when they came back); otherwise the round runs inside the ask that found
+   * it due. A study's log is replayed in the mode it ran in.
+   */
+  deferAnalysis?: boolean;
 };
+
+/** A round whose effect tests run elsewhere: its input, frozen when it became due, and the job that computes its effects. */
+export type PendingRound = { round: number; epoch: number; trials: number; numbers: number[]; job: EffectsJob };
 
 /** How a trial's configuration was chosen. */
 export type Origin = "fill" | "neighbour" | "step" | "inside";
@@ -70,6 +80,10 @@ export type SieveSampler = Sampler & {
   setUserRules(rules: readonly Rule[]): void;
   /** The user accepts (activates) or rejects a discovered rule; the decision outlives later analysis rounds. */
   decideRule(id: string, status: "active" | "rejected"): void;
+  /** The round waiting for its effects (deferAnalysis), or null. */
+  pendingAnalysis(): PendingRound | null;
+  /** Completes the pending round with the effects of its job: its rules and snapshot, as if the round had run now. */
+  completeAnalysis(view: StudyView, round: number, effects: Effect[]): void;
 };
 
 type Direction = { group: number[]; weights: number[] };
@@ -155,6 +169,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const history: AnalysisSnapshot[] = [];
   /** The fidelity and size of the last round: a new round runs at a higher fidelity, or with 25% more observations at the same one. */
   let lastAnalyzed = { epoch: 0, rows: 0 };
+  let pending: PendingRound | null = null;
   let sobol: { point(n: number): number[] } | null = null;
   /** The fidelity each discovered slab was drawn at, and the lowest fidelity the scheduler trusts now. */
   const ruleEpochs = new Map<string, number>();
@@ -189,21 +204,40 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     return null;
   }
 
-  function analyze(view: StudyView): void {
+  /** The round due now, if one is: its input and the job of its effect tests. */
+  function dueRound(view: StudyView): PendingRound | null {
     const data = observationsFor(view);
-    if (!data) return;
+    if (!data) return null;
     const rises = data.epoch > lastAnalyzed.epoch;
     const grows = data.epoch === lastAnalyzed.epoch && data.rows.length >= Math.ceil(lastAnalyzed.rows * 1.25);
-    if (!rises && !grows) return;
+    if (!rises && !grows) return null;
     lastAnalyzed = { epoch: data.epoch, rows: data.rows.length };
     const round = history.length;
-    const rng = deriveRng(seed, "analysis", round);
-    const observations = data.rows.map((r) => r.obs).filter((o) => Number.isFinite(o.loss));
-    if (observations.length < minObservations) return;
+    const rows = data.rows.filter((r) => Number.isFinite(r.obs.loss));
+    if (rows.length < minObservations) return null;
+    return {
+      round,
+      epoch: data.epoch,
+      trials: view.trials.length,
+      numbers: rows.map((r) => r.trial.number),
+      job: { observations: rows.map((r) => r.obs), params: analysisParams(view.space), seed, label: "analysis", indices: [round], options: { alpha, permutations, bootstrap } },
+    };
+  }
+
+  function analyze(view: StudyView): void {
+    if (pending) return;
+    const due = dueRound(view);
+    if (!due) return;
+    if (options.deferAnalysis) pending = due;
+    else applyRound(view, due, runEffectsJob(due.job));
+  }
+
+  /** The rest of a round, once its effects are known: re-checks the active slabs, proposes new ones, records the snapshot. */
+  function applyRound(view: StudyView, due: PendingRound, effects: Effect[]): void {
+    const { round, numbers } = due;
+    const observations = due.job.observations;
     const space = view.space;
-    const effects = analyzeEffects(observations, analysisParams(space), rng, { alpha, permutations, bootstrap });
     // Discovery and confirmation halves, fixed by trial number so a trial keeps its role across rounds.
-    const numbers = data.rows.filter((r) => Number.isFinite(r.obs.loss)).map((r) => r.trial.number);
     const discovery = numbers.map((n, i) => (n % 2 === 0 ? i : -1)).filter((i) => i >= 0);
     const confirmation = numbers.map((n, i) => (n % 2 === 1 ? i : -1)).filter((i) => i >= 0);
     const incumbent = leaders(view.trials, rungEpochs(1, eta, view.maxEpochs), 1)[0];
@@ -247,27 +281,27 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
         low: slab.low,
         high: slab.high,
         // A slab drawn at a fidelity whose ranks the race has not yet checked against the end stays a proposal (a soft prior).
-        status: c.p <= activateP && c.goodOutside === 0 && (view.fidelityJudged !== false || data.epoch >= view.maxEpochs) ? "active" : "proposed",
+        status: c.p <= activateP && c.goodOutside === 0 && (view.fidelityJudged !== false || due.epoch >= view.maxEpochs) ? "active" : "proposed",
         evidence: {
           statistic: effect.partialR2,
           p: c.p,
           trials: observations.length,
           goodOutside: c.goodOutside,
           good: c.good,
-          summary: `${describeSlab(space, slab.group, slab.weights, slab.low, slab.high)}: ${c.goodOutside} of ${c.good} top-25% trials outside (${c.outside} of ${c.n} held-out trials outside), p = ${c.p.toPrecision(2)}; effect q = ${effect.q.toPrecision(2)} at epoch ${data.epoch}`,
+          summary: `${describeSlab(space, slab.group, slab.weights, slab.low, slab.high)}: ${c.goodOutside} of ${c.good} top-25% trials outside (${c.outside} of ${c.n} held-out trials outside), p = ${c.p.toPrecision(2)}; effect q = ${effect.q.toPrecision(2)} at epoch ${due.epoch}`,
         },
       };
       // Never narrow past the best trial so far.
       if (candidate.status === "active" && incumbent && !contains(buildSubspace(space, [candidate]), incumbent.z)) candidate.status = "proposed";
-      ruleEpochs.set(id, data.epoch);
+      ruleEpochs.set(id, due.epoch);
       discovered = [...discovered.filter((r) => r.id !== id), candidate];
     }
     discovered = applyDecisions(discovered);
     const { sub } = subspaces(space);
     history.push({
       round,
-      trials: view.trials.length,
-      epoch: data.epoch,
+      trials: due.trials,
+      epoch: due.epoch,
       observations: observations.length,
       effects,
       rules: [...userRules, ...discovered],
@@ -368,6 +402,13 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     },
     rules: () => discovered,
     snapshots: () => history,
+    pendingAnalysis: () => pending,
+    completeAnalysis(view, round, effects) {
+      if (!pending || pending.round !== round) throw new Error(`sieve: no analysis round ${round} is waiting for its effects${pending ? ` (round ${pending.round} is)` : ""}`);
+      const due = pending;
+      pending = null;
+      applyRound(view, due, effects);
+    },
     origin: (trial) => origins.get(trial),
     setUserRules(rules) {
       userRules = rules.filter((r) => r.origin === "user");
@@ -378,7 +419,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       discovered = applyDecisions(discovered);
     },
     // A strategy snapshot (lib/optimizer/state.ts). The configurations seen, the Sobol sequence and the subspaces are derived again on demand.
-    save: () => ({ origins: [...origins], fillCount, discovered, userRules, decisions: [...decisions], directions, history, lastAnalyzed, ruleEpochs: [...ruleEpochs], trusted }),
+    save: () => ({ origins: [...origins], fillCount, discovered, userRules, decisions: [...decisions], directions, history, lastAnalyzed, ruleEpochs: [...ruleEpochs], trusted, pending }),
     restore(saved) {
       const state = saved as SieveState;
       origins.clear();
@@ -389,6 +430,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       for (const [id, e] of state.ruleEpochs) ruleEpochs.set(id, e);
       history.splice(0, history.length, ...state.history);
       ({ fillCount, discovered, userRules, directions, lastAnalyzed, trusted } = state);
+      pending = state.pending ?? null;
       seen.clear();
       seenUpTo = 0;
       cache = null;
@@ -408,4 +450,6 @@ type SieveState = {
   lastAnalyzed: { epoch: number; rows: number };
   ruleEpochs: [string, number][];
   trusted: number;
+  /** Absent in snapshots taken before rounds could wait for their effects. */
+  pending?: PendingRound | null;
 };

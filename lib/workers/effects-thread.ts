@@ -1,0 +1,34 @@
+/**
+ * Runs the effect tests of one job in a new worker thread, so the server's
+ * event loop never waits for the second or more they take: the dashboard's
+ * analysis of stored trials and the sieve's own rounds (lib/engine).
+ */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { runEffectsJob, type Effect, type EffectsJob } from "../optimizer/analysis/effects";
+
+// Evaluated in the new thread; a computed path keeps bundlers from compiling the worker (as the MLP pool does).
+const BOOTSTRAP = `
+const { parentPort, workerData } = require("node:worker_threads");
+import(require("node:url").pathToFileURL(workerData.entry).href).catch((error) =>
+  parentPort.postMessage({ type: "boot-error", message: String((error && error.stack) || error) }));
+`;
+
+/** Runs the tests in a new worker thread; where no worker can start, on this thread (the same result, only blocking). */
+export function runInWorker(job: EffectsJob): Promise<Effect[]> {
+  return new Promise((resolve) => {
+    const entry = path.join(process.cwd(), "lib", "workers", "effects-worker-entry.mjs");
+    let done = false;
+    const finish = (effects: Effect[] | null) => {
+      if (done) return;
+      done = true;
+      void worker.terminate();
+      resolve(effects ?? runEffectsJob(job));
+    };
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, job } });
+    worker.on("message", (m: { type: string; effects?: Effect[] }) => finish(m.type === "result" ? m.effects! : null));
+    worker.on("error", () => finish(null));
+    worker.on("exit", () => finish(null));
+  });
+}
+
