@@ -1,53 +1,85 @@
 /**
  * Event-loop stalls of the sieve: drives a sieve strategy (the race
  * scheduler) on a synthetic function to N trials, in-process and without a
- * database, and times every ask and tell. An ask that ran an analysis round
- * is counted apart. Prints, per block of trials, the longest ask, tell and
- * analysis round: each is work the server does on its event loop.
+ * database, and times every ask and tell, as the engine runs them: analysis
+ * rounds are deferred (a due round records its input and asks go on); the
+ * round's effect tests, which the engine runs in a worker thread, run here
+ * between two asks and are timed apart, and the completion of the round
+ * (rules and snapshot from the effects) is timed as event-loop work. Prints,
+ * per block of trials, the longest ask, tell and completion, and the longest
+ * round's tests off the loop.
  *
- *   npx tsx bench/stall.ts [--trials 10000] [--block 1000] [--objective synthetic:hartmann6] [--parallel 16]
+ *   npx tsx bench/stall.ts [--trials 10000] [--block 1000] [--objective synthetic:hartmann6] [--parallel 16] [--inline]
+ *
+ * --inline runs the rounds inside the ask that finds them due, as studies
+ * made before migration 0008 replay.
  */
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { runEffectsJob } from "../lib/optimizer/analysis/effects";
 import { createStrategy } from "../lib/optimizer/registry";
 import { syntheticFunction } from "../lib/objectives/synthetic";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const TRIALS = Number(arg("trials", "10000"));
-const BLOCK = Number(arg("block", "1000"));
-const PARALLEL = Number(arg("parallel", "16"));
-const f = syntheticFunction(arg("objective", "synthetic:hartmann6"))!;
-const strategy = createStrategy({ name: arg("strategy", "sieve"), space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed: 1 });
+const { values: options } = parseArgs({
+  options: {
+    trials: { type: "string", default: "10000" },
+    block: { type: "string", default: "1000" },
+    parallel: { type: "string", default: "16" },
+    objective: { type: "string", default: "synthetic:hartmann6" },
+    strategy: { type: "string", default: "sieve" },
+    inline: { type: "boolean", default: false },
+  },
+});
+const TRIALS = Number(options.trials);
+const BLOCK = Number(options.block);
+const PARALLEL = Number(options.parallel);
+const f = syntheticFunction(options.objective);
+if (!f) throw new Error(`--objective: no synthetic function '${options.objective}'`);
+const strategy = createStrategy({ name: options.strategy, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed: 1, samplerSettings: { deferAnalysis: !options.inline } });
 
-type Block = { ask: number; tell: number; analysis: number; rounds: number; asks: number };
-let block: Block = { ask: 0, tell: 0, analysis: 0, rounds: 0, asks: 0 };
+type Block = { ask: number; tell: number; complete: number; tests: number; rounds: number; asks: number };
+const fresh = (): Block => ({ ask: 0, tell: 0, complete: 0, tests: 0, rounds: 0, asks: 0 });
+let block = fresh();
+const overall = fresh();
 const running: { trial: number; params: Record<string, number | string | boolean> }[] = [];
 const started = performance.now();
 let reported = 0;
-console.log(`sieve stalls on ${f.id} (${f.space.length} parameters, ${f.maxEpochs} epochs), ${PARALLEL} trials in flight, Node ${process.version}`);
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+console.log(
+  `${strategy.name} stalls on ${f.id} (${f.space.length} parameters, ${f.maxEpochs} epochs), ${PARALLEL} trials in flight, rounds ${options.inline ? "inline" : "deferred"}, Node ${process.version}`,
+);
 while (strategy.trials.length < TRIALS) {
   while (running.length < PARALLEL) {
     const rounds = strategy.snapshots().length;
     const t = performance.now();
     const job = strategy.ask();
-    const ms = performance.now() - t;
+    const took = performance.now() - t;
     if (!job) break;
+    // An inline round runs inside its ask: that ask is the round's stall.
     if (strategy.snapshots().length > rounds) {
-      block.analysis = Math.max(block.analysis, ms);
+      block.complete = Math.max(block.complete, took);
       block.rounds++;
-    } else block.ask = Math.max(block.ask, ms);
+    } else block.ask = Math.max(block.ask, took);
     block.asks++;
     running.push({ trial: job.trial, params: strategy.trials[job.trial].params });
     if (strategy.trials.length % BLOCK === 0 && job.kind !== "continue") {
       const s = ((performance.now() - started) / 1000).toFixed(0);
       console.log(
-        `trials ${String(strategy.trials.length).padStart(6)}: longest ask ${block.ask.toFixed(1)} ms, tell ${block.tell.toFixed(2)} ms, analysis round ${block.analysis.toFixed(0)} ms (${block.rounds} rounds, ${block.asks} asks); ${reported} reports, ${s} s`,
+        `trials ${String(strategy.trials.length).padStart(6)}: longest ask ${ms(block.ask)} ms, tell ${ms(block.tell)} ms, round completion ${ms(block.complete)} ms; round tests off the loop ${ms(block.tests)} ms (${block.rounds} rounds, ${block.asks} asks); ${reported} reports, ${s} s`,
       );
-      block = { ask: 0, tell: 0, analysis: 0, rounds: 0, asks: 0 };
+      for (const k of ["ask", "tell", "complete", "tests"] as const) overall[k] = Math.max(overall[k], block[k]);
+      block = fresh();
     }
+  }
+  const pending = strategy.pendingAnalysis();
+  if (pending) {
+    let t = performance.now();
+    const effects = runEffectsJob(pending.job);
+    block.tests = Math.max(block.tests, performance.now() - t);
+    t = performance.now();
+    strategy.completeAnalysis(pending.round, effects);
+    block.complete = Math.max(block.complete, performance.now() - t);
+    block.rounds++;
   }
   if (running.length === 0) throw new Error("the strategy has nothing to run");
   const job = running[reported % running.length];
@@ -58,3 +90,4 @@ while (strategy.trials.length < TRIALS) {
   reported++;
   if (verdict.decision !== "continue") running.splice(running.indexOf(job), 1);
 }
+console.log(`longest over the run: ask ${ms(overall.ask)} ms, tell ${ms(overall.tell)} ms, round completion ${ms(overall.complete)} ms (on the event loop); round tests ${ms(overall.tests)} ms (off it)`);

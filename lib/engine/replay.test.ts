@@ -13,7 +13,7 @@ function drive(name: string, seed: number, steps: number, allowBranch = false, s
   const setup = { name, space: f.space, direction: f.direction, maxEpochs: f.maxEpochs, seed, settings: { patience: 4, warmStart: allowBranch, schedules: allowBranch }, allowBranch, samplerSettings: { deferAnalysis } };
   const strategy = createStrategy(setup);
   // With deferAnalysis, a round's effects come back 7 steps after it fell due, as from a worker thread, and are logged as the engine does.
-  let due: { round: number; at: number } | null = null;
+  let due = null as { round: number; at: number } | null;
   const log: { type: string; payload: Record<string, unknown> }[] = [];
   const running: { trial: number; params: Record<string, number | string | boolean>; toEpoch: number }[] = [];
   let snapshot: { json: string; logged: number } | null = null;
