@@ -143,7 +143,10 @@ export const strategySnapshots = sqliteTable("strategy_snapshots", {
     .primaryKey()
     .references(() => studies.id, { onDelete: "cascade" }),
   lastEventId: integer("last_event_id").notNull(),
+  /** The state's JSON, or "" when it is in `file`. */
   state: text("state").notNull(),
+  /** The file beside the database (snapshots/<study>-<event>.json) that holds the state, written off the event loop (since 0008). */
+  file: text("file"),
   createdAt: text("created_at").notNull(),
 });
 

@@ -6,6 +6,7 @@ import "server-only";
 import fs from "node:fs";
 import { getStudyRecord, getStudySummary, getTrialRows, studyCheckpointDir } from "../../db/queries";
 import { annotateStudy, annotateTrial, deleteStudyRows, extendStudyBudget } from "../../db/study-admin";
+import { deleteStrategySnapshot } from "../../db/strategy-snapshots";
 import type { AnnotationInput, StudySummary, TrialRow } from "../api/schemas";
 import { getEngine } from "./engine";
 import { InputError } from "./studies";
@@ -48,6 +49,7 @@ export function deleteStudy(id: number): { id: number; checkpoints: string } {
   const engine = getEngine();
   engine.start();
   engine.forget(id);
+  deleteStrategySnapshot(id);
   deleteStudyRows(id);
   const checkpoints = studyCheckpointDir(id);
   fs.rmSync(checkpoints, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import {
   getStudyRecord,
   getTrialRecords,
   insertTrial,
+  pruneWaitingTrials,
   recordMeasurement,
   recordRetrainedEpoch,
   valueOfEvent,
@@ -33,7 +34,7 @@ import { cleanupStudyCheckpoints, cleanupTrialCheckpoints } from "./checkpoint-s
 import type { Objective, TrainRequest } from "../objectives/types";
 import path from "node:path";
 import { databaseFile } from "../../db/client";
-import { getStrategySnapshot, saveStrategySnapshot } from "../../db/strategy-snapshots";
+import { getStrategySnapshot, lastEventIdOf, pointSnapshotAt, writeSnapshotFile } from "../../db/strategy-snapshots";
 import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
@@ -94,6 +95,8 @@ export class StudyRun {
   private strategyMs: number;
   /** What the last snapshot took to write. */
   private snapshotMs = 0;
+  /** The strategy snapshot being encoded or written, if one is. */
+  private snapshotting: Promise<void> | null = null;
   /** The analysis round whose effect tests run in a worker thread now, if any. */
   private analysing: number | null = null;
 
@@ -197,20 +200,58 @@ export class StudyRun {
     };
   }
 
-  /** Writes a strategy snapshot when a restart would otherwise replay enough work; call it only when the strategy has taken in every logged event. */
+  /**
+   * Writes a strategy snapshot when a restart would otherwise replay enough
+   * work; call it only when the strategy has taken in every logged event.
+   * The state is taken now (the trials copied, everything else encoded),
+   * then the trials are encoded a thousand at a time between other work and
+   * the file written asynchronously: at 10,000 trials the JSON is about 7 MB,
+   * whose encoding and writing in one go held the event loop for 100 ms and
+   * more. One snapshot at a time.
+   */
   private snapshotWhenDue(): void {
-    if (this.strategyMs < Math.max(SNAPSHOT_AFTER_MS, 4 * this.snapshotMs) || this.detached) return;
+    if (this.strategyMs < Math.max(SNAPSHOT_AFTER_MS, 4 * this.snapshotMs) || this.detached || this.snapshotting) return;
     this.strategyMs = 0;
-    const started = performance.now();
+    let started = performance.now();
     const state = this.strategy.save();
     if (!state) return;
+    let lastEventId: number;
     try {
-      saveStrategySnapshot(this.record.id, stateToJson(state));
-      this.snapshotMs = performance.now() - started;
+      lastEventId = lastEventIdOf(this.record.id);
     } catch (error) {
-      // Only a restart's speed depends on it: the event log stays the record.
-      console.error(`[hypersieve] study ${this.record.id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
+      return console.error(`[hypersieve] study ${this.record.id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
     }
+    // Trials change in place as they report: copy what changes. The rest of the state is encoded now.
+    const trials = state.trials.map((t) => ({ ...t, losses: [...t.losses] }));
+    const rest = stateToJson({ ...state, trials: undefined });
+    let busyMs = performance.now() - started;
+    const parts: string[] = [];
+    const encode = async (): Promise<string> => {
+      for (let i = 0; i < trials.length; i += 1000) {
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+        const chunk = stateToJson(trials.slice(i, i + 1000));
+        parts.push(chunk.slice(1, -1));
+        busyMs += performance.now() - started;
+      }
+      return `{"trials":[${parts.join(",")}],${rest.slice(1)}`;
+    };
+    const id = this.record.id;
+    this.snapshotting = encode()
+      .then((json) => (this.detached ? null : writeSnapshotFile(id, lastEventId, json)))
+      .then((name) => {
+        // A study let go of meanwhile (its database closed) is not written to again.
+        if (name === null || this.detached) return;
+        this.snapshotMs = busyMs;
+        return pointSnapshotAt(id, lastEventId, name);
+      })
+      .catch((error: unknown) => {
+        // Only a restart's speed depends on it: the event log stays the record.
+        console.error(`[hypersieve] study ${id}: could not save a strategy snapshot:`, error instanceof Error ? error.message : error);
+      })
+      .finally(() => {
+        this.snapshotting = null;
+      });
   }
 
   get id(): number {
@@ -492,6 +533,7 @@ export class StudyRun {
     await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, 1000))]);
     this.release();
     await this.releasing;
+    await this.snapshotting;
   }
 
   private settle(active: Active, error: unknown): void {
@@ -624,6 +666,7 @@ export class StudyRun {
     // A paused study frees what its trials hold: they resume from their checkpoints.
     this.release();
     await this.releasing;
+    await this.snapshotting;
   }
 
   /**
@@ -680,13 +723,12 @@ export class StudyRun {
 
   private finish(status: "completed"): void {
     // Trials the race left waiting at a rung will not go on: they end pruned, so a finished study has no paused trial.
-    for (const t of getTrialRecords(this.record.id, "paused")) {
-      const reason = `the study finished while this trial waited at epoch ${t.lastEpoch}`;
-      this.write(() => {
-        finishTrial(this.record.id, t.id, t.number, "pruned", reason, "trial_halted");
-        this.strategy.halt(t.number, reason);
-      });
-    }
+    this.write(
+      () => pruneWaitingTrials(this.record.id),
+      (ended) => {
+        for (const t of ended) this.strategy.halt(t.number, t.reason);
+      },
+    );
     this.release();
     this.state = status;
     this.write(() => setStudyStatus(this.record.id, status), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
