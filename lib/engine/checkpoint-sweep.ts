@@ -6,6 +6,7 @@
  * files go.
  */
 import "server-only";
+import fs from "node:fs";
 import { getStudyRecord, getTrialRecords, trialCheckpointDir } from "../../db/queries";
 import { branchEpochsOf, trialForCleanup } from "../../db/study-admin";
 import { cleanupCheckpoints, type CleanupResult } from "../objectives/checkpoint-cleanup";
@@ -22,6 +23,8 @@ function alsoKept(trial: { id: number; startEpoch: number }): number[] {
  * the best and the newest (the default); null when there is nothing to do.
  */
 export function cleanupTrialCheckpoints(studyId: number, number: number): CleanupResult | null {
+  // Objectives without checkpoints (tables, synthetic functions) have no folder: no query then.
+  if (!fs.existsSync(trialCheckpointDir(studyId, number))) return null;
   const study = getStudyRecord(studyId);
   if (!study || study.keepCheckpoints !== "best-and-newest" || study.objective === "agent") return null;
   const trial = trialForCleanup(studyId, number);
@@ -35,7 +38,7 @@ export function cleanupStudyCheckpoints(studyId: number): number {
   if (!study || study.keepCheckpoints !== "best-and-newest" || study.objective === "agent") return 0;
   let deleted = 0;
   for (const t of getTrialRecords(studyId)) {
-    if (FINAL.has(t.status)) deleted += cleanupCheckpoints(trialCheckpointDir(studyId, t.number), t.bestEpoch, alsoKept(t)).deleted.length;
+    if (FINAL.has(t.status) && fs.existsSync(trialCheckpointDir(studyId, t.number))) deleted += cleanupCheckpoints(trialCheckpointDir(studyId, t.number), t.bestEpoch, alsoKept(t)).deleted.length;
   }
   return deleted;
 }

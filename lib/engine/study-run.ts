@@ -95,6 +95,7 @@ export class StudyRun {
   private strategyMs: number;
   /** What the last snapshot took to write. */
   private snapshotMs = 0;
+  private pumpScheduled = false;
   /** The strategy snapshot being encoded or written, if one is. */
   private snapshotting: Promise<void> | null = null;
   /** The analysis round whose effect tests run in a worker thread now, if any. */
@@ -314,6 +315,20 @@ export class StudyRun {
       return this.fail(error);
     }
     if (result instanceof Promise) result.catch((error: unknown) => this.fail(error));
+  }
+
+  /**
+   * Pumps once on the next turn of the event loop, however many trials settle
+   * before it: trials that settle together (a turn's reports) cost one round
+   * of asks, and the scheduler's decision is computed once for them.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Starts jobs until the pool is full, and finishes the study when nothing is left to do; waits while writes are held. */
@@ -571,7 +586,7 @@ export class StudyRun {
         this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
         const tooMany = this.state === "running" ? this.failures.verdict() : null;
         if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
-        this.pump();
+        this.pumpSoon();
       },
     );
   }

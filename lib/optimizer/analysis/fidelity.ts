@@ -2,7 +2,7 @@
 import { rungLoss } from "../schedulers/asha";
 import type { Space } from "../space";
 import type { TrialState } from "../types";
-import { spearman } from "./stats";
+import { pearson, ranks } from "./stats";
 
 /** A parameter whose rank correlation with the loss has one sign at a low fidelity and the other at a high one, both significant. */
 export type FidelityEffect = {
@@ -32,16 +32,33 @@ const Z_95 = 1.96;
  * @see arXiv:1803.02021 (Wu et al. 2018, short-horizon bias)
  */
 export function fidelityEffects(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityEffect[] {
-  const at = (epoch: number) => trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch)));
-  const usable = rungs.map((epoch) => ({ epoch, trials: at(epoch) })).filter((r) => r.trials.length >= MIN_FIDELITY_OBSERVATIONS);
+  // Each rung's own trials with a finite loss there, and their losses' ranks, computed once for every parameter.
+  const at = (epoch: number) => {
+    const members: TrialState[] = [];
+    const losses: number[] = [];
+    for (const t of trials) {
+      if ((t.startEpoch ?? 0) >= epoch || t.losses.length < epoch) continue;
+      const loss = rungLoss(t, epoch);
+      if (Number.isFinite(loss)) {
+        members.push(t);
+        losses.push(loss);
+      }
+    }
+    return { epoch, trials: members, losses };
+  };
+  const usable = rungs.map(at).filter((r) => r.trials.length >= MIN_FIDELITY_OBSERVATIONS);
   if (usable.length < 2) return [];
   const { epoch: low, trials: lowTrials } = usable[0];
   const { epoch: high, trials: highTrials } = usable[usable.length - 1];
+  const lowLossRanks = ranks(usable[0].losses);
+  const highLossRanks = ranks(usable[usable.length - 1].losses);
+  // Spearman's ρ, as stats.spearman computes it, with the losses' ranks reused.
+  const rhoAt = (members: TrialState[], lossRanks: number[], i: number) => pearson(ranks(members.map((t) => t.z[i])), lossRanks);
   const out: FidelityEffect[] = [];
   space.forEach((p, i) => {
     if (p.type === "categorical") return;
-    const lowRho = spearman(lowTrials.map((t) => t.z[i]), lowTrials.map((t) => rungLoss(t, low)));
-    const highRho = spearman(highTrials.map((t) => t.z[i]), highTrials.map((t) => rungLoss(t, high)));
+    const lowRho = rhoAt(lowTrials, lowLossRanks, i);
+    const highRho = rhoAt(highTrials, highLossRanks, i);
     const sig = (rho: number, n: number) => Number.isFinite(rho) && Math.abs(rho) * Math.sqrt(n - 1) >= Z_95;
     if (!sig(lowRho, lowTrials.length) || !sig(highRho, highTrials.length) || Math.sign(lowRho) === Math.sign(highRho)) return;
     const early = lowRho < 0 ? "large" : "small";

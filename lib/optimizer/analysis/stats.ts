@@ -8,13 +8,14 @@ import type { Rng } from "../rng";
 
 /** Average ranks (1..n) with ties sharing their mean rank. */
 export function ranks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  // Indices sorted by value (no pair per value: the sieve ranks tens of thousands of values per round).
+  const order = Uint32Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
   const out = new Array<number>(values.length);
   for (let start = 0; start < order.length; ) {
     let end = start;
-    while (end + 1 < order.length && order[end + 1][0] === order[start][0]) end++;
+    while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++;
     const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) out[order[k][1]] = rank;
+    for (let k = start; k <= end; k++) out[order[k]] = rank;
     start = end + 1;
   }
   return out;

@@ -17,7 +17,7 @@
  * segment of its schedule, and the flattened trial is no longer promoted.
  * @see arXiv:1810.05934 (ASHA), arXiv:1803.02021 (Wu et al. 2018, short-horizon bias), arXiv:2109.15311 (FIRE-PBT, on greedy short-horizon bias), arXiv:1910.08475 (Ash and Adams 2020, shrink and perturb)
  */
-import { spearman } from "../analysis/stats";
+import { pearson } from "../analysis/stats";
 import { mixSeed } from "../rng";
 import { branchable, decayTarget, flattened, scheduleTarget, type ScheduleDecay } from "../branching";
 import { leaders } from "../leaders";
@@ -113,11 +113,13 @@ function aheadOf(ranked: readonly RungEntry[], loss: number): number {
  */
 export class RungIndex {
   private readonly ranked: RungEntry[][];
-  /** Per trial number, the number of losses already indexed. */
+  private readonly entries: Map<TrialState, RungEntry>[];
+  /** Per trial, the number of losses already indexed. */
   private readonly seen = new Map<TrialState, number>();
 
   constructor(readonly rungs: readonly number[]) {
     this.ranked = rungs.slice(0, -1).map(() => []);
+    this.entries = this.ranked.map(() => new Map());
   }
 
   /** Takes in what trials reported since the last call (trials only ever append losses). */
@@ -130,7 +132,11 @@ export class RungIndex {
       this.seen.set(t, len);
       for (let k = 0; k < this.ranked.length; k++) {
         const epoch = this.rungs[k];
-        if (epoch > prev && ownAt(t, epoch)) added[k].push({ t, loss: rungLoss(t, epoch), slope: slope(t, epoch) });
+        if (epoch > prev && ownAt(t, epoch)) {
+          const entry = { t, loss: rungLoss(t, epoch), slope: slope(t, epoch) };
+          added[k].push(entry);
+          this.entries[k].set(t, entry);
+        }
       }
     }
     added.forEach((entries, k) => {
@@ -152,6 +158,16 @@ export class RungIndex {
       }
     });
     return this;
+  }
+
+  /** Entries over all rungs: grows exactly when a trial trains a rung's epoch. */
+  get size(): number {
+    return this.ranked.reduce((n, r) => n + r.length, 0);
+  }
+
+  /** A member's best loss up to rung k (rungLoss, computed once when it reached the rung). */
+  lossAt(k: number, t: TrialState): number {
+    return this.entries[k].get(t)!.loss;
   }
 
   /** Rung k's trials (those that trained its epoch themselves) in the race's order. */
@@ -194,11 +210,19 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
   // Evidence comes from full-space samples only: a sampler that narrows shifts the rest towards where it looks, and the verdict with it.
   const evidence = trials.filter(fullSpace);
   const done = evidence.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
+  // The finished trials by their final loss, sorted once for every rung.
+  const doneByEnd = [...done].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number);
+  const isDone = new Set(done);
   const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
     const ranked = index.at(k);
     const member = (t: TrialState) => ownAt(t, epoch);
     // Its rank share at the rung: the share of the rung's trials strictly ahead of it.
-    const kept = (t: TrialState) => aheadOf(ranked, rungLoss(t, epoch)) / ranked.length < 1 / eta;
+    const keptMemo = new Map<TrialState, boolean>();
+    const kept = (t: TrialState) => {
+      let v = keptMemo.get(t);
+      if (v === undefined) keptMemo.set(t, (v = aheadOf(ranked, index.lossAt(k, t)) / ranked.length < 1 / eta));
+      return v;
+    };
     // The furthest rung that enough kept and dropped trials reached: the end, else a rung between.
     let overtake: number | null = null;
     let atEpoch: number | null = null;
@@ -215,11 +239,11 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
       atEpoch = rungs[j];
     }
     const judged = done.filter(member);
-    const rho = judged.length >= 3 ? spearman(judged.map((t) => rungLoss(t, epoch)), judged.map((t) => t.bestLoss)) : NaN;
+    const rho = judged.length >= 3 ? rankCorrelation(judged, ranked.filter((e) => isDone.has(e.t)).map((e) => e.t), doneByEnd.filter(member), (t) => index.lossAt(k, t)) : NaN;
     // The tail, where a search's answer lies: a rung can rank the many well on average and still drop the few that end best.
     let bestKept: number | null = null;
     if (keptN >= minEvidence && droppedN >= minEvidence) {
-      const best = [...judged].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number).slice(0, Math.max(minEvidence, Math.ceil(judged.length / eta)));
+      const best = doneByEnd.filter(member).slice(0, Math.max(minEvidence, Math.ceil(judged.length / eta)));
       bestKept = best.filter(kept).length / best.length;
     }
     return {
@@ -249,6 +273,28 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
             : `the cut at epoch ${misled.epoch} would have dropped ${Math.round((1 - misled.bestKept!) * 100)}% of the finished trials that ended best`
         }: new trials enter at epoch ${rungs[entryRung]}${entryRung === s ? " (full training)" : ""}`;
   return { rungs: [...rungs], checks, entryRung, reason };
+}
+
+/**
+ * Spearman's ρ between the trials' losses at a rung and their final losses,
+ * from the trials already in order of each (the rung's order, and the final
+ * loss): average ranks with ties, as stats.ranks gives them, without sorting
+ * again. `trials` fixes the order of the sums, so the value is spearman's.
+ */
+function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialState[], byEnd: readonly TrialState[], rungLossOf: (t: TrialState) => number): number {
+  const position = new Map(trials.map((t, i) => [t, i]));
+  const ranksFrom = (sorted: readonly TrialState[], value: (t: TrialState) => number) => {
+    const out = new Array<number>(trials.length);
+    for (let start = 0; start < sorted.length; ) {
+      let end = start;
+      while (end + 1 < sorted.length && value(sorted[end + 1]) === value(sorted[start])) end++;
+      const rank = (start + end) / 2 + 1;
+      for (let i = start; i <= end; i++) out[position.get(sorted[i])!] = rank;
+      start = end + 1;
+    }
+    return out;
+  };
+  return pearson(ranksFrom(byRung, rungLossOf), ranksFrom(byEnd, (t) => t.bestLoss));
 }
 
 /** The chance that a value of `d` is below one of `a`, ties counting half (Mann–Whitney's U / (n₁n₂)), by binary search in the sorted `a`. */
@@ -332,8 +378,12 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
    */
   let memo: { trials: readonly TrialState[]; key: string; decision: RaceDecision } | null = null;
   function decide(view: StudyView): RaceDecision {
-    const key = `${view.maxEpochs}:${view.trials.length}:${view.trials.reduce((n, t) => n + t.losses.length, 0)}:${view.trials.reduce((n, t) => n + (t.status === "pruned" ? 1 : 0), 0)}`;
-    if (memo?.trials !== view.trials || memo.key !== key) memo = { trials: view.trials, key, decision: decideWith(view.trials, indexOf(view), eta, minEvidence) };
+    // The decision reads the rungs' members and the finished trials only: reports between rungs leave it as it is.
+    const rungs = indexOf(view);
+    let done = 0;
+    for (const t of view.trials) if (finished(t, view.maxEpochs)) done++;
+    const key = `${view.maxEpochs}:${rungs.size}:${done}`;
+    if (memo?.trials !== view.trials || memo.key !== key) memo = { trials: view.trials, key, decision: decideWith(view.trials, rungs, eta, minEvidence) };
     return memo.decision;
   }
 
