@@ -16,7 +16,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { runEffectsJob } from "../lib/optimizer/analysis/effects";
+import { runRoundJob } from "../lib/optimizer/analysis/round";
 import { createStrategy } from "../lib/optimizer/registry";
 import { syntheticFunction } from "../lib/objectives/synthetic";
 
@@ -74,10 +74,10 @@ while (strategy.trials.length < TRIALS) {
   const pending = strategy.pendingAnalysis();
   if (pending) {
     let t = performance.now();
-    const effects = runEffectsJob(pending.job);
+    const result = runRoundJob(pending.job);
     block.tests = Math.max(block.tests, performance.now() - t);
     t = performance.now();
-    strategy.completeAnalysis(pending.round, effects);
+    strategy.completeAnalysis(pending.round, result);
     block.complete = Math.max(block.complete, performance.now() - t);
     block.rounds++;
   }

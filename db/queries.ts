@@ -321,28 +321,32 @@ export function finishTrial(
 const WAITED_REASON_SQL = "'the study finished while this trial waited at epoch ' || last_epoch";
 
 /**
- * Ends every paused trial of a study as pruned, each with its trial_halted
- * event, in one transaction of two statements (one write per trial took
- * seconds at thousands of waiting trials). Returns them in trial order.
+ * Ends the first `limit` paused trials of a study (by number) as pruned, each
+ * with its trial_halted event, in one transaction of two statements (one
+ * write per trial took seconds at thousands of waiting trials). Returns them
+ * in trial order.
  */
-export function pruneWaitingTrials(studyId: number): { number: number; reason: string }[] {
+export function pruneWaitingTrials(studyId: number, limit: number): { number: number; reason: string }[] {
   const db = getDb();
   const client = db.$client;
   return db.transaction(() => {
     const t = now();
     const waiting = client
-      .prepare(`select number, ${WAITED_REASON_SQL} as reason from trials where study_id = ? and status = 'paused' order by number`)
-      .all(studyId) as { number: number; reason: string }[];
+      .prepare(`select id, number, ${WAITED_REASON_SQL} as reason from trials where study_id = ? and status = 'paused' order by number limit ?`)
+      .all(studyId, limit) as { id: number; number: number; reason: string }[];
     if (waiting.length === 0) return [];
+    const upTo = waiting[waiting.length - 1].number;
     client
       .prepare(
         `insert into events (study_id, trial_id, type, payload, created_at)
          select study_id, id, 'trial_halted', json_object('trial', number, 'status', 'pruned', 'reason', ${WAITED_REASON_SQL}), ?
-         from trials where study_id = ? and status = 'paused' order by number`,
+         from trials where study_id = ? and status = 'paused' and number <= ? order by number`,
       )
-      .run(t, studyId);
-    client.prepare(`update trials set status = 'pruned', reason = ${WAITED_REASON_SQL}, updated_at = ?, finished_at = ? where study_id = ? and status = 'paused'`).run(t, t, studyId);
-    return waiting;
+      .run(t, studyId, upTo);
+    client
+      .prepare(`update trials set status = 'pruned', reason = ${WAITED_REASON_SQL}, updated_at = ?, finished_at = ? where study_id = ? and status = 'paused' and number <= ?`)
+      .run(t, t, studyId, upTo);
+    return waiting.map(({ number, reason }) => ({ number, reason }));
   });
 }
 
@@ -762,9 +766,9 @@ export function getAnalysis(studyId: number): { snapshots: AnalysisSnapshot[]; r
   return { snapshots: snapshots.map((x) => x.s as AnalysisSnapshot), rules: current.map((x) => x.r as Rule) };
 }
 
-/** Logs that an analysis round's effects came back from the worker thread; replayed into the strategy at this point of the log. */
-export function recordAnalysisEvent(studyId: number, round: number, effects: string): void {
-  appendEvent(studyId, null, "analysis", { round, effects });
+/** Logs that an analysis round's result (its effects and fidelity findings, as strategy-state JSON) came back from the worker thread; replayed into the strategy at this point of the log. */
+export function recordAnalysisEvent(studyId: number, round: number, result: string): void {
+  appendEvent(studyId, null, "analysis", { round, result });
 }
 
 /** Logs a change of the user's rules or a decision on a discovered rule; both are replayed into the strategy. */

@@ -46,17 +46,23 @@ function upsert(studyId: number, lastEventId: number, state: string, file: strin
 }
 
 /**
- * Writes a snapshot's JSON, taken when the study's latest event was
- * `lastEventId`, to its own file (a temporary name, then a rename) and
+ * Writes a snapshot's JSON, given in parts, taken when the study's latest
+ * event was `lastEventId`, to its own file (a temporary name, then a rename) and
  * returns the file's name; pointSnapshotAt then puts it in force. A crash in
  * between leaves the previous snapshot in force.
  */
-export async function writeSnapshotFile(studyId: number, lastEventId: number, json: string): Promise<string> {
+export async function writeSnapshotFile(studyId: number, lastEventId: number, parts: AsyncIterable<string>): Promise<string> {
   const dir = snapshotDir();
   const name = `${studyId}-${lastEventId}.json`;
   const target = path.join(dir, name);
   await fs.promises.mkdir(dir, { recursive: true });
-  await fs.promises.writeFile(`${target}.tmp`, json);
+  // Part by part: one string of megabytes costs its whole UTF-8 encoding at once on the event loop.
+  const file = await fs.promises.open(`${target}.tmp`, "w");
+  try {
+    for await (const part of parts) await file.write(part);
+  } finally {
+    await file.close();
+  }
   await fs.promises.rename(`${target}.tmp`, target);
   return name;
 }

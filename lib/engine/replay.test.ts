@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { syntheticFunction } from "../objectives/synthetic";
-import { runEffectsJob } from "../optimizer/analysis/effects";
+import { runRoundJob } from "../optimizer/analysis/round";
 import { createStrategy } from "../optimizer/registry";
 import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
@@ -28,9 +28,9 @@ function drive(name: string, seed: number, steps: number, allowBranch = false, s
     const pending = strategy.pendingAnalysis();
     if (pending && due?.round !== pending.round) due = { round: pending.round, at: step + 7 };
     if (pending && due && step >= due.at) {
-      const effects = runEffectsJob(pending.job);
-      log.push({ type: "analysis", payload: { round: pending.round, effects: stateToJson(effects) } });
-      strategy.completeAnalysis(pending.round, effects);
+      const result = runRoundJob(pending.job);
+      log.push({ type: "analysis", payload: { round: pending.round, result: stateToJson(result) } });
+      strategy.completeAnalysis(pending.round, result);
     }
     const slot = step % running.length;
     const job = running[slot];

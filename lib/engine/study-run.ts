@@ -38,14 +38,14 @@ import { getStrategySnapshot, lastEventIdOf, pointSnapshotAt, writeSnapshotFile 
 import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
-import { runInWorker } from "../workers/effects-thread";
+import { runRoundInWorker } from "../workers/effects-thread";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
 import type { RaceDecision } from "../optimizer/schedulers/race";
 import type { Strategy } from "../optimizer/strategy";
 import type { Decision, Job, Verdict } from "../optimizer/types";
-import type { Effect } from "../optimizer/analysis/effects";
+import type { RoundResult } from "../optimizer/analysis/round";
 
 /** Why a running trial is being taken off the worker pool from outside the strategy. */
 type Interruption = "suspend" | "halt";
@@ -72,6 +72,8 @@ export type StudyLoader = { step(budgetMs: number): boolean; finish(): StudyRun 
  * cheap strategies, whose replay costs next to nothing, are seldom saved.
  */
 const SNAPSHOT_AFTER_MS = 100;
+/** Waiting trials a finished study ends per write. */
+const PRUNE_AT_END_PER_WRITE = 500;
 
 export class StudyRun {
   private readonly active = new Map<number, Active>();
@@ -226,23 +228,23 @@ export class StudyRun {
     const trials = state.trials.map((t) => ({ ...t, losses: [...t.losses] }));
     const rest = stateToJson({ ...state, trials: undefined });
     let busyMs = performance.now() - started;
-    const parts: string[] = [];
-    const encode = async (): Promise<string> => {
-      for (let i = 0; i < trials.length; i += 1000) {
+    const detached = () => this.detached;
+    async function* encode(): AsyncGenerator<string> {
+      yield `{"trials":[`;
+      for (let i = 0; i < trials.length && !detached(); i += 1000) {
         await new Promise((resolve) => setImmediate(resolve));
         started = performance.now();
-        const chunk = stateToJson(trials.slice(i, i + 1000));
-        parts.push(chunk.slice(1, -1));
+        const chunk = stateToJson(trials.slice(i, i + 1000)).slice(1, -1);
         busyMs += performance.now() - started;
+        yield i === 0 ? chunk : `,${chunk}`;
       }
-      return `{"trials":[${parts.join(",")}],${rest.slice(1)}`;
-    };
+      yield `],${rest.slice(1)}`;
+    }
     const id = this.record.id;
-    this.snapshotting = encode()
-      .then((json) => (this.detached ? null : writeSnapshotFile(id, lastEventId, json)))
+    this.snapshotting = writeSnapshotFile(id, lastEventId, encode())
       .then((name) => {
         // A study let go of meanwhile (its database closed) is not written to again.
-        if (name === null || this.detached) return;
+        if (this.detached) return;
         this.snapshotMs = busyMs;
         return pointSnapshotAt(id, lastEventId, name);
       })
@@ -360,10 +362,10 @@ export class StudyRun {
   }
 
   /**
-   * Runs a due analysis round's effect tests in a worker thread (a second or
-   * more at thousands of trials), then logs that they came back and completes
+   * Runs a due analysis round's tests in a worker thread (a second or more at
+   * thousands of trials), then logs that their result came back and completes
    * the round in the same step: a replay completes it at the same point of
-   * the log, with the logged effects. Asks go on meanwhile with the rules of
+   * the log, with the logged result. Asks go on meanwhile with the rules of
    * the last round. A study that has ended by then drops the result.
    */
   private analyseWhenDue(): void {
@@ -371,16 +373,16 @@ export class StudyRun {
     if (!due || this.analysing === due.round) return;
     const round = due.round;
     this.analysing = round;
-    runInWorker(due.job).then(
-      (effects) => {
+    runRoundInWorker(due.job).then(
+      (result) => {
         if (this.detached || (this.state !== "running" && this.state !== "paused") || this.strategy.pendingAnalysis()?.round !== round) return;
-        const logged = stateToJson(effects);
+        const logged = stateToJson(result);
         this.write(
           () => recordAnalysisEvent(this.record.id, round, logged),
           () => {
             this.analysing = null;
             const started = performance.now();
-            this.strategy.completeAnalysis(round, stateFromJson(logged) as Effect[]);
+            this.strategy.completeAnalysis(round, stateFromJson(logged) as RoundResult);
             this.strategyMs += performance.now() - started;
             this.saveAnalysis();
             this.pump();
@@ -738,15 +740,19 @@ export class StudyRun {
 
   private finish(status: "completed"): void {
     // Trials the race left waiting at a rung will not go on: they end pruned, so a finished study has no paused trial.
-    this.write(
-      () => pruneWaitingTrials(this.record.id),
-      (ended) => {
-        for (const t of ended) this.strategy.halt(t.number, t.reason);
-      },
-    );
+    // A few hundred per write, a turn of the event loop apart: thousands of them in one transaction held the loop for a tenth of a second.
+    const prune = () =>
+      this.write(
+        () => pruneWaitingTrials(this.record.id, PRUNE_AT_END_PER_WRITE),
+        (ended) => {
+          for (const t of ended) this.strategy.halt(t.number, t.reason);
+          if (ended.length === PRUNE_AT_END_PER_WRITE) return void setImmediate(prune);
+          this.write(() => setStudyStatus(this.record.id, status), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
+        },
+      );
     this.release();
     this.state = status;
-    this.write(() => setStudyStatus(this.record.id, status), () => this.cleanupCheckpoints(() => cleanupStudyCheckpoints(this.record.id)));
+    prune();
   }
 
   /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */
@@ -800,6 +806,6 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
   } else if (type === "rule_decision") {
     strategy.decideRule(String(payload.rule), payload.status as "active" | "rejected");
   } else if (type === "analysis") {
-    strategy.completeAnalysis(payload.round as number, stateFromJson(String(payload.effects)) as Effect[]);
+    strategy.completeAnalysis(payload.round as number, stateFromJson(String(payload.result)) as RoundResult);
   }
 }

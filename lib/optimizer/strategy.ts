@@ -6,7 +6,7 @@
 import { branchable, branchSchedule, gaussianNeighbour } from "./branching";
 import { deriveRng } from "./rng";
 import { buildSubspace, clampToBox, contains, isEmptyBox, sampleSubspace, type Rule, type Subspace } from "./rules";
-import type { Effect } from "./analysis/effects";
+import type { RoundResult } from "./analysis/round";
 import type { AnalysisSnapshot, PendingRound } from "./samplers/sieve";
 import type { RaceDecision } from "./schedulers/race";
 import { assertSpace, decode, encode, type Params, type Space } from "./space";
@@ -221,10 +221,10 @@ export class Strategy {
     return this.sampler.pendingAnalysis?.() ?? null;
   }
 
-  /** Completes the waiting analysis round with its effects, as of now: its rules hold for every configuration asked for from here on. */
-  completeAnalysis(round: number, effects: Effect[]): void {
+  /** Completes the waiting analysis round with its job's result, as of now: its rules hold for every configuration asked for from here on. */
+  completeAnalysis(round: number, result: RoundResult): void {
     if (!this.sampler.completeAnalysis) throw new Error(`strategy ${this.name} has no analysis rounds`);
-    this.sampler.completeAnalysis(this.samplerView(), round, effects);
+    this.sampler.completeAnalysis(this.samplerView(), round, result);
   }
 
   /** Replaces the user's rules (pins, ranges, exclusions); they hold for every configuration asked for from now on. */

@@ -2,7 +2,7 @@
 import type { Params, Space } from "./space";
 import type { Rng } from "./rng";
 import type { Rule } from "./rules";
-import type { Effect } from "./analysis/effects";
+import type { RoundResult } from "./analysis/round";
 import type { AnalysisSnapshot, PendingRound } from "./samplers/sieve";
 import type { RaceDecision } from "./schedulers/race";
 
@@ -98,7 +98,7 @@ export interface Sampler {
   /** An analysis round waiting for its effect tests to run elsewhere (the sieve with deferAnalysis), or null. */
   pendingAnalysis?(): PendingRound | null;
   /** Completes the waiting round with its effects. */
-  completeAnalysis?(view: StudyView, round: number, effects: Effect[]): void;
+  completeAnalysis?(view: StudyView, round: number, result: RoundResult): void;
   /** How trial n's configuration was chosen, for samplers that mix ways. */
   origin?(trial: number): string | undefined;
   /** A configuration near `of`, for a warm-started branch of it; samplers without one fall back to a Gaussian step in unit coordinates. */

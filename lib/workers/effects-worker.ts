@@ -5,13 +5,14 @@
  * only the pure analysis and is not marked server-only.
  */
 import { runEffectsJob, type EffectsJob } from "../optimizer/analysis/effects";
+import { runRoundJob, type RoundJob } from "../optimizer/analysis/round";
 
 export { runEffectsJob, type EffectsJob };
 
-/** The worker's side: run the job it was started with, post the effects back. */
-export function serveEffects(port: { postMessage(message: unknown): void }, job: EffectsJob): void {
+/** The worker's side: run the job it was started with (effect tests for the dashboard, or a sieve round), post the result back. */
+export function serveEffects(port: { postMessage(message: unknown): void }, job: EffectsJob | RoundJob): void {
   try {
-    port.postMessage({ type: "result", effects: runEffectsJob(job) });
+    port.postMessage({ type: "result", result: "fidelity" in job ? runRoundJob(job) : runEffectsJob(job) });
   } catch (error) {
     port.postMessage({ type: "error", message: String((error as Error)?.stack ?? error) });
   }

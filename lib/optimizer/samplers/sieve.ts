@@ -7,8 +7,9 @@
  * whole space. Only those full-space samples feed the analysis, so the
  * correlations are not biased by where the sieve already looks.
  */
-import { runEffectsJob, type AnalysisParam, type Effect, type EffectsJob, type Observation } from "../analysis/effects";
-import { fidelityEffects, type FidelityEffect } from "../analysis/fidelity";
+import type { AnalysisParam, Effect, Observation } from "../analysis/effects";
+import { fidelityEffects, fidelityInput, type FidelityEffect } from "../analysis/fidelity";
+import { runRoundJob, type RoundJob, type RoundResult } from "../analysis/round";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
 import { deriveRng, type Rng } from "../rng";
 import { buildSubspace, clampToBox, contains, sampleSubspace, volumeShare, type Rule, type Subspace } from "../rules";
@@ -48,7 +49,7 @@ export type SieveOptions = {
 };
 
 /** A round whose effect tests run elsewhere: its input, frozen when it became due, and the job that computes its effects. */
-export type PendingRound = { round: number; epoch: number; trials: number; numbers: number[]; job: EffectsJob };
+export type PendingRound = { round: number; epoch: number; trials: number; numbers: number[]; job: RoundJob };
 
 /** How a trial's configuration was chosen. */
 export type Origin = "fill" | "neighbour" | "step" | "inside";
@@ -82,8 +83,8 @@ export type SieveSampler = Sampler & {
   decideRule(id: string, status: "active" | "rejected"): void;
   /** The round waiting for its effects (deferAnalysis), or null. */
   pendingAnalysis(): PendingRound | null;
-  /** Completes the pending round with the effects of its job: its rules and snapshot, as if the round had run now. */
-  completeAnalysis(view: StudyView, round: number, effects: Effect[]): void;
+  /** Completes the pending round with the result of its job: its rules and snapshot, as if the round had run now. */
+  completeAnalysis(view: StudyView, round: number, result: RoundResult): void;
 };
 
 type Direction = { group: number[]; weights: number[] };
@@ -220,7 +221,10 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       epoch: data.epoch,
       trials: view.trials.length,
       numbers: rows.map((r) => r.trial.number),
-      job: { observations: rows.map((r) => r.obs), params: analysisParams(view.space), seed, label: "analysis", indices: [round], options: { alpha, permutations, bootstrap } },
+      job: {
+        effects: { observations: rows.map((r) => r.obs), params: analysisParams(view.space), seed, label: "analysis", indices: [round], options: { alpha, permutations, bootstrap } },
+        fidelity: fidelityInput(view.space, view.trials, rungEpochs(1, eta, view.maxEpochs)),
+      },
     };
   }
 
@@ -229,13 +233,14 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     const due = dueRound(view);
     if (!due) return;
     if (options.deferAnalysis) pending = due;
-    else applyRound(view, due, runEffectsJob(due.job));
+    else applyRound(view, due, runRoundJob(due.job));
   }
 
   /** The rest of a round, once its effects are known: re-checks the active slabs, proposes new ones, records the snapshot. */
-  function applyRound(view: StudyView, due: PendingRound, effects: Effect[]): void {
+  function applyRound(view: StudyView, due: PendingRound, result: RoundResult): void {
     const { round, numbers } = due;
-    const observations = due.job.observations;
+    const { effects } = result;
+    const observations = due.job.effects.observations;
     const space = view.space;
     // Discovery and confirmation halves, fixed by trial number so a trial keeps its role across rounds.
     const discovery = numbers.map((n, i) => (n % 2 === 0 ? i : -1)).filter((i) => i >= 0);
@@ -307,7 +312,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       rules: [...userRules, ...discovered],
       bounds: sub.box.map(([a, b]) => [a, b]),
       volumeShare: volumeShare(sub, deriveRng(seed, "volume", round)),
-      fidelityEffects: fidelityEffects(space, view.trials, rungEpochs(1, eta, view.maxEpochs)),
+      fidelityEffects: result.fidelityEffects,
     });
   }
 
@@ -403,11 +408,11 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     rules: () => discovered,
     snapshots: () => history,
     pendingAnalysis: () => pending,
-    completeAnalysis(view, round, effects) {
+    completeAnalysis(view, round, result) {
       if (!pending || pending.round !== round) throw new Error(`sieve: no analysis round ${round} is waiting for its effects${pending ? ` (round ${pending.round} is)` : ""}`);
       const due = pending;
       pending = null;
-      applyRound(view, due, effects);
+      applyRound(view, due, result);
     },
     origin: (trial) => origins.get(trial),
     setUserRules(rules) {
