@@ -73,7 +73,7 @@ export type StudyLoader = { step(budgetMs: number): boolean; finish(): StudyRun 
  */
 const SNAPSHOT_AFTER_MS = 100;
 /** Waiting trials a finished study ends per write. */
-const PRUNE_AT_END_PER_WRITE = 500;
+const PRUNE_AT_END_PER_WRITE = 200;
 
 export class StudyRun {
   private readonly active = new Map<number, Active>();
@@ -207,7 +207,7 @@ export class StudyRun {
    * Writes a strategy snapshot when a restart would otherwise replay enough
    * work; call it only when the strategy has taken in every logged event.
    * The state is taken now (the trials copied, everything else encoded),
-   * then the trials are encoded a thousand at a time between other work and
+   * then the trials are encoded 250 at a time between other work and
    * the file written asynchronously: at 10,000 trials the JSON is about 7 MB,
    * whose encoding and writing in one go held the event loop for 100 ms and
    * more. One snapshot at a time.
@@ -231,10 +231,10 @@ export class StudyRun {
     const detached = () => this.detached;
     async function* encode(): AsyncGenerator<string> {
       yield `{"trials":[`;
-      for (let i = 0; i < trials.length && !detached(); i += 1000) {
+      for (let i = 0; i < trials.length && !detached(); i += 250) {
         await new Promise((resolve) => setImmediate(resolve));
         started = performance.now();
-        const chunk = stateToJson(trials.slice(i, i + 1000)).slice(1, -1);
+        const chunk = stateToJson(trials.slice(i, i + 250)).slice(1, -1);
         busyMs += performance.now() - started;
         yield i === 0 ? chunk : `,${chunk}`;
       }

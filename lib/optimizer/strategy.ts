@@ -218,7 +218,7 @@ export class Strategy {
 
   /** The sampler's analysis round waiting for its effect tests (run them elsewhere, then completeAnalysis), or null. */
   pendingAnalysis(): PendingRound | null {
-    return this.sampler.pendingAnalysis?.() ?? null;
+    return this.sampler.pendingAnalysis?.(this.view()) ?? null;
   }
 
   /** Completes the waiting analysis round with its job's result, as of now: its rules hold for every configuration asked for from here on. */

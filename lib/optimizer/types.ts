@@ -96,7 +96,7 @@ export interface Sampler {
   snapshots?(): readonly AnalysisSnapshot[];
   decideRule?(id: string, status: "active" | "rejected"): void;
   /** An analysis round waiting for its effect tests to run elsewhere (the sieve with deferAnalysis), or null. */
-  pendingAnalysis?(): PendingRound | null;
+  pendingAnalysis?(view: StudyView): PendingRound | null;
   /** Completes the waiting round with its effects. */
   completeAnalysis?(view: StudyView, round: number, result: RoundResult): void;
   /** How trial n's configuration was chosen, for samplers that mix ways. */

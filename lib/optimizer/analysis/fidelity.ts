@@ -32,33 +32,32 @@ const Z_95 = 1.96;
  * @see arXiv:1803.02021 (Wu et al. 2018, short-horizon bias)
  */
 export function fidelityEffects(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityEffect[] {
-  return fidelityEffectsOf(fidelityInput(space, trials, rungs));
+  return fidelityEffectsOf(fidelityInputOf(space, fidelityMembers(trials, rungs)));
 }
 
-/** A rung's own trials with a finite loss there: their unit coordinates and losses. */
-type FidelityRung = { epoch: number; z: number[][]; losses: number[] };
+/** The lowest and highest rungs with enough trials, and those trials: each trained the rung's epoch itself and has a finite loss there. */
+export type FidelityMembers = { low: { epoch: number; trials: TrialState[] }; high: { epoch: number; trials: TrialState[] } } | null;
 
-/** What the comparison of fidelities reads, as plain data (a worker thread can compute it): the lowest and highest rungs with enough trials. */
+export function fidelityMembers(trials: readonly TrialState[], rungs: readonly number[]): FidelityMembers {
+  const at = (epoch: number) => ({ epoch, trials: trials.filter((t) => (t.startEpoch ?? 0) < epoch && t.losses.length >= epoch && Number.isFinite(rungLoss(t, epoch))) });
+  const usable = rungs.map(at).filter((r) => r.trials.length >= MIN_FIDELITY_OBSERVATIONS);
+  return usable.length < 2 ? null : { low: usable[0], high: usable[usable.length - 1] };
+}
+
+/** A rung's trials as columns: one array of unit coordinates per parameter, and the losses (typed, so a worker thread receives them as copies of memory). */
+type FidelityRung = { epoch: number; columns: Float64Array[]; losses: Float64Array };
+
+/** What the comparison of fidelities reads, as plain data (a worker thread can compute it). */
 export type FidelityInput = { params: { name: string; categorical: boolean }[]; low: FidelityRung; high: FidelityRung } | null;
 
-/** The input of fidelityEffectsOf from the trials: null while fewer than two rungs have enough of them. */
-export function fidelityInput(space: Space, trials: readonly TrialState[], rungs: readonly number[]): FidelityInput {
-  const at = (epoch: number): FidelityRung => {
-    const z: number[][] = [];
-    const losses: number[] = [];
-    for (const t of trials) {
-      if ((t.startEpoch ?? 0) >= epoch || t.losses.length < epoch) continue;
-      const loss = rungLoss(t, epoch);
-      if (Number.isFinite(loss)) {
-        z.push(t.z as number[]);
-        losses.push(loss);
-      }
-    }
-    return { epoch, z, losses };
-  };
-  const usable = rungs.map(at).filter((r) => r.losses.length >= MIN_FIDELITY_OBSERVATIONS);
-  if (usable.length < 2) return null;
-  return { params: space.map((p) => ({ name: p.name, categorical: p.type === "categorical" })), low: usable[0], high: usable[usable.length - 1] };
+export function fidelityInputOf(space: Space, members: FidelityMembers): FidelityInput {
+  if (!members) return null;
+  const rung = ({ epoch, trials }: { epoch: number; trials: TrialState[] }): FidelityRung => ({
+    epoch,
+    columns: space.map((_, i) => Float64Array.from(trials, (t) => t.z[i])),
+    losses: Float64Array.from(trials, (t) => rungLoss(t, epoch)),
+  });
+  return { params: space.map((p) => ({ name: p.name, categorical: p.type === "categorical" })), low: rung(members.low), high: rung(members.high) };
 }
 
 /** The parameters whose effect reverses between the input's two rungs (see fidelityEffects). */
@@ -66,9 +65,9 @@ export function fidelityEffectsOf(input: FidelityInput): FidelityEffect[] {
   if (!input) return [];
   const { low, high } = input;
   // Spearman's ρ, as stats.spearman computes it, with each rung's loss ranks computed once for every parameter.
-  const lowLossRanks = ranks(low.losses);
-  const highLossRanks = ranks(high.losses);
-  const rhoAt = (rung: FidelityRung, lossRanks: number[], i: number) => pearson(ranks(rung.z.map((z) => z[i])), lossRanks);
+  const lowLossRanks = ranks(Array.from(low.losses));
+  const highLossRanks = ranks(Array.from(high.losses));
+  const rhoAt = (rung: FidelityRung, lossRanks: number[], i: number) => pearson(ranks(Array.from(rung.columns[i])), lossRanks);
   const out: FidelityEffect[] = [];
   input.params.forEach((p, i) => {
     if (p.categorical) return;

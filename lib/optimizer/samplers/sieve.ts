@@ -8,7 +8,7 @@
  * correlations are not biased by where the sieve already looks.
  */
 import type { AnalysisParam, Effect, Observation } from "../analysis/effects";
-import { fidelityEffects, fidelityInput, type FidelityEffect } from "../analysis/fidelity";
+import { fidelityEffects, fidelityInputOf, fidelityMembers, type FidelityEffect } from "../analysis/fidelity";
 import { runRoundJob, type RoundJob, type RoundResult } from "../analysis/round";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
 import { deriveRng, type Rng } from "../rng";
@@ -48,8 +48,16 @@ export type SieveOptions = {
   deferAnalysis?: boolean;
 };
 
-/** A round whose effect tests run elsewhere: its input, frozen when it became due, and the job that computes its effects. */
-export type PendingRound = { round: number; epoch: number; trials: number; numbers: number[]; job: RoundJob };
+/**
+ * A round that fell due: its fidelity, the trials it tests (by number) and
+ * the two rungs its fidelity comparison reads. Compact, for a strategy
+ * snapshot: a trial's loss at a rung it has reached never changes, so the
+ * job is rebuilt exactly from the trials whenever it is needed.
+ */
+type DueRound = { round: number; epoch: number; trials: number; numbers: number[]; fidelity: { low: { epoch: number; members: number[] }; high: { epoch: number; members: number[] } } | null };
+
+/** A round whose tests run elsewhere: what it was when it fell due, and the job that computes its result. */
+export type PendingRound = DueRound & { job: RoundJob };
 
 /** How a trial's configuration was chosen. */
 export type Origin = "fill" | "neighbour" | "step" | "inside";
@@ -82,7 +90,7 @@ export type SieveSampler = Sampler & {
   /** The user accepts (activates) or rejects a discovered rule; the decision outlives later analysis rounds. */
   decideRule(id: string, status: "active" | "rejected"): void;
   /** The round waiting for its effects (deferAnalysis), or null. */
-  pendingAnalysis(): PendingRound | null;
+  pendingAnalysis(view: StudyView): PendingRound | null;
   /** Completes the pending round with the result of its job: its rules and snapshot, as if the round had run now. */
   completeAnalysis(view: StudyView, round: number, result: RoundResult): void;
 };
@@ -170,7 +178,9 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const history: AnalysisSnapshot[] = [];
   /** The fidelity and size of the last round: a new round runs at a higher fidelity, or with 25% more observations at the same one. */
   let lastAnalyzed = { epoch: 0, rows: 0 };
-  let pending: PendingRound | null = null;
+  let pending: DueRound | null = null;
+  /** The pending round with its job, built once. */
+  let pendingJob: PendingRound | null = null;
   let sobol: { point(n: number): number[] } | null = null;
   /** The fidelity each discovered slab was drawn at, and the lowest fidelity the scheduler trusts now. */
   const ruleEpochs = new Map<string, number>();
@@ -205,8 +215,8 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     return null;
   }
 
-  /** The round due now, if one is: its input and the job of its effect tests. */
-  function dueRound(view: StudyView): PendingRound | null {
+  /** The round due now, if one is. */
+  function dueRound(view: StudyView): DueRound | null {
     const data = observationsFor(view);
     if (!data) return null;
     const rises = data.epoch > lastAnalyzed.epoch;
@@ -221,9 +231,25 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       epoch: data.epoch,
       trials: view.trials.length,
       numbers: rows.map((r) => r.trial.number),
+      fidelity: ((m) => (m ? { low: { epoch: m.low.epoch, members: m.low.trials.map((t) => t.number) }, high: { epoch: m.high.epoch, members: m.high.trials.map((t) => t.number) } } : null))(
+        fidelityMembers(view.trials, rungEpochs(1, eta, view.maxEpochs)),
+      ),
+    };
+  }
+
+  /** A due round with its job, from the trials (numbered by their place in the view). */
+  function withJob(view: StudyView, due: DueRound): PendingRound {
+    const trial = (n: number) => view.trials[n];
+    const members = due.fidelity && {
+      low: { epoch: due.fidelity.low.epoch, trials: due.fidelity.low.members.map(trial) },
+      high: { epoch: due.fidelity.high.epoch, trials: due.fidelity.high.members.map(trial) },
+    };
+    const observations = due.numbers.map((n) => ({ z: view.trials[n].z, loss: rungLoss(view.trials[n], due.epoch) }));
+    return {
+      ...due,
       job: {
-        effects: { observations: rows.map((r) => r.obs), params: analysisParams(view.space), seed, label: "analysis", indices: [round], options: { alpha, permutations, bootstrap } },
-        fidelity: fidelityInput(view.space, view.trials, rungEpochs(1, eta, view.maxEpochs)),
+        effects: { observations, params: analysisParams(view.space), seed, label: "analysis", indices: [due.round], options: { alpha, permutations, bootstrap } },
+        fidelity: fidelityInputOf(view.space, members),
       },
     };
   }
@@ -233,7 +259,10 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     const due = dueRound(view);
     if (!due) return;
     if (options.deferAnalysis) pending = due;
-    else applyRound(view, due, runRoundJob(due.job));
+    else {
+      const round = withJob(view, due);
+      applyRound(view, round, runRoundJob(round.job));
+    }
   }
 
   /** The rest of a round, once its effects are known: re-checks the active slabs, proposes new ones, records the snapshot. */
@@ -407,11 +436,16 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     },
     rules: () => discovered,
     snapshots: () => history,
-    pendingAnalysis: () => pending,
+    pendingAnalysis(view) {
+      if (!pending) return null;
+      if (pendingJob?.round !== pending.round) pendingJob = withJob(view, pending);
+      return pendingJob;
+    },
     completeAnalysis(view, round, result) {
       if (!pending || pending.round !== round) throw new Error(`sieve: no analysis round ${round} is waiting for its effects${pending ? ` (round ${pending.round} is)` : ""}`);
-      const due = pending;
+      const due = pendingJob?.round === round ? pendingJob : withJob(view, pending);
       pending = null;
+      pendingJob = null;
       applyRound(view, due, result);
     },
     origin: (trial) => origins.get(trial),
@@ -436,6 +470,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       history.splice(0, history.length, ...state.history);
       ({ fillCount, discovered, userRules, directions, lastAnalyzed, trusted } = state);
       pending = state.pending ?? null;
+      pendingJob = null;
       seen.clear();
       seenUpTo = 0;
       cache = null;
@@ -456,5 +491,5 @@ type SieveState = {
   ruleEpochs: [string, number][];
   trusted: number;
   /** Absent in snapshots taken before rounds could wait for their effects. */
-  pending?: PendingRound | null;
+  pending?: DueRound | null;
 };
