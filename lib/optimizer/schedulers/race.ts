@@ -122,8 +122,17 @@ export class RungIndex {
     this.entries = this.ranked.map(() => new Map());
   }
 
+  /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
+  private seenLosses = -1;
+  private seenTrials = -1;
+
   /** Takes in what trials reported since the last call (trials only ever append losses). */
   sync(trials: readonly TrialState[]): this {
+    let total = 0;
+    for (const t of trials) total += t.losses.length;
+    if (total === this.seenLosses && trials.length === this.seenTrials) return this;
+    this.seenLosses = total;
+    this.seenTrials = trials.length;
     const added: RungEntry[][] = this.ranked.map(() => []);
     for (const t of trials) {
       const len = t.losses.length;
