@@ -28,13 +28,15 @@ const SECONDS = Number(arg("seconds", "15"));
 const PORT = Number(arg("port", "3136"));
 const PROFILE = arg("profile", "");
 const url = `http://127.0.0.1:${PORT}`;
+/** The server's token, for the routes that change state (creating and stopping studies). */
+const TOKEN = `load-${process.pid}-${Date.now()}`;
 
 type Stall = { maxMs: number; p99Ms: number; meanMs: number; cpuMs: number };
 
 function startServer(dbFile: string): ChildProcess {
   return fork(path.join(__dirname, "load-server.mjs"), [String(PORT)], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, HYPERSIEVE_DB: dbFile, HYPERSIEVE_TOKEN: TOKEN, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     execArgv: PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(PROFILE)] : [],
   });
@@ -52,7 +54,7 @@ function ask(server: ChildProcess, message: "reset" | "read"): Promise<Stall | v
 }
 
 async function post<T>(pathname: string, body: unknown): Promise<T> {
-  const response = await fetch(`${url}${pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${pathname}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
