@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { getStudySummary } from "../../db/queries";
+import { getAnalysis, getStudySummary } from "../../db/queries";
 import { deleteStrategySnapshot, getStrategySnapshot } from "../../db/strategy-snapshots";
 import type { Strategy } from "../optimizer/strategy";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
@@ -19,8 +19,9 @@ const strategyOf = (run: StudyRun) => (run as unknown as { strategy: Strategy })
 describe("strategy snapshots across a restart", () => {
   it("restores the sieve from its snapshot exactly as a whole replay would, loads in the background after start, and finishes the budget", async () => {
     getEngine().start();
-    const { id } = createStudy({ name: "snapshots", objective: "lc-table:digits-mlp", strategy: "sieve", budget: { kind: "epochs", value: 2400 }, parallelism: 4, seed: 5, epochDelayMs: 0 });
-    await waitFor(() => (getStudySummary(id)?.epochsSpent ?? 0) >= 1300, 120_000, "1,300 epochs");
+    const { id } = createStudy({ name: "snapshots", objective: "lc-table:digits-mlp", strategy: "sieve", budget: { kind: "epochs", value: 6000 }, parallelism: 4, seed: 5, epochDelayMs: 0 });
+    // Rounds run in a worker thread and complete some asks after they fall due: wait for one, so the snapshot carries the sieve's analysis.
+    await waitFor(() => (getStudySummary(id)?.epochsSpent ?? 0) >= 1300 && getAnalysis(id).snapshots.length > 0, 120_000, "1,300 epochs and an analysis round");
     // As a crash: nothing more is written, trials stay running.
     await getEngine().reset();
     const saved = getStrategySnapshot(id);
@@ -44,6 +45,6 @@ describe("strategy snapshots across a restart", () => {
     expect(getEngine().isLoading(id)).toBe(true);
     expect(getEngine().loaded(id)).toBeUndefined();
     await waitFor(() => getStudySummary(id)?.status !== "running", 120_000, "the study to finish");
-    expect(getStudySummary(id)).toMatchObject({ status: "completed", epochsSpent: 2400, error: null });
+    expect(getStudySummary(id)).toMatchObject({ status: "completed", epochsSpent: 6000, error: null });
   });
 });

@@ -366,7 +366,7 @@ export class StudyRun {
    * thousands of trials), then logs that their result came back and completes
    * the round in the same step: a replay completes it at the same point of
    * the log, with the logged result. Asks go on meanwhile with the rules of
-   * the last round. A study that has ended by then drops the result.
+   * the last round.
    */
   private analyseWhenDue(): void {
     const due = this.strategy.pendingAnalysis();
@@ -375,7 +375,8 @@ export class StudyRun {
     this.analysing = round;
     runRoundInWorker(due.job).then(
       (result) => {
-        if (this.detached || (this.state !== "running" && this.state !== "paused") || this.strategy.pendingAnalysis()?.round !== round) return;
+        // A study that ended meanwhile still gets the round (its analysis would be missing otherwise); it is never replayed again.
+        if (this.detached || this.strategy.pendingAnalysis()?.round !== round) return;
         const logged = stateToJson(result);
         this.write(
           () => recordAnalysisEvent(this.record.id, round, logged),

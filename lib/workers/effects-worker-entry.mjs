@@ -1,5 +1,7 @@
 // The effects worker's entry, plain JavaScript so that Node runs it without a build step:
 // tsx compiles the TypeScript on the fly, under next start, next dev, vitest and tsx alike.
+// Started with a job (workerData.job), it runs that one; started without, it stays and runs
+// the jobs it is sent ({id, job}), answering each with its id, so TypeScript is compiled once.
 import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
@@ -7,7 +9,8 @@ try {
   const mod = await tsImport("./effects-worker.ts", import.meta.url);
   const serveEffects = mod.serveEffects ?? mod.default?.serveEffects;
   if (typeof serveEffects !== "function") throw new Error("effects-worker.ts exports no serveEffects");
-  serveEffects(parentPort, workerData.job);
+  if (workerData?.job !== undefined) serveEffects(parentPort, workerData.job);
+  else parentPort.on("message", ({ id, job }) => serveEffects({ postMessage: (message) => parentPort.postMessage({ ...message, id }) }, job));
 } catch (error) {
   parentPort.postMessage({ type: "boot-error", message: String(error?.stack ?? error) });
 }
