@@ -85,8 +85,9 @@ export type EventType =
   | "trial_released"
   | "analysis";
 
+// Trial jobs and events are written a dozen times per turn of a busy study: statements prepared once (db/prepared.ts), the JSON as drizzle stores it.
 function appendEvent(studyId: number, trialId: number | null, type: EventType, payload: unknown): void {
-  getDb().insert(events).values({ studyId, trialId, type, payload, createdAt: now() }).run();
+  statement("insert into events (study_id, trial_id, type, payload, created_at) values (?, ?, ?, ?, ?)").run(studyId, trialId, type, JSON.stringify(payload), now());
 }
 
 /** Inserts a study in status running, with its creation event. */
@@ -167,23 +168,15 @@ export type BranchOf = { parent: number; parentTrialId: number; fromEpoch: numbe
  * records the whole branch, shrink-and-perturb included.
  */
 export function insertTrial(studyId: number, job: { trial: number; params: Params; toEpoch: number }, branch?: BranchOf): number {
-  const db = getDb();
-  return db.transaction(() => {
+  return inTransaction(() => {
     const t = now();
-    const row = db
-      .insert(trials)
-      .values({
-        studyId,
-        number: job.trial,
-        params: job.params,
-        status: "running",
-        targetEpoch: job.toEpoch,
-        ...(branch ? { parentTrialId: branch.parentTrialId, startEpoch: branch.fromEpoch } : {}),
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning({ id: trials.id })
-      .get();
+    const row = {
+      id: Number(
+        statement(
+          "insert into trials (study_id, number, params, status, target_epoch, parent_trial_id, start_epoch, created_at, updated_at) values (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        ).run(studyId, job.trial, JSON.stringify(job.params), job.toEpoch, branch?.parentTrialId ?? null, branch?.fromEpoch ?? 0, t, t).lastInsertRowid,
+      ),
+    };
     const payload = branch
       ? { kind: "branch", trial: job.trial, parent: branch.parent, fromEpoch: branch.fromEpoch, params: job.params, toEpoch: job.toEpoch, shrinkPerturb: branch.shrinkPerturb }
       : { kind: "new", trial: job.trial, params: job.params, toEpoch: job.toEpoch };
@@ -198,9 +191,8 @@ export function insertTrial(studyId: number, job: { trial: number; params: Param
  * since the strategy never saw it stop.
  */
 export function continueTrial(studyId: number, trialId: number, job: { trial: number; toEpoch: number }, isJob = true): void {
-  const db = getDb();
-  db.transaction(() => {
-    db.update(trials).set({ status: "running", targetEpoch: job.toEpoch, reason: null, finishedAt: null, updatedAt: now() }).where(eq(trials.id, trialId)).run();
+  inTransaction(() => {
+    statement("update trials set status = 'running', target_epoch = ?, reason = null, finished_at = null, updated_at = ? where id = ?").run(job.toEpoch, now(), trialId);
     if (isJob) appendEvent(studyId, trialId, "job", { kind: "continue", trial: job.trial, toEpoch: job.toEpoch });
     else appendEvent(studyId, trialId, "trial_resumed", { trial: job.trial, toEpoch: job.toEpoch });
   });
@@ -308,11 +300,10 @@ export function finishTrial(
   reason: string | null,
   eventType: "trial_finished" | "trial_failed" | "trial_halted" | "trial_suspended" = "trial_finished",
 ): void {
-  const db = getDb();
-  db.transaction(() => {
+  inTransaction(() => {
     const t = now();
     const final = status !== "paused" && status !== "running";
-    db.update(trials).set({ status, reason, updatedAt: t, finishedAt: final ? t : null }).where(eq(trials.id, trialId)).run();
+    statement("update trials set status = ?, reason = ?, updated_at = ?, finished_at = ? where id = ?").run(status, reason, t, final ? t : null, trialId);
     appendEvent(studyId, trialId, eventType, { trial: trialNumber, status, reason });
   });
 }
