@@ -101,7 +101,7 @@ test("restricts a range by dragging on its bar and excludes a region dragged on 
     await page.getByTestId("scatter-y").selectOption("x4");
     await expect(study.scatter()).toHaveAttribute("data-y", "x4");
     await expect.poll(async () => Number(await study.scatter().getAttribute("data-point-count"))).toBeGreaterThan(0);
-    await study.dragScatter([0.5, 0.5], [0.998, 0.998]);
+    await study.dragScatter([0.5, 0.5], [1.06, 1.06]);
     const excludeId = await study.ruleChanged();
     const exclude = (await api.rule(request, created.id, excludeId)) as RuleView & { box: { param: string; low: number; high: number }[] };
     expect(exclude.kind).toBe("exclude");

@@ -38,7 +38,7 @@ import { getStrategySnapshot, lastEventIdOf, pointSnapshotAt, writeSnapshotFile 
 import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
-import { runRoundInWorker } from "../workers/effects-thread";
+import { runRoundInWorker, warmRoundThread } from "../workers/effects-thread";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
@@ -113,6 +113,8 @@ export class StudyRun {
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
+    // Start the analysis thread with the study, so its first round does not wait for the thread to compile the analysis.
+    if (record.analysisInWorker && record.strategy.startsWith("sieve") && (record.status === "running" || record.status === "paused")) warmRoundThread();
     this.saveAnalysis();
     // A long replay at load is saved at once, so the next restart does not pay for it again.
     this.strategyMs = replayMs;
@@ -345,15 +347,16 @@ export class StudyRun {
         this.relaunchSuspended();
       }
       // A held write (a new trial's row) is part of the pool already: ask for nothing more until it is written.
-      while (this.active.size < this.record.parallelism && !this.budgetSpent() && !this.lane.stalled) {
+      // A sieve round out in the worker thread holds the asks until its rules are known, as a round inside the ask did.
+      while (this.strategy.pendingAnalysis() === null && this.active.size < this.record.parallelism && !this.budgetSpent() && !this.lane.stalled) {
         const asked = performance.now();
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
         this.strategyMs += performance.now() - asked;
         if (!job) break;
         this.start(job);
       }
-      if (this.active.size === 0 && !this.lane.stalled) this.finish("completed");
-      else this.analyseWhenDue();
+      if (this.strategy.pendingAnalysis() !== null) this.analyseWhenDue();
+      else if (this.active.size === 0 && !this.lane.stalled) this.finish("completed");
     } catch (error) {
       this.fail(error);
     } finally {
@@ -365,8 +368,10 @@ export class StudyRun {
    * Runs a due analysis round's tests in a worker thread (a second or more at
    * thousands of trials), then logs that their result came back and completes
    * the round in the same step: a replay completes it at the same point of
-   * the log, with the logged result. Asks go on meanwhile with the rules of
-   * the last round.
+   * the log, with the logged result. No job is asked for meanwhile (trials
+   * already running go on), so every later configuration sees the round's
+   * rules, as when the round ran inside the ask: the study waits a moment,
+   * the event loop does not.
    */
   private analyseWhenDue(): void {
     const due = this.strategy.pendingAnalysis();

@@ -25,6 +25,11 @@ export function runRoundInWorker(job: RoundJob): Promise<RoundResult> {
   return inWorker("rounds", job, runRoundJob);
 }
 
+/** Starts the rounds' thread now, if it is not running (it compiles the analysis once, about half a second, off this thread). */
+export function warmRoundThread(): void {
+  threadFor("rounds");
+}
+
 type Waiting = { job: unknown; here: (job: never) => unknown; resolve: (result: unknown) => void };
 type Thread = { worker: Worker; waiting: Map<number, Waiting> };
 
