@@ -46,6 +46,9 @@ test("screenshots of the studies list, every study tab, the compare page, the fo
     epochDelayMs: 0,
   });
   const id = created.id;
+  // A rule of the user's, so the subspace tab has a rule whether or not the sieve's rounds find one on this short study (they usually do; it depends on the trials a run happens to take).
+  const ruled = await request.post(`/api/studies/${id}/rules`, { data: { kind: "range", param: "lr", low: 0.001, high: 0.3 } });
+  expect(ruled.status(), await ruled.text()).toBeLessThan(300);
   // A rival on the same table, for the compare page.
   const rival = await api.createStudy(request, { name: "e2e screenshots tpe", objective: "lc-table:digits-mlp", strategy: "tpe+asha", budget: { kind: "epochs", value: 1500 }, parallelism: 4, seed: 7, patience: 5, epochDelayMs: 0 });
   for (const s of [id, rival.id]) await expect.poll(async () => (await api.study(request, s)).status, { timeout: 120_000, intervals: [500] }).toBe("completed");
