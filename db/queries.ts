@@ -323,8 +323,8 @@ export function pruneWaitingTrials(studyId: number, limit: number): { number: nu
   return db.transaction(() => {
     const t = now();
     const waiting = client
-      .prepare(`select id, number, ${WAITED_REASON_SQL} as reason from trials where study_id = ? and status = 'paused' order by number limit ?`)
-      .all(studyId, limit) as { id: number; number: number; reason: string }[];
+      .prepare(`select number, ${WAITED_REASON_SQL} as reason from trials where study_id = ? and status = 'paused' order by number limit ?`)
+      .all(studyId, limit) as { number: number; reason: string }[];
     if (waiting.length === 0) return [];
     const upTo = waiting[waiting.length - 1].number;
     client
@@ -337,7 +337,7 @@ export function pruneWaitingTrials(studyId: number, limit: number): { number: nu
     client
       .prepare(`update trials set status = 'pruned', reason = ${WAITED_REASON_SQL}, updated_at = ?, finished_at = ? where study_id = ? and status = 'paused' and number <= ?`)
       .run(t, t, studyId, upTo);
-    return waiting.map(({ number, reason }) => ({ number, reason }));
+    return waiting;
   });
 }
 

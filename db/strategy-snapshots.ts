@@ -22,20 +22,6 @@ export function lastEventIdOf(studyId: number): number {
   return Number(getDb().select({ id: sql<number>`max(${events.id})` }).from(events).where(eq(events.studyId, studyId)).get()?.id ?? 0);
 }
 
-/**
- * Stores a study's strategy state as covering every event of the study
- * logged so far: call it only when the strategy has taken in all of them.
- * Returns the event id it covers.
- */
-export function saveStrategySnapshot(studyId: number, state: string): number {
-  const db = getDb();
-  return db.transaction(() => {
-    const lastEventId = lastEventIdOf(studyId);
-    upsert(studyId, lastEventId, state, null);
-    return lastEventId;
-  });
-}
-
 function upsert(studyId: number, lastEventId: number, state: string, file: string | null): void {
   const createdAt = new Date().toISOString();
   getDb()

@@ -7,8 +7,7 @@
  */
 import "server-only";
 import fs from "node:fs";
-import path from "node:path";
-import { getStudyRecord, getTrialRecords, trialCheckpointDir } from "../../db/queries";
+import { getStudyRecord, getTrialRecords, studyCheckpointDir, trialCheckpointDir } from "../../db/queries";
 import { branchEpochsOf, trialForCleanup } from "../../db/study-admin";
 import { cleanupCheckpoints, type CleanupResult } from "../objectives/checkpoint-cleanup";
 
@@ -38,7 +37,7 @@ export function cleanupStudyCheckpoints(studyId: number): number {
   const study = getStudyRecord(studyId);
   if (!study || study.keepCheckpoints !== "best-and-newest" || study.objective === "agent") return 0;
   // Objectives without checkpoints (tables, synthetic functions) have no folder: no trial to read then.
-  if (!fs.existsSync(path.dirname(trialCheckpointDir(studyId, 0)))) return 0;
+  if (!fs.existsSync(studyCheckpointDir(studyId))) return 0;
   let deleted = 0;
   for (const t of getTrialRecords(studyId)) {
     if (FINAL.has(t.status) && fs.existsSync(trialCheckpointDir(studyId, t.number))) deleted += cleanupCheckpoints(trialCheckpointDir(studyId, t.number), t.bestEpoch, alsoKept(t)).deleted.length;

@@ -230,10 +230,9 @@ export class StudyRun {
     const trials = state.trials.map((t) => ({ ...t, losses: [...t.losses] }));
     const rest = stateToJson({ ...state, trials: undefined });
     let busyMs = performance.now() - started;
-    const detached = () => this.detached;
     async function* encode(): AsyncGenerator<string> {
       yield `{"trials":[`;
-      for (let i = 0; i < trials.length && !detached(); i += 250) {
+      for (let i = 0; i < trials.length; i += 250) {
         await new Promise((resolve) => setImmediate(resolve));
         started = performance.now();
         const chunk = stateToJson(trials.slice(i, i + 250)).slice(1, -1);
@@ -338,7 +337,6 @@ export class StudyRun {
   /** Starts jobs until the pool is full, and finishes the study when nothing is left to do; waits while writes are held. */
   pump(): void {
     if (this.state !== "running" || this.pumping || this.detached || this.lane.stalled) return;
-    this.analyseWhenDue();
     this.pumping = true;
     try {
       // Suspended trials exist only after a pause or a restart: look for them then, not on every settle.
@@ -382,6 +380,7 @@ export class StudyRun {
       (result) => {
         // A study that ended meanwhile still gets the round (its analysis would be missing otherwise); it is never replayed again.
         if (this.detached || this.strategy.pendingAnalysis()?.round !== round) return;
+        // The live strategy takes the result as a replay will read it back from the log.
         const logged = stateToJson(result);
         this.write(
           () => recordAnalysisEvent(this.record.id, round, logged),

@@ -226,24 +226,15 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     const round = history.length;
     const rows = data.rows.filter((r) => Number.isFinite(r.obs.loss));
     if (rows.length < minObservations) return null;
-    return {
-      round,
-      epoch: data.epoch,
-      trials: view.trials.length,
-      numbers: rows.map((r) => r.trial.number),
-      fidelity: ((m) => (m ? { low: { epoch: m.low.epoch, members: m.low.trials.map((t) => t.number) }, high: { epoch: m.high.epoch, members: m.high.trials.map((t) => t.number) } } : null))(
-        fidelityMembers(view.trials, rungEpochs(1, eta, view.maxEpochs)),
-      ),
-    };
+    const members = fidelityMembers(view.trials, rungEpochs(1, eta, view.maxEpochs));
+    const numbered = (rung: { epoch: number; trials: TrialState[] }) => ({ epoch: rung.epoch, members: rung.trials.map((t) => t.number) });
+    return { round, epoch: data.epoch, trials: view.trials.length, numbers: rows.map((r) => r.trial.number), fidelity: members && { low: numbered(members.low), high: numbered(members.high) } };
   }
 
   /** A due round with its job, from the trials (numbered by their place in the view). */
   function withJob(view: StudyView, due: DueRound): PendingRound {
-    const trial = (n: number) => view.trials[n];
-    const members = due.fidelity && {
-      low: { epoch: due.fidelity.low.epoch, trials: due.fidelity.low.members.map(trial) },
-      high: { epoch: due.fidelity.high.epoch, trials: due.fidelity.high.members.map(trial) },
-    };
+    const trialsOf = (rung: { epoch: number; members: number[] }) => ({ epoch: rung.epoch, trials: rung.members.map((n) => view.trials[n]) });
+    const members = due.fidelity && { low: trialsOf(due.fidelity.low), high: trialsOf(due.fidelity.high) };
     const observations = due.numbers.map((n) => ({ z: view.trials[n].z, loss: rungLoss(view.trials[n], due.epoch) }));
     return {
       ...due,

@@ -92,17 +92,20 @@ type RungEntry = { t: TrialState; loss: number; slope: number };
 /** The race's order at a rung: loss, then slope (the faster learner first), then trial number; a total order, so any insertion order sorts alike. */
 const byRank = (a: RungEntry, b: RungEntry) => (a.loss < b.loss ? -1 : a.loss > b.loss ? 1 : a.slope - b.slope || a.t.number - b.t.number);
 
-/** Entries strictly ahead of `loss` in a rung's order (its rank share times the rung's size). */
-function aheadOf(ranked: readonly RungEntry[], loss: number): number {
+/** The first index in 0..length where `before` turns false, for a `before` true on a prefix of the indices (binary search). */
+function partitionPoint(length: number, before: (i: number) => boolean): number {
   let lo = 0;
-  let hi = ranked.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (ranked[mid].loss < loss) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
+
+/** Entries strictly ahead of `loss` in a rung's order (its rank share times the rung's size). */
+const aheadOf = (ranked: readonly RungEntry[], loss: number) => partitionPoint(ranked.length, (i) => ranked[i].loss < loss);
 
 /**
  * Every rung's trials in the race's order, kept up to date as trials report:
@@ -116,15 +119,14 @@ export class RungIndex {
   private readonly entries: Map<TrialState, RungEntry>[];
   /** Per trial, the number of losses already indexed. */
   private readonly seen = new Map<TrialState, number>();
+  /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
+  private seenLosses = -1;
+  private seenTrials = -1;
 
   constructor(readonly rungs: readonly number[]) {
     this.ranked = rungs.slice(0, -1).map(() => []);
     this.entries = this.ranked.map(() => new Map());
   }
-
-  /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
-  private seenLosses = -1;
-  private seenTrials = -1;
 
   /** Takes in what trials reported since the last call (trials only ever append losses). */
   sync(trials: readonly TrialState[]): this {
@@ -155,16 +157,7 @@ export class RungIndex {
         ranked.sort(byRank);
         return;
       }
-      for (const entry of entries) {
-        let lo = 0;
-        let hi = ranked.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (byRank(ranked[mid], entry) < 0) lo = mid + 1;
-          else hi = mid;
-        }
-        ranked.splice(lo, 0, entry);
-      }
+      for (const entry of entries) ranked.splice(partitionPoint(ranked.length, (i) => byRank(ranked[i], entry) < 0), 0, entry);
     });
     return this;
   }
@@ -309,20 +302,10 @@ function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialSt
 /** The chance that a value of `d` is below one of `a`, ties counting half (Mann–Whitney's U / (n₁n₂)), by binary search in the sorted `a`. */
 function overtakeShare(d: readonly number[], a: readonly number[]): number {
   const sorted = [...a].sort((x, y) => x - y);
-  const bound = (x: number, strict: boolean) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < x || (!strict && sorted[mid] === x)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   let wins = 0;
   for (const x of d) {
-    const below = bound(x, true);
-    const upTo = bound(x, false);
+    const below = partitionPoint(sorted.length, (i) => sorted[i] < x);
+    const upTo = partitionPoint(sorted.length, (i) => sorted[i] <= x);
     wins += sorted.length - upTo + 0.5 * (upTo - below);
   }
   return wins / (a.length * d.length);
