@@ -143,7 +143,9 @@ cat >"$WORK/study.json" <<EOF
            "space": [{"type": "float", "name": "lr", "low": 0.001, "high": 0.1, "log": true},
                      {"type": "int", "name": "width", "low": 16, "high": 256, "log": true}]}}
 EOF
-created=$(curl -fsS -X POST "$SERVER/api/studies" -H 'content-type: application/json' --data @"$WORK/study.json") || die "could not create the study"
+# Creating a study changes state: it needs the server token, which the server wrote beside its database (mode 0600).
+SERVER_TOKEN=$(head -n 1 "$WORK/demo.db.token") || die "the server wrote no token file ($WORK/demo.db.token)"
+created=$(curl -fsS -X POST "$SERVER/api/studies" -H 'content-type: application/json' -H "authorization: Bearer $SERVER_TOKEN" --data @"$WORK/study.json") || die "could not create the study"
 STUDY=$(node -e 'console.log(JSON.parse(process.argv[1]).id)' "$created")
 node -e 'process.stdout.write(JSON.parse(process.argv[1]).agentToken)' "$created" >"$WORK/token"
 chmod 600 "$WORK/token"
