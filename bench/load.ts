@@ -34,9 +34,9 @@ const TOKEN = `load-${process.pid}-${Date.now()}`;
 type Stall = { maxMs: number; p99Ms: number; meanMs: number; cpuMs: number };
 
 function startServer(dbFile: string): ChildProcess {
-  return fork(path.join(__dirname, "load-server.mjs"), [String(PORT)], {
+  return fork(path.join(__dirname, "load-server.mjs"), [], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, HYPERSIEVE_DB: dbFile, HYPERSIEVE_TOKEN: TOKEN, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", HYPERSIEVE_DB: dbFile, HYPERSIEVE_TOKEN: TOKEN, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     execArgv: PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(PROFILE)] : [],
   });
