@@ -18,3 +18,5 @@ process.on("message", (message) => {
   }
 });
 await import("../scripts/server.mjs");
+// `--path next`: every request through Next, the agents' fast path taken away, for a comparison on one build.
+if (process.env.LOAD_PATH === "next") delete globalThis[Symbol.for("hypersieve.agentFastPath")];
