@@ -67,17 +67,21 @@ function headerOf(req: IncomingMessage, name: string): string | null {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
+const utf8 = new TextDecoder();
+
 /** Bytes past which a body is refused unread: decoding shrinks a body by at most its BOM (bad bytes become U+FFFD, no shorter). */
 const KEPT_BYTES = MAX_BODY_BYTES + 3;
 
 /** The body as Request.text() reads it: UTF-8, a leading BOM dropped, bad bytes replaced. A body too large is drained, not kept. */
-async function bodyText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= KEPT_BYTES) chunks.push(chunk as Buffer);
-  }
-  if (size > KEPT_BYTES) throw bodyTooLarge();
-  return new TextDecoder().decode(Buffer.concat(chunks, size));
+function bodyText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= KEPT_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => (size > KEPT_BYTES ? reject(bodyTooLarge()) : resolve(utf8.decode(Buffer.concat(chunks, size)))));
+    req.on("error", reject);
+  });
 }
