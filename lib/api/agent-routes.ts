@@ -11,9 +11,12 @@ export async function jobIdOf(context: { params: Promise<{ job: string }> }): Pr
   return jobIdFrom(job);
 }
 
+// Built once: a zod schema costs more to build than to run, and every report parses a job id.
+const jobIdSchema = decimalIdSchema("a job id");
+
 /** A job id from its (decoded) path segment, or a 400 naming it. */
 export function jobIdFrom(segment: string): number {
-  return parseWith(decimalIdSchema("a job id"), segment, "job id");
+  return parseWith(jobIdSchema, segment, "job id");
 }
 
 /** A 410 once the study is over, so agents stop asking; 404 when it does not exist. */
