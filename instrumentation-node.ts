@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { databaseFile } from "./db/client";
+import { AGENT_FAST_PATH, agentFastPath } from "./lib/api/agent-fast-path";
 import { isDatabaseInUse } from "./lib/api/http";
 import { listeningAddresses } from "./lib/api/listen-address";
 import { establishServerToken } from "./lib/api/server-token-file";
@@ -12,7 +13,7 @@ import { signalAllGroups } from "./lib/objectives/process-group";
 
 /**
  * Starts this server process's study runner once, recovering studies that were running; sets the server
- * token and prints the address to open; and stops training programs on SIGTERM/SIGINT. A database this
+ * token, registers the agents' fast path and prints the address to open; and stops training programs on SIGTERM/SIGINT. A database this
  * process cannot own or use ends the process with the cause: a server that cannot keep records must not serve.
  */
 export function startServer(): void {
@@ -34,6 +35,8 @@ export function startServer(): void {
     console.error(`[hypersieve] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // The server entry (scripts/server.mjs) offers agents' requests to it before Next: same process, same engine.
+  (globalThis as Record<symbol, unknown>)[AGENT_FAST_PATH] = agentFastPath;
   console.log(`[hypersieve] open ${serverUrl()}/?token=${token}\n[hypersieve] (the token is also in ${databaseFile()}.token, readable only by this user; state-changing requests need it)`);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {

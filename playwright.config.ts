@@ -42,13 +42,14 @@ export default defineConfig({
   // E2E_NO_SERVER=1 runs tests that start their own servers (crash, load) without the shared one.
   webServer: process.env.E2E_NO_SERVER ? undefined : {
     // A fresh database every run, so counts and ids are predictable.
-    command: `mkdir -p .e2e && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && npm run build && npx next start -H 127.0.0.1 -p ${port}`,
+    command: `mkdir -p .e2e && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && npm run build && node scripts/start.mjs`,
     url: `http://127.0.0.1:${port}/api/objectives`,
     reuseExistingServer: false,
     // next build and start take 35–55 s on an idle 2-core machine, several minutes when four builds share it.
     timeout: 600_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { HYPERSIEVE_TOKEN: token, HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },
+    // As users run it (npm start), on the test port.
+    env: { HOST: "127.0.0.1", PORT: String(port), HYPERSIEVE_TOKEN: token, HYPERSIEVE_DB: dbFile, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e" },
   },
 });

@@ -189,8 +189,8 @@ async function main(): Promise<void> {
   const ids = [generate(SIZES[0], "tpe+asha"), generate(SIZES[1], "sieve")];
   closeDb();
   console.log(`generated ${SIZES.map((n) => `${n}×${EPOCHS}`).join(" and ")} in ${((performance.now() - started) / 1000).toFixed(1)} s (${(fs.statSync(file).size / 1e6).toFixed(0)} MB) at ${file}`);
-  const server = spawn(process.execPath, [path.join("e2e", "serve.mjs"), String(PORT)], {
-    env: { ...process.env, HYPERSIEVE_DB: file, NEXT_TELEMETRY_DISABLED: "1" },
+  const server = spawn(process.execPath, [path.join("scripts", "server.mjs")], {
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", HYPERSIEVE_DB: file, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "ignore",
     detached: true,
   });

@@ -3,12 +3,13 @@
  * (the e2e build, `NEXT_DIST_DIR=.next-e2e npx next build` first). Phases:
  * one agent alone, then AGENTS agents, for each strategy. Prints reports/s,
  * report latency p50/p99, claims/s, the server's CPU time per report (what
- * a busy machine does not distort much), its longest event-loop stall and
- * the machine's load average. Not a test: figures, never a verdict.
+ * a busy machine does not distort much) and the agents' (this process's),
+ * the server's longest event-loop stall and the machine's load average. Not a test: figures, never a verdict.
  *
- *   npx tsx bench/load.ts [--strategies random+fifo,sieve] [--agents 16] [--seconds 15] [--port 3136] [--profile DIR]
+ *   npx tsx bench/load.ts [--strategies random+fifo,sieve] [--agents 16] [--seconds 15] [--port 3136] [--profile DIR] [--path fast|next]
  *
- * --profile DIR writes the server's CPU profile (node --cpu-prof) there.
+ * --profile DIR writes the server's CPU profile (node --cpu-prof) there. --path next sends the agents'
+ * requests through Next instead of the server's fast path (lib/api/agent-fast-path.ts), on the same build.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -27,6 +28,7 @@ const AGENTS = Number(arg("agents", "16"));
 const SECONDS = Number(arg("seconds", "15"));
 const PORT = Number(arg("port", "3136"));
 const PROFILE = arg("profile", "");
+const PATH = arg("path", "fast");
 const url = `http://127.0.0.1:${PORT}`;
 /** The server's token, for the routes that change state (creating and stopping studies). */
 const TOKEN = `load-${process.pid}-${Date.now()}`;
@@ -34,9 +36,9 @@ const TOKEN = `load-${process.pid}-${Date.now()}`;
 type Stall = { maxMs: number; p99Ms: number; meanMs: number; cpuMs: number };
 
 function startServer(dbFile: string): ChildProcess {
-  return fork(path.join(__dirname, "load-server.mjs"), [String(PORT)], {
+  return fork(path.join(__dirname, "load-server.mjs"), [], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, HYPERSIEVE_DB: dbFile, HYPERSIEVE_TOKEN: TOKEN, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", HYPERSIEVE_DB: dbFile, HYPERSIEVE_TOKEN: TOKEN, LOAD_PATH: PATH, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     execArgv: PROFILE ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(PROFILE)] : [],
   });
@@ -94,8 +96,10 @@ async function run(study: { id: number; agentToken: string }, agents: number, se
     }
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: agents }, (_, a) => agent(a)));
-  return { latencies: latencies.sort((a, b) => a - b), claims, elapsed: (performance.now() - started) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { latencies: latencies.sort((a, b) => a - b), claims, elapsed: (performance.now() - started) / 1000, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
       if (Date.now() - started > 120_000 || server.exitCode !== null) throw new Error("the server did not start");
       await new Promise((r) => setTimeout(r, 100));
     }
-    console.log(`load bench: ${AGENTS} agents, ${SECONDS} s per phase, Node ${process.version}, ${os.cpus().length} CPUs; load average at start ${load()}`);
+    console.log(`load bench: ${AGENTS} agents, ${SECONDS} s per phase, agents' requests through ${PATH === "next" ? "Next" : "the fast path"}, Node ${process.version}, ${os.cpus().length} CPUs; load average at start ${load()}`);
     for (const strategy of strategies) {
       const alone = await newStudy(strategy);
       await run(alone, 1, 2, "warm");
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
       await post(`/api/studies/${alone.id}/actions`, { action: "stop" });
       console.log(
         `${strategy.padEnd(12)} 1 agent:   ${(one.latencies.length / one.elapsed).toFixed(0)} reports/s, p50 ${pct(one.latencies, 0.5).toFixed(2)} ms, p99 ${pct(one.latencies, 0.99).toFixed(2)} ms; ` +
-          `server CPU ${(oneStall.cpuMs / one.latencies.length).toFixed(2)} ms/report; longest stall ${oneStall.maxMs.toFixed(1)} ms; load average ${load()}`,
+          `server CPU ${(oneStall.cpuMs / one.latencies.length).toFixed(2)} ms/report, agents' ${(one.clientCpuMs / one.latencies.length).toFixed(2)}; longest stall ${oneStall.maxMs.toFixed(1)} ms; load average ${load()}`,
       );
       const study = await newStudy(strategy);
       await ask(server, "reset");
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
       await post(`/api/studies/${study.id}/actions`, { action: "stop" });
       console.log(
         `${strategy.padEnd(12)} ${AGENTS} agents: ${(many.latencies.length / many.elapsed).toFixed(0)} reports/s, p50 ${pct(many.latencies, 0.5).toFixed(1)} ms, p99 ${pct(many.latencies, 0.99).toFixed(1)} ms, ` +
-          `${(many.claims / many.elapsed).toFixed(0)} claims/s; server CPU ${(stall.cpuMs / many.latencies.length).toFixed(2)} ms/report; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
+          `${(many.claims / many.elapsed).toFixed(0)} claims/s; server CPU ${(stall.cpuMs / many.latencies.length).toFixed(2)} ms/report, agents' ${(many.clientCpuMs / many.latencies.length).toFixed(2)}; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
       );
     }
   } finally {

@@ -41,9 +41,9 @@ test(`a restart with a ${REPORTS.toLocaleString("en-US")}-report study answers /
   running = null;
 
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(__dirname, "serve.mjs"), String(PORT)], {
+  const child = spawn(process.execPath, [path.join(__dirname, "..", "scripts", "server.mjs")], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });

@@ -1,8 +1,9 @@
-/** Starts and kills real `next start` servers on the end-to-end build, for crash and load tests. */
+/** Starts and kills real servers (scripts/server.mjs, as `npm start` runs it) on the end-to-end build, for crash and load tests. */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-const serveScript = path.join(__dirname, "serve.mjs");
+// In the spawned process itself (no `npm start` wrapper), so that a SIGKILL to it is a real crash of the whole server.
+const serveScript = path.join(__dirname, "..", "scripts", "server.mjs");
 
 export type Server = { url: string; process: ChildProcess };
 
@@ -10,9 +11,9 @@ export async function startServer(port: number, dbFile: string): Promise<Server>
   // A server left over on the port would answer for ours, with another database.
   const busy = await fetch(`http://127.0.0.1:${port}/api/objectives`).then(() => true, () => false);
   if (busy) throw new Error(`port ${port} is already in use; stop what listens there`);
-  const child = spawn(process.execPath, [serveScript, String(port)], {
+  const child = spawn(process.execPath, [serveScript], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", HYPERSIEVE_DB: dbFile, NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });

@@ -1,24 +1,13 @@
-// Starts the built app on 127.0.0.1:3000 unless HOST / PORT say otherwise.
-// SIGTERM and SIGINT are passed to the server, which stops its training programs and exits; this process waits for it.
+// `npm start`: serves the built app (scripts/server.mjs, which checks the build and refuses non-loopback
+// addresses) on 127.0.0.1:3000 unless HOST / PORT say otherwise. SIGTERM and SIGINT are passed to the server,
+// which stops its training programs and exits; this process waits for it and exits after it.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-if (!existsSync(`${process.env.NEXT_DIST_DIR ?? ".next"}/BUILD_ID`)) {
-  console.error("No build found: run `npm run build` first (or `npm ci && npm run build && npm start`).");
-  process.exit(1);
-}
-const host = process.env.HOST ?? "127.0.0.1";
-const loopback = ["127.0.0.1", "localhost", "::1"].includes(host);
-if (!loopback && process.env.HYPERSIEVE_ALLOW_REMOTE !== "1") {
-  // The browser UI has no login: anyone who reaches the port can launch studies, and command studies run programs.
-  console.error(`Refusing to listen on ${host}: Hypersieve has no login for the browser UI. Put it behind an authenticating proxy and set HYPERSIEVE_ALLOW_REMOTE=1 (and HYPERSIEVE_ALLOWED_HOSTS) if you really mean it.`);
-  process.exit(1);
-}
-const port = process.env.PORT ?? "3000";
-// Next's own bin under this node, not `npx next`: npx puts a process between us that does not pass signals on.
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const child = spawn(process.execPath, [nextBin, "start", "-H", host, "-p", port], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+// The server under this node, not through npx or a shell: a process between us would not pass signals on.
+const server = path.join(path.dirname(fileURLToPath(import.meta.url)), "server.mjs");
+const child = spawn(process.execPath, [server], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
 let forwarded = null;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {

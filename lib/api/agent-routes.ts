@@ -8,7 +8,15 @@ import { decimalIdSchema } from "./schemas";
 /** The job id of an agent route, or a 400 naming it. */
 export async function jobIdOf(context: { params: Promise<{ job: string }> }): Promise<number> {
   const { job } = await paramsOf(context);
-  return parseWith(decimalIdSchema("a job id"), job, "job id");
+  return jobIdFrom(job);
+}
+
+// Built once: a zod schema costs more to build than to run, and every report parses a job id.
+const jobIdSchema = decimalIdSchema("a job id");
+
+/** A job id from its (decoded) path segment, or a 400 naming it. */
+export function jobIdFrom(segment: string): number {
+  return parseWith(jobIdSchema, segment, "job id");
 }
 
 /** A 410 once the study is over, so agents stop asking; 404 when it does not exist. */
@@ -25,5 +33,15 @@ export function requireOpenStudy(studyId: number): void {
  */
 export function agentJson(body: unknown): Response {
   const text = JSON.stringify(body);
-  return new Response(text, { headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "cache-control": "no-store, no-transform" } });
+  return new Response(text, { headers: agentJsonHeaders(text) });
+}
+
+/** The headers of agentJson's answer with this text (the fast path sends the same). */
+export function agentJsonHeaders(text: string): Record<string, string> {
+  return { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), "cache-control": "no-store, no-transform" };
+}
+
+/** The Response for an agent action's answer. */
+export function agentResponse(answer: { status: 200 | 204; body: unknown }): Response {
+  return answer.status === 204 ? new Response(null, { status: 204 }) : agentJson(answer.body);
 }

@@ -59,10 +59,22 @@ export function methodNotAllowed(...allowed: string[]): (request: Request) => Re
 /** Seconds a client is told to wait (Retry-After) before sending a refused write again. */
 export const RETRY_AFTER_S = 2;
 
+/** An error's status, JSON body and headers (a 503 says when to try again: Retry-After), as any server answers it. */
+export type ErrorAnswer = { status: number; body: ApiError; headers: Record<string, string> };
+
+/** The answer for an error status and message. */
+export function errorAnswer(status: number, error: string, issues?: ApiError["issues"]): ErrorAnswer {
+  const body: ApiError = issues && issues.length > 0 ? { error, issues } : { error };
+  return { status, body, headers: status === 503 ? { "retry-after": String(RETRY_AFTER_S) } : {} };
+}
+
 /** A JSON error response; a 503 says when to try again (Retry-After). */
 export function errorResponse(status: number, error: string, issues?: ApiError["issues"]): Response {
-  const body: ApiError = issues && issues.length > 0 ? { error, issues } : { error };
-  return Response.json(body, { status, headers: status === 503 ? { "retry-after": String(RETRY_AFTER_S) } : undefined });
+  return responseOf(errorAnswer(status, error, issues));
+}
+
+function responseOf({ status, body, headers }: ErrorAnswer): Response {
+  return Response.json(body, { status, headers });
 }
 
 /** The 503 message for a database error that passes (another process's lock) or that a person must fix (a full disk), or null. */
@@ -92,15 +104,26 @@ export function isJsonMediaType(header: string | null): boolean {
   return header.split(";")[0].trim().toLowerCase() === "application/json";
 }
 
+/** The 413 for a body over MAX_BODY_BYTES. */
+export function bodyTooLarge(): HttpError {
+  return new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** A request's header lookup (a web Headers, or node:http's headers behind a getter). */
+export type HeaderSource = { get(name: string): string | null };
+
+/** What readJson needs of a request: a web Request is one; the agents' fast path makes one over node:http. */
+export type BodySource = { headers: HeaderSource; text(): Promise<string> };
+
 /** Reads the body as JSON (at most MAX_BODY_BYTES) and parses it with the schema. */
-export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(request: BodySource, schema: T): Promise<z.infer<T>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES) throw bodyTooLarge();
   if (!isJsonMediaType(request.headers.get("content-type"))) {
     throw new HttpError(415, `content-type must be application/json (parameters such as charset aside), not ${JSON.stringify(request.headers.get("content-type") ?? "")}`);
   }
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyTooLarge();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -110,17 +133,22 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   return parseWith(schema, value, "body");
 }
 
-/** Runs a handler and maps thrown errors to responses: HttpError (and its subclasses) to its status, the rest to 500. */
+/** What a thrown error answers: HttpError (and its subclasses) its status, database faults 503 or 409, the rest 500. */
+export function answerToError(error: unknown): ErrorAnswer {
+  if (isHttpError(error)) return errorAnswer(error.status, error.message, error.issues);
+  if (isDatabaseUnavailable(error)) return errorAnswer(503, error.message);
+  const fault = databaseFaultMessage(error);
+  if (fault) return errorAnswer(503, fault);
+  if (isDatabaseInUse(error)) return errorAnswer(409, `${error.message}; this server does not own it, so it cannot run studies on it`);
+  console.error("[hypersieve] request failed:", error);
+  return errorAnswer(500, "internal error: " + (error instanceof Error ? error.message : String(error)));
+}
+
+/** Runs a handler and maps thrown errors to JSON responses (answerToError). */
 export async function handle(run: () => Promise<Response> | Response): Promise<Response> {
   try {
     return await run();
   } catch (error) {
-    if (isHttpError(error)) return errorResponse(error.status, error.message, error.issues);
-    if (isDatabaseUnavailable(error)) return errorResponse(503, error.message);
-    const fault = databaseFaultMessage(error);
-    if (fault) return errorResponse(503, fault);
-    if (isDatabaseInUse(error)) return errorResponse(409, `${error.message}; this server does not own it, so it cannot run studies on it`);
-    console.error("[hypersieve] request failed:", error);
-    return errorResponse(500, "internal error: " + (error instanceof Error ? error.message : String(error)));
+    return responseOf(answerToError(error));
   }
 }

@@ -29,10 +29,13 @@ export async function existingStudyId(context: Context<{ id: string }>): Promise
   return id;
 }
 
+// Built once, as every schema here: building a zod schema costs far more than parsing with it.
+const trialNumberSchema = z.string().regex(/^[0-9]{1,15}$/, "a trial number must be written in decimal digits only").transform(Number);
+
 /** A trial number from the route, or a 400 naming it. */
 export async function trialNumberOf(context: Context<{ number: string }>): Promise<number> {
   const { number } = await paramsOf(context);
-  return parseWith(z.string().regex(/^[0-9]{1,15}$/, "a trial number must be written in decimal digits only").transform(Number), number, "trial number");
+  return parseWith(trialNumberSchema, number, "trial number");
 }
 
 /** A rule id from the route, decoded once (by Next), or a 400 naming what is wrong with it. */

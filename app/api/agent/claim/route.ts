@@ -1,22 +1,13 @@
-import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { claimSchema } from "@/lib/api/agent";
-import { agentJson, requireOpenStudy } from "@/lib/api/agent-routes";
+import { claimAction } from "@/lib/api/agent-actions";
+import { agentResponse } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
-import { getAgentBoard } from "@/lib/engine/agent-board";
-import { getEngine } from "@/lib/engine/engine";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** An agent asks for a job: 200 with the job (a lease), 204 when none waits, 410 once the study is over. */
+/** An agent asks for a job: 200 with the job (a lease), 204 when none waits, 410 once the study is over. The server's fast path answers the same (lib/api/agent-fast-path.ts). */
 export function POST(request: Request) {
-  return handle(async () => {
-    const body = await agentSchemaGuard(request, claimSchema);
-    requireOpenStudy(body.study);
-    getEngine().start();
-    const job = getAgentBoard().claim(body.study, body.agent);
-    return job ? agentJson(job) : new Response(null, { status: 204 });
-  });
+  return handle(async () => agentResponse(await claimAction(request)));
 }
 
 const notAllowed = methodNotAllowed("POST");

@@ -1,20 +1,13 @@
-import { agentFinishSchema } from "@/lib/api/agent";
-import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { agentJson, jobIdOf } from "@/lib/api/agent-routes";
+import { jobActions } from "@/lib/api/agent-actions";
+import { agentResponse, jobIdOf } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
-import { getAgentBoard } from "@/lib/engine/agent-board";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The agent's program ended on its own (exited or failed). */
+/** The agent's program ended on its own (exited or failed). The server's fast path answers the same (lib/api/agent-fast-path.ts). */
 export function POST(request: Request, context: { params: Promise<{ job: string }> }) {
-  return handle(async () => {
-    const job = await jobIdOf(context);
-    const body = await agentSchemaGuard(request, agentFinishSchema);
-    getAgentBoard().finish(body.study, job, body.agent, { status: body.status, message: body.message });
-    return agentJson({ ok: true });
-  });
+  return handle(async () => agentResponse(await jobActions.finish(await jobIdOf(context), request)));
 }
 
 const notAllowed = methodNotAllowed("POST");

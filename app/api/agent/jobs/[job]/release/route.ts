@@ -1,20 +1,13 @@
-import { agentReleaseSchema } from "@/lib/api/agent";
-import { agentSchemaGuard } from "@/lib/api/agent-guard";
-import { jobIdOf } from "@/lib/api/agent-routes";
+import { jobActions } from "@/lib/api/agent-actions";
+import { agentResponse, jobIdOf } from "@/lib/api/agent-routes";
 import { handle, methodNotAllowed } from "@/lib/api/http";
-import { getAgentBoard } from "@/lib/engine/agent-board";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The agent lets go of a job before its end (SIGTERM): it goes back on the queue from its last acknowledged epoch. */
+/** The agent lets go of a job before its end (SIGTERM): it goes back on the queue from its last acknowledged epoch. The server's fast path answers the same (lib/api/agent-fast-path.ts). */
 export function POST(request: Request, context: { params: Promise<{ job: string }> }) {
-  return handle(async () => {
-    const job = await jobIdOf(context);
-    const body = await agentSchemaGuard(request, agentReleaseSchema);
-    getAgentBoard().release(body.study, job, body.agent, { leaving: body.leaving, message: body.message });
-    return Response.json({ ok: true });
-  });
+  return handle(async () => agentResponse(await jobActions.release(await jobIdOf(context), request)));
 }
 
 const notAllowed = methodNotAllowed("POST");
