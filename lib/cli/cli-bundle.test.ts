@@ -1,6 +1,7 @@
 /**
  * bin/hypersieve.mjs runs the bundle dist/hypersieve-cli.mjs (scripts/build-cli.mjs) only while it is current:
- * a source edited since the bundle's build makes the next start rebuild it, so no one runs old code unawares.
+ * a source edited since the bundle's build makes the next start rebuild it (and the analysis thread's,
+ * dist/effects-worker.mjs), so no one runs old code unawares.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,5 +32,9 @@ describe("the hypersieve command's bundle", () => {
     const { startedMs } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { startedMs: number };
     expect(startedMs).toBeGreaterThanOrEqual(fs.statSync(source).mtimeMs);
     expect(fs.readFileSync(bundle, "utf8")).toContain("hypersieve run FILE");
+    // The analysis thread's bundle is rebuilt with it.
+    const worker = JSON.parse(fs.readFileSync(path.resolve("dist/effects-worker.json"), "utf8")) as { startedMs: number; inputs: string[] };
+    expect(worker.inputs).toContain("lib/workers/effects-worker.ts");
+    expect(worker.startedMs).toBeGreaterThanOrEqual(fs.statSync(source).mtimeMs);
   });
 });
