@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3107);
 const dbFile = path.join(__dirname, ".e2e", `e2e-${port}.db`);
+// The tests read what the shared server stored (e2e/pages.ts storedObjectiveConfig); the workers inherit it.
+process.env.E2E_DB_FILE = dbFile;
 // The server token of every server the tests start (the shared one and those of e2e/server.ts): set once here, in
 // the runner, so its workers inherit the same value; browsers and API requests send it as a bearer token.
 process.env.HYPERSIEVE_TOKEN ??= `e2e_${randomBytes(18).toString("base64url")}`;

@@ -13,7 +13,7 @@ every other round in the reverse order):
 Then prints a table: wall time, CPU time (user + sys of the process and every
 descendant it waited for, from wait4), process starts of the training
 program, trials, epochs, best validation loss. Hypersieve's row includes
-Node, tsx compiling the CLI and the server side of the study; Optuna's
+Node, starting the CLI (its bundle, dist/hypersieve-cli.mjs) and the server side of the study; Optuna's
 includes Python importing torch, optuna and sklearn.
 
 Needs /usr/bin/python3 with torch, scikit-learn and optuna (Debian:

@@ -65,7 +65,8 @@ export function AgentTokenPanel({ studyId, name, token, command, onOpen }: { stu
           </code>
         </pre>
         <p className="mt-1 text-xs text-slate-500">
-          Run it on each machine that trains, from your project&apos;s folder. Replace <code>python train.py …</code> after <code>--</code> with your own program; the{" "}
+          Run it on each machine that trains, from your project&apos;s folder: the first line downloads the agent, one file that needs only Node 20 or later (no
+          repository, no <code>npm ci</code>); a Slurm or Kubernetes job can run the same two lines. Replace <code>python train.py …</code> after <code>--</code> with your own program; the{" "}
           <code>{"{param}"}</code> placeholders work as in a command study.
         </p>
       </div>

@@ -44,7 +44,7 @@ const TRAINING_OBJECTIVES: { id: TrainingKind; title: string; description: React
     title: "Your own training command",
     description: (
       <>
-        This server runs your program once per job and reads its learning curve from stdout, one JSON line per epoch (see{" "}
+        This server runs your program and reads its learning curve from stdout, one JSON line per epoch (see{" "}
         <code className="text-slate-700">docs/command-protocol.md</code>). Any language works; no Hypersieve library is needed.
       </>
     ),
@@ -54,8 +54,8 @@ const TRAINING_OBJECTIVES: { id: TrainingKind; title: string; description: React
     title: "Remote agents (hypersieve agent)",
     description: (
       <>
-        Machines of yours run <code className="text-slate-700">npx hypersieve agent</code>, which claims this study&apos;s jobs, runs your program and reports each epoch
-        back. The study waits until an agent connects; the agents&apos; token is shown once, right after launch.
+        Machines of yours run the one-file agent (<code className="text-slate-700">hypersieve-agent.mjs</code>, downloaded from this server; it needs only Node), which
+        claims this study&apos;s jobs, runs your program and reports each epoch back. The study waits until an agent connects; the agents&apos; token is shown once, right after launch.
       </>
     ),
   },

@@ -1,8 +1,16 @@
 "use client";
+import { COMMAND_PROTOCOLS, type CommandProtocolName } from "@/lib/api/command";
 import { argvFromText, type TrainingFields, type TrainingKind } from "@/lib/client/training-spec";
 import { Field, FieldErrors, inputClass } from "./form-parts";
 
 const ARGV_PLACEHOLDER = ["python", "train.py", "--lr", "{lr}", "--epochs", "{epochs}", "--checkpoint-dir={checkpoint_dir}", "--resume={resume_from}"].join("\n");
+
+/** What each command protocol means, in one line (docs/command-protocol.md). */
+const PROTOCOL_LINES: Record<CommandProtocolName, string> = {
+  "per-job": "A new process for every job (each rung of a trial); any program that prints JSON lines works.",
+  persistent: "One process per trial: it trains to the epoch it is given, then waits on stdin for the next instruction.",
+  worker: "As persistent, and a waiting process may take another trial's job, so a study starts about one process per parallel slot.",
+};
 
 /** The error messages under "command.argv" and "command.argv.<i>", each labelled with its line. */
 function argvMessages(errors: Record<string, string[]>, argv: string[]): { p: string; message: string }[] {
@@ -66,14 +74,28 @@ export function TrainingFieldsEditor({
             </span>
             <FieldErrors label="command" messages={argvErrors} />
           </label>
-          <Field label="Working directory" path="command.cwd" errors={errors} hint="relative to the server's working directory; '.' is where it was started">
-            <input className={`${inputClass} font-mono`} value={fields.cwd} spellCheck={false} onChange={(e) => set("cwd", e.target.value)} aria-invalid={!!errors["command.cwd"]} data-testid="field-command-cwd" />
-          </Field>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Working directory" path="command.cwd" errors={errors} hint="relative to the server's working directory">
+              <input className={`${inputClass} font-mono`} value={fields.cwd} spellCheck={false} onChange={(e) => set("cwd", e.target.value)} aria-invalid={!!errors["command.cwd"]} data-testid="field-command-cwd" />
+            </Field>
+            <Field label="Processes" path="command.protocol" errors={errors} hint="the program must speak the protocol">
+              <select className={inputClass} value={fields.protocol} onChange={(e) => set("protocol", e.target.value as CommandProtocolName)} data-testid="field-command-protocol">
+                {COMMAND_PROTOCOLS.map((protocol) => (
+                  <option key={protocol} value={protocol}>
+                    {protocol}
+                  </option>
+                ))}
+              </select>
+              <span className="mt-1 block text-xs text-slate-500" data-testid="command-protocol-line">
+                {PROTOCOL_LINES[fields.protocol]}
+              </span>
+            </Field>
+          </div>
           <div className="grid gap-4 sm:grid-cols-3">
             <CommonFields kind={kind} fields={fields} set={set} errors={errors} />
           </div>
           <p className="rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-800 ring-1 ring-amber-200">
-            The command runs on this server, as the server&apos;s user, once per job. Whoever can create a command study can run any program here.
+            The command runs on this server, as the server&apos;s user. Whoever can create a command study can run any program here.
           </p>
         </>
       )}

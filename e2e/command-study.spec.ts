@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 import type { ParamDef, TrialDetail } from "../lib/api/schemas";
-import { api, NewStudyPage, screenshot, StudyPage, trackErrors } from "./pages";
+import { api, NewStudyPage, screenshot, storedObjectiveConfig, StudyPage, trackErrors } from "./pages";
 
 /** The repository's plain-Node example; the server's working directory is the repository root, so its cwd "." works. */
 const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "node", "command.json"), "utf8")) as {
@@ -16,6 +16,9 @@ test("launches a command study of the Node example from the form and watches it 
   const form = new NewStudyPage(page);
   await form.goto();
   await form.fill({ objective: "command", name: "e2e node command", strategy: "random+asha", budgetKind: "epochs", budgetValue: "60", parallelism: "2", seed: "3" });
+  // The form offers the API's default protocol, a new process per job.
+  await expect(page.getByTestId("field-command-protocol")).toHaveValue("per-job");
+  await expect(form.protocolLine()).toContainText("A new process for every job");
   await form.fillCommand({ argv: example.argv, cwd: example.cwd, metric: "value", direction: "minimize", maxEpochs: "10" });
   await form.setSpace(example.space);
   await expect(page.getByTestId("space-row")).toHaveCount(example.space.length);
@@ -29,6 +32,7 @@ test("launches a command study of the Node example from the form and watches it 
   const created = await api.study(request, id);
   expect(created).toMatchObject({ objective: "command", maxEpochs: 10, strategy: "random+asha", metric: "value", direction: "minimize" });
   expect(created.space).toEqual(example.space);
+  expect(storedObjectiveConfig(id)).toMatchObject({ argv: example.argv, protocol: "per-job" });
 
   // Every distinct point count the page shows, in order, until the study completes: the curves must grow.
   const readings: number[] = [];
@@ -72,6 +76,28 @@ test("launches a command study of the Node example from the form and watches it 
   expect(errors).toEqual([]);
 });
 
+test("launches a command study under the protocol chosen in the form, which the study keeps and its program speaks", async ({ page, request }) => {
+  const errors = trackErrors(page);
+  const form = new NewStudyPage(page);
+  await form.goto();
+  await form.fill({ objective: "command", name: "e2e worker protocol", strategy: "random+asha", budgetKind: "epochs", budgetValue: "40", parallelism: "2", seed: "5" });
+  // The Node example speaks all three protocols (docs/command-protocol.md).
+  await form.fillCommand({ argv: example.argv, cwd: example.cwd, protocol: "worker", maxEpochs: "10" });
+  await expect(form.protocolLine()).toContainText("another trial's job");
+  await form.setSpace(example.space);
+  await screenshot(page, "command-01b-protocol");
+  await form.launch();
+
+  await page.waitForURL(/\/studies\/\d+$/);
+  const id = new StudyPage(page).id();
+  expect(storedObjectiveConfig(id)).toMatchObject({ argv: example.argv, protocol: "worker" });
+  await expect.poll(async () => (await api.study(request, id)).status, { timeout: 90_000 }).toBe("completed");
+  const trials = await api.allTrials(request, id);
+  expect(trials.length).toBeGreaterThan(0);
+  expect(trials.filter((t) => t.status === "failed").map((t) => t.reason)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test("launches an agent study and shows its token once, with the command line that starts an agent", async ({ page, request }) => {
   const errors = trackErrors(page);
   const form = new NewStudyPage(page);
@@ -92,9 +118,16 @@ test("launches an agent study and shows its token once, with the command line th
   const id = Number(await page.getByTestId("agent-token-panel").getAttribute("data-study-id"));
   expect(id).toBeGreaterThan(0);
   const origin = new URL(page.url()).origin;
+  // The one-file agent, downloaded from this very server: a cluster node needs only Node.
   await expect(form.agentCommand()).toHaveText(
-    `HYPERSIEVE_TOKEN=${token} npx hypersieve agent --server ${origin} --study ${id} -- python train.py --lr {lr} --optimizer {optimizer}`,
+    [
+      `curl -fsS ${origin}/api/agent/download -o hypersieve-agent.mjs`,
+      `HYPERSIEVE_TOKEN=${token} node hypersieve-agent.mjs --server ${origin} --study ${id} -- python train.py --lr {lr} --optimizer {optimizer}`,
+    ].join("\n"),
   );
+  const download = await request.get(`${origin}/api/agent/download`, { headers: { authorization: "" } });
+  expect(download.status()).toBe(200);
+  expect(await download.text()).toMatch(/^#!\/usr\/bin\/env node\n/);
   await expect(page.getByTestId("agent-token-panel")).toContainText("it is not shown again");
   await screenshot(page, "command-05-agent-token");
 

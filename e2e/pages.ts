@@ -3,6 +3,7 @@
  * through data-testid attributes.
  */
 import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import Database from "better-sqlite3";
 import path from "node:path";
 import type { AnalysisResponse, CurvesResponse, ParamDef, RuleView, StudySummary, TrialRow, TrialsPage } from "../lib/api/schemas";
 
@@ -11,6 +12,17 @@ export const SCREENSHOT_DIR = path.join(__dirname, "..", "test-results", "screen
 /** Saves a screenshot under test-results/screenshots; full page unless told otherwise (a viewport shot is faster). */
 export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+}
+
+/** A study's objective settings as the shared server stored them (the API does not show a command study's spec). */
+export function storedObjectiveConfig(id: number): unknown {
+  const db = new Database(process.env.E2E_DB_FILE!, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT objective_config FROM studies WHERE id = ?").get(id) as { objective_config: string | null } | undefined;
+    return row?.objective_config ? JSON.parse(row.objective_config) : null;
+  } finally {
+    db.close();
+  }
 }
 
 /** Collects uncaught page errors and console errors (such as hydration mismatches) for a test to assert none. */
@@ -89,9 +101,10 @@ export class NewStudyPage {
   }
 
   /** The fields of a command study: argv one argument per line, then the settings given. */
-  async fillCommand(values: { argv?: string[]; cwd?: string } & TrainingFormValues): Promise<void> {
+  async fillCommand(values: { argv?: string[]; cwd?: string; protocol?: "per-job" | "persistent" | "worker" } & TrainingFormValues): Promise<void> {
     if (values.argv) await this.page.getByTestId("field-command-argv").fill(values.argv.join("\n"));
     if (values.cwd !== undefined) await this.page.getByTestId("field-command-cwd").fill(values.cwd);
+    if (values.protocol) await this.page.getByTestId("field-command-protocol").selectOption(values.protocol);
     await this.fillTraining(values);
   }
 
@@ -140,6 +153,11 @@ export class NewStudyPage {
 
   agentCommand(): Locator {
     return this.page.getByTestId("agent-command");
+  }
+
+  /** The one-line explanation under the command protocol's choice. */
+  protocolLine(): Locator {
+    return this.page.getByTestId("command-protocol-line");
   }
 
   openStudyButton(): Locator {

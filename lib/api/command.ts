@@ -44,6 +44,12 @@ export function commandTemplateProblems(argv: readonly string[], paramNames: rea
   return problems;
 }
 
+/** How a command study starts its program (docs/command-protocol.md): per job, per trial, or per worker. */
+export const COMMAND_PROTOCOLS = ["per-job", "persistent", "worker"] as const;
+export type CommandProtocolName = (typeof COMMAND_PROTOCOLS)[number];
+/** The protocol of a spec that names none. */
+export const DEFAULT_COMMAND_PROTOCOL: CommandProtocolName = "per-job";
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be letters, digits and '_', not starting with a digit");
 
 export const commandSpecSchema = z
@@ -71,7 +77,7 @@ export const commandSpecSchema = z
     /** Whether the program can start a trial from its parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT); absent means: when argv uses {parent_checkpoint}. */
     warmStart: z.boolean().optional(),
     /** "per-job" (a new process per job, the default), "persistent" (one per trial, waiting on stdin between its jobs) or "worker" (a waiting program may take another trial's job). */
-    protocol: z.enum(["per-job", "persistent", "worker"]).optional(),
+    protocol: z.enum(COMMAND_PROTOCOLS).optional(),
     /** Persistent protocol: how long a program may wait for its trial's next job before it is ended (default 5 minutes). */
     keepAliveMs: z.number().int().min(1000).max(24 * 3_600_000).optional(),
     /** Persistent protocol: how many programs may wait at once (default 8). */

@@ -40,6 +40,11 @@ function progressLine(id: number): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(s.progress * 100).toFixed(0).padStart(3)}%  ${s.epochsSpent} epochs · ${s.trialCount} trials · ${s.runningCount} running · ${s.failedCount} failed · best ${s.metric} ${best}`;
 }
 
+/** The shell's exit code of a process ended by a signal: 130 for SIGINT, 143 for SIGTERM. */
+function exitCodeOf(signal: NodeJS.Signals): number {
+  return signal === "SIGINT" ? 130 : 143;
+}
+
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
   // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
@@ -53,15 +58,22 @@ async function run(file: string): Promise<number> {
         `Launch this study through the running server (New study in the browser, or POST /api/studies with 'Authorization: Bearer' and the token in ${tokenFileOf(databaseFile())}), or run it here on another database: hypersieve run ${file} --db other.db`,
     );
   }
+  // Ctrl-C, or a SIGTERM (sent to bin/hypersieve.mjs and passed on, or sent by entry.ts when bin/hypersieve.mjs died):
+  // stop the study, so its programs and what they started get SIGTERM, then SIGKILL after the grace period. Listening
+  // before the study starts its programs: a signal that came meanwhile would otherwise end this process and leave them.
+  let interrupted: NodeJS.Signals | null = null;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (interrupted) return;
+      interrupted = signal;
+      process.stderr.write("\nstopping: running trials keep what they reported…\n");
+      void getEngine().stop(id);
+    });
+  }
+  // Set before any signal can be handled: creating the study is synchronous.
   const id = createStudyFromFile(text, file).id;
   const budget = getStudySummary(id)!.budget;
   process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
-  let interrupted = false;
-  process.once("SIGINT", () => {
-    interrupted = true;
-    process.stderr.write("\nstopping: running trials keep what they reported…\n");
-    void getEngine().stop(id);
-  });
   const tty = process.stderr.isTTY;
   let lastShown = -1;
   let lastLooked = 0;
@@ -91,7 +103,7 @@ async function run(file: string): Promise<number> {
   if (!best) {
     console.log(`study ${id} ${s.status} with no measurement`);
     if (stats.lastFailure) console.error(`${stats.failed} of ${stats.trials} trials failed; the last, trial #${stats.lastFailure.trial}: ${stats.lastFailure.reason}`);
-    return 1;
+    return interrupted ? exitCodeOf(interrupted) : 1;
   }
   console.log(`best trial #${best.number}: ${s.metric} = ${s.bestValue} at epoch ${s.bestEpoch}`);
   console.log(JSON.stringify(best.params));
@@ -99,9 +111,9 @@ async function run(file: string): Promise<number> {
   if (problems.length > 0) {
     console.error(`the best trial of study ${id} is not trustworthy:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     if (stats.lastFailure) console.error(`the last failure, trial #${stats.lastFailure.trial}: ${stats.lastFailure.reason}`);
-    return interrupted ? 130 : 3;
+    return interrupted ? exitCodeOf(interrupted) : 3;
   }
-  return interrupted ? 130 : 0;
+  return interrupted ? exitCodeOf(interrupted) : 0;
 }
 
 /** Runs one command; returns the exit code. */

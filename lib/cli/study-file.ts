@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { COMMAND_PROTOCOLS, DEFAULT_COMMAND_PROTOCOL } from "../api/command";
 import type { CreateStudyInput, ParamDef } from "../api/schemas";
 import { KEEP_CHECKPOINTS, STUDY_DEFAULTS } from "../api/study-defaults";
 import { earlyTerminateOf, expandCommand, strategyWithRungs, type EarlyTerminate, type Problem } from "./sweep-compat";
@@ -239,8 +240,7 @@ export function studyFromData(
   };
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
-  const protocols = ["per-job", "persistent", "worker"] as const;
-  const protocol = protocols.find((p) => p === d.protocol);
+  const protocol = COMMAND_PROTOCOLS.find((p) => p === d.protocol);
   if (d.protocol !== undefined && !protocol) problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job), persistent (one process per trial) or worker (processes taken by any trial's job)" });
   const keepAliveMs = d.keep_alive_ms === undefined ? undefined : int("keep_alive_ms", 1000, 0);
   const maxWaiting = d.max_waiting === undefined ? undefined : int("max_waiting", 0, 0);
@@ -258,7 +258,7 @@ export function studyFromData(
       space: space ?? [],
       graceMs: 5000,
       timeoutMs: 600_000,
-      ...(protocol && protocol !== "per-job" ? { protocol } : {}),
+      ...(protocol && protocol !== DEFAULT_COMMAND_PROTOCOL ? { protocol } : {}),
       ...(keepAliveMs !== undefined ? { keepAliveMs } : {}),
       ...(maxWaiting !== undefined ? { maxWaiting } : {}),
       // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).

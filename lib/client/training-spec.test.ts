@@ -22,7 +22,11 @@ describe("commandSpecFrom", () => {
   it("builds the spec the API takes", () => {
     const { spec, issues } = commandSpecFrom(fields, [LR]);
     expect(issues).toEqual({});
-    expect(spec).toEqual({ argv: ["node", "train.mjs", "--lr", "{lr}"], cwd: ".", metric: "value", direction: "minimize", maxEpochs: 10, space: [LR] });
+    expect(spec).toEqual({ argv: ["node", "train.mjs", "--lr", "{lr}"], cwd: ".", protocol: "per-job", metric: "value", direction: "minimize", maxEpochs: 10, space: [LR] });
+  });
+
+  it("passes the chosen protocol on", () => {
+    expect(commandSpecFrom({ ...fields, protocol: "worker" }, [LR]).spec.protocol).toBe("worker");
   });
 
   it.each([
@@ -66,9 +70,10 @@ describe("paramNameProblem", () => {
 });
 
 describe("agentCommandLine", () => {
-  it("puts the token in the environment and hints the program with the space's names", () => {
-    expect(agentCommandLine("http://127.0.0.1:3000", 7, "hs_abc", [LR, { type: "int", name: "hidden", low: 4, high: 64 }])).toBe(
-      "HYPERSIEVE_TOKEN=hs_abc npx hypersieve agent --server http://127.0.0.1:3000 --study 7 -- python train.py --lr {lr} --hidden {hidden}",
-    );
+  it("downloads the one-file agent, puts the token in the environment and hints the program with the space's names", () => {
+    expect(agentCommandLine("http://127.0.0.1:3000", 7, "hs_abc", [LR, { type: "int", name: "hidden", low: 4, high: 64 }]).split("\n")).toEqual([
+      "curl -fsS http://127.0.0.1:3000/api/agent/download -o hypersieve-agent.mjs",
+      "HYPERSIEVE_TOKEN=hs_abc node hypersieve-agent.mjs --server http://127.0.0.1:3000 --study 7 -- python train.py --lr {lr} --hidden {hidden}",
+    ]);
   });
 });

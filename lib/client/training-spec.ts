@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import type { agentSpecSchema } from "@/lib/api/agent";
-import { BUILTIN_PLACEHOLDERS, commandTemplateProblems, type commandSpecSchema } from "@/lib/api/command";
+import { BUILTIN_PLACEHOLDERS, commandTemplateProblems, DEFAULT_COMMAND_PROTOCOL, type CommandProtocolName, type commandSpecSchema } from "@/lib/api/command";
 import type { ParamDef } from "@/lib/api/schemas";
 import { paramName } from "@/lib/api/space-schema";
 
@@ -21,6 +21,7 @@ export function isTrainingKind(objective: string): objective is TrainingKind {
 export type TrainingFields = {
   argvText: string;
   cwd: string;
+  protocol: CommandProtocolName;
   metric: string;
   direction: "minimize" | "maximize";
   maxEpochs: string;
@@ -31,6 +32,7 @@ export type TrainingFields = {
 export const DEFAULT_TRAINING_FIELDS: TrainingFields = {
   argvText: "",
   cwd: ".",
+  protocol: DEFAULT_COMMAND_PROTOCOL,
   metric: "value",
   direction: "minimize",
   maxEpochs: "10",
@@ -92,7 +94,7 @@ export function commandSpecFrom(fields: TrainingFields, space: ParamDef[]): { sp
   }
   if (fields.cwd.trim() === "") issues["command.cwd"] = "must not be empty; '.' is the server's working directory";
   const maxEpochs = commonChecks("command", fields, issues);
-  const spec: CommandBody = { argv, cwd: fields.cwd.trim(), metric: fields.metric.trim(), direction: fields.direction, maxEpochs, space };
+  const spec: CommandBody = { argv, cwd: fields.cwd.trim(), protocol: fields.protocol, metric: fields.metric.trim(), direction: fields.direction, maxEpochs, space };
   return { spec, issues };
 }
 
@@ -106,12 +108,16 @@ export function agentSpecFrom(fields: TrainingFields, space: ParamDef[]): { spec
 }
 
 /**
- * The shell line that starts an agent for a study. The program after "--" is a
- * hint built from the space's names; the token goes in the environment, never
- * in the agent's own arguments.
+ * The shell lines that start an agent for a study on any machine with Node:
+ * download the one-file agent from this server, then run it. The program after
+ * "--" is a hint built from the space's names; the token goes in the
+ * environment, never in the agent's own arguments.
  */
 export function agentCommandLine(origin: string, studyId: number, token: string, space: ParamDef[]): string {
   const names = space.length > 0 ? space.map((p) => p.name) : ["lr"];
   const args = names.map((name) => `--${name} {${name}}`).join(" ");
-  return `HYPERSIEVE_TOKEN=${token} npx hypersieve agent --server ${origin} --study ${studyId} -- python train.py ${args}`;
+  return [
+    `curl -fsS ${origin}/api/agent/download -o hypersieve-agent.mjs`,
+    `HYPERSIEVE_TOKEN=${token} node hypersieve-agent.mjs --server ${origin} --study ${studyId} -- python train.py ${args}`,
+  ].join("\n");
 }
