@@ -104,9 +104,6 @@ function partitionPoint(length: number, before: (i: number) => boolean): number 
   return lo;
 }
 
-/** Entries strictly ahead of `loss` in a rung's order (its rank share times the rung's size). */
-const aheadOf = (ranked: readonly RungEntry[], loss: number) => partitionPoint(ranked.length, (i) => ranked[i].loss < loss);
-
 /**
  * Every rung's trials in the race's order, kept up to date as trials report:
  * a trial joins a rung once, when it has trained the rung's epoch itself, and
@@ -117,8 +114,8 @@ const aheadOf = (ranked: readonly RungEntry[], loss: number) => partitionPoint(r
 export class RungIndex {
   private readonly ranked: RungEntry[][];
   private readonly entries: Map<TrialState, RungEntry>[];
-  /** Per trial, the number of losses already indexed. */
-  private readonly seen = new Map<TrialState, number>();
+  /** Per trial (by its place in the list, which only grows), the number of losses already indexed. */
+  private readonly seen: number[] = [];
   /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
   private seenLosses = -1;
   private seenTrials = -1;
@@ -136,11 +133,12 @@ export class RungIndex {
     this.seenLosses = total;
     this.seenTrials = trials.length;
     const added: RungEntry[][] = this.ranked.map(() => []);
-    for (const t of trials) {
+    for (let i = 0; i < trials.length; i++) {
+      const t = trials[i];
       const len = t.losses.length;
-      const prev = this.seen.get(t) ?? 0;
+      const prev = this.seen[i] ?? 0;
       if (len <= prev) continue;
-      this.seen.set(t, len);
+      this.seen[i] = len;
       for (let k = 0; k < this.ranked.length; k++) {
         const epoch = this.rungs[k];
         if (epoch > prev && ownAt(t, epoch)) {
@@ -170,6 +168,11 @@ export class RungIndex {
   /** A member's best loss up to rung k (rungLoss, computed once when it reached the rung). */
   lossAt(k: number, t: TrialState): number {
     return this.entries[k].get(t)!.loss;
+  }
+
+  /** A member's entry at rung k. */
+  entryAt(k: number, t: TrialState): RungEntry {
+    return this.entries[k].get(t)!;
   }
 
   /** Rung k's trials (those that trained its epoch themselves) in the race's order. */
@@ -204,44 +207,47 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
   return decideWith(trials, new RungIndex(rungs).sync(trials), eta, minEvidence);
 }
 
-/** raceDecision over an index of the trials' rungs that is up to date. */
+/**
+ * raceDecision over an index of the trials' rungs that is up to date. One
+ * scan of the trials finds the finished ones; everything else reads the
+ * finished members of a rung and, where too few finished, the rungs' own
+ * members: at 10,000 trials, a few hundred finished against thousands at
+ * rung 0, and the decision is taken again whenever a rung gains a member.
+ */
 function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number, minEvidence: number): RaceDecision {
   const rungs = index.rungs;
   const last = rungs.length - 1;
   const maxEpochs = rungs[last];
   // Evidence comes from full-space samples only: a sampler that narrows shifts the rest towards where it looks, and the verdict with it.
-  const evidence = trials.filter(fullSpace);
-  const done = evidence.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
+  const done: TrialState[] = [];
+  for (const t of trials) if (fullSpace(t) && finished(t, maxEpochs) && Number.isFinite(t.bestLoss)) done.push(t);
   // The finished trials by their final loss, sorted once for every rung.
   const doneByEnd = [...done].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number);
-  const isDone = new Set(done);
   const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
     const ranked = index.at(k);
     const member = (t: TrialState) => ownAt(t, epoch);
-    // Its rank share at the rung: the share of the rung's trials strictly ahead of it.
-    const keptMemo = new Map<TrialState, boolean>();
-    const kept = (t: TrialState) => {
-      let v = keptMemo.get(t);
-      if (v === undefined) keptMemo.set(t, (v = aheadOf(ranked, index.lossAt(k, t)) / ranked.length < 1 / eta));
-      return v;
-    };
+    // Kept: fewer than 1/η of the rung's trials strictly ahead of it, that is a loss at most the one at the cut's last place.
+    const cut = ranked.length === 0 ? -Infinity : ranked[Math.ceil(ranked.length / eta) - 1].loss;
+    const kept = (t: TrialState) => index.lossAt(k, t) <= cut;
+    const judged = done.filter(member);
     // The furthest rung that enough kept and dropped trials reached: the end, else a rung between.
     let overtake: number | null = null;
     let atEpoch: number | null = null;
     let keptN = 0;
     let droppedN = 0;
     for (let j = last; j > k && overtake === null; j--) {
-      const reached = j === last ? done.filter(member) : evidence.filter((t) => member(t) && ownAt(t, rungs[j]));
-      const value = (t: TrialState) => (j === last ? t.bestLoss : rungLoss(t, rungs[j]));
-      const a = reached.filter(kept).map(value);
-      const d = reached.filter((t) => !kept(t)).map(value);
+      // Below the end, the full-space members of rung j that trained rung k themselves, with their loss at rung j.
+      const reached = j === last ? judged.map((t) => ({ t, value: t.bestLoss })) : index.at(j).filter((e) => fullSpace(e.t) && member(e.t)).map((e) => ({ t: e.t, value: e.loss }));
+      const a = reached.filter((r) => kept(r.t)).map((r) => r.value);
+      const d = reached.filter((r) => !kept(r.t)).map((r) => r.value);
       if (j === last) [keptN, droppedN] = [a.length, d.length];
       if (a.length < minEvidence || d.length < minEvidence) continue;
       overtake = overtakeShare(d, a);
       atEpoch = rungs[j];
     }
-    const judged = done.filter(member);
-    const rho = judged.length >= 3 ? rankCorrelation(judged, ranked.filter((e) => isDone.has(e.t)).map((e) => e.t), doneByEnd.filter(member), (t) => index.lossAt(k, t)) : NaN;
+    // The rung's order restricted to its finished members: byRank is a total order, so sorting them gives the order filtering the rung would.
+    const byRung = () => judged.map((t) => index.entryAt(k, t)).sort(byRank).map((e) => e.t);
+    const rho = judged.length >= 3 ? rankCorrelation(judged, byRung(), doneByEnd.filter(member), (t) => index.lossAt(k, t)) : NaN;
     // The tail, where a search's answer lies: a rung can rank the many well on average and still drop the few that end best.
     let bestKept: number | null = null;
     if (keptN >= minEvidence && droppedN >= minEvidence) {
