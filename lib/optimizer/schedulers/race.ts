@@ -86,8 +86,8 @@ export type RaceDecision = {
   reason: string;
 };
 
-/** A trial that trained a rung itself, with what the race ranks it by there: its best loss up to the rung, then its recent slope. */
-type RungEntry = { t: TrialState; loss: number; slope: number };
+/** A trial that trained a rung itself (`at` its place in the trial list), with what the race ranks it by there: its best loss up to the rung, then its recent slope. */
+type RungEntry = { t: TrialState; at: number; loss: number; slope: number };
 
 /** The race's order at a rung: loss, then slope (the faster learner first), then trial number; a total order, so any insertion order sorts alike. */
 const byRank = (a: RungEntry, b: RungEntry) => (a.loss < b.loss ? -1 : a.loss > b.loss ? 1 : a.slope - b.slope || a.t.number - b.t.number);
@@ -113,7 +113,8 @@ function partitionPoint(length: number, before: (i: number) => boolean): number 
  */
 export class RungIndex {
   private readonly ranked: RungEntry[][];
-  private readonly entries: Map<TrialState, RungEntry>[];
+  /** Per rung, each member's entry by its place in the trial list. */
+  private readonly entries: (RungEntry | undefined)[][];
   /** Per trial (by its place in the list, which only grows), the number of losses already indexed. */
   private readonly seen: number[] = [];
   /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
@@ -122,7 +123,7 @@ export class RungIndex {
 
   constructor(readonly rungs: readonly number[]) {
     this.ranked = rungs.slice(0, -1).map(() => []);
-    this.entries = this.ranked.map(() => new Map());
+    this.entries = this.ranked.map(() => []);
   }
 
   /** Takes in what trials reported since the last call (trials only ever append losses). */
@@ -142,9 +143,9 @@ export class RungIndex {
       for (let k = 0; k < this.ranked.length; k++) {
         const epoch = this.rungs[k];
         if (epoch > prev && ownAt(t, epoch)) {
-          const entry = { t, loss: rungLoss(t, epoch), slope: slope(t, epoch) };
+          const entry = { t, at: i, loss: rungLoss(t, epoch), slope: slope(t, epoch) };
           added[k].push(entry);
-          this.entries[k].set(t, entry);
+          this.entries[k][i] = entry;
         }
       }
     }
@@ -165,14 +166,9 @@ export class RungIndex {
     return this.ranked.reduce((n, r) => n + r.length, 0);
   }
 
-  /** A member's best loss up to rung k (rungLoss, computed once when it reached the rung). */
-  lossAt(k: number, t: TrialState): number {
-    return this.entries[k].get(t)!.loss;
-  }
-
-  /** A member's entry at rung k. */
-  entryAt(k: number, t: TrialState): RungEntry {
-    return this.entries[k].get(t)!;
+  /** The entry at rung k of the trial at place `at` in the list, or undefined when it did not train the rung itself. */
+  entryAt(k: number, at: number): RungEntry | undefined {
+    return this.entries[k][at];
   }
 
   /** Rung k's trials (those that trained its epoch themselves) in the race's order. */
@@ -219,16 +215,20 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
   const last = rungs.length - 1;
   const maxEpochs = rungs[last];
   // Evidence comes from full-space samples only: a sampler that narrows shifts the rest towards where it looks, and the verdict with it.
-  const done: TrialState[] = [];
-  for (const t of trials) if (fullSpace(t) && finished(t, maxEpochs) && Number.isFinite(t.bestLoss)) done.push(t);
+  // Trials are named by their place in the list from here on.
+  const done: number[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i];
+    if (fullSpace(t) && finished(t, maxEpochs) && Number.isFinite(t.bestLoss)) done.push(i);
+  }
   // The finished trials by their final loss, sorted once for every rung.
-  const doneByEnd = [...done].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number);
+  const doneByEnd = [...done].sort((a, b) => trials[a].bestLoss - trials[b].bestLoss || trials[a].number - trials[b].number);
   const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
     const ranked = index.at(k);
-    const member = (t: TrialState) => ownAt(t, epoch);
+    const member = (i: number) => ownAt(trials[i], epoch);
+    const lossAt = (i: number) => index.entryAt(k, i)!.loss;
     // Kept: fewer than 1/η of the rung's trials strictly ahead of it, that is a loss at most the one at the cut's last place.
     const cut = ranked.length === 0 ? -Infinity : ranked[Math.ceil(ranked.length / eta) - 1].loss;
-    const kept = (t: TrialState) => index.lossAt(k, t) <= cut;
     const judged = done.filter(member);
     // The furthest rung that enough kept and dropped trials reached: the end, else a rung between.
     let overtake: number | null = null;
@@ -236,23 +236,24 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
     let keptN = 0;
     let droppedN = 0;
     for (let j = last; j > k && overtake === null; j--) {
-      // Below the end, the full-space members of rung j that trained rung k themselves, with their loss at rung j.
-      const reached = j === last ? judged.map((t) => ({ t, value: t.bestLoss })) : index.at(j).filter((e) => fullSpace(e.t) && member(e.t)).map((e) => ({ t: e.t, value: e.loss }));
-      const a = reached.filter((r) => kept(r.t)).map((r) => r.value);
-      const d = reached.filter((r) => !kept(r.t)).map((r) => r.value);
+      // Their final loss; below the end, the full-space members of rung j that trained rung k themselves, at rung j.
+      const a: number[] = [];
+      const d: number[] = [];
+      if (j === last) for (const i of judged) (lossAt(i) <= cut ? a : d).push(trials[i].bestLoss);
+      else for (const e of index.at(j)) if (fullSpace(e.t) && member(e.at)) (lossAt(e.at) <= cut ? a : d).push(e.loss);
       if (j === last) [keptN, droppedN] = [a.length, d.length];
       if (a.length < minEvidence || d.length < minEvidence) continue;
       overtake = overtakeShare(d, a);
       atEpoch = rungs[j];
     }
     // The rung's order restricted to its finished members: byRank is a total order, so sorting them gives the order filtering the rung would.
-    const byRung = () => judged.map((t) => index.entryAt(k, t)).sort(byRank).map((e) => e.t);
-    const rho = judged.length >= 3 ? rankCorrelation(judged, byRung(), doneByEnd.filter(member), (t) => index.lossAt(k, t)) : NaN;
+    const byRung = () => judged.map((i) => index.entryAt(k, i)!).sort(byRank).map((e) => e.at);
+    const rho = judged.length >= 3 ? rankCorrelation(trials, judged, byRung(), doneByEnd.filter(member), lossAt) : NaN;
     // The tail, where a search's answer lies: a rung can rank the many well on average and still drop the few that end best.
     let bestKept: number | null = null;
     if (keptN >= minEvidence && droppedN >= minEvidence) {
       const best = doneByEnd.filter(member).slice(0, Math.max(minEvidence, Math.ceil(judged.length / eta)));
-      bestKept = best.filter(kept).length / best.length;
+      bestKept = best.filter((i) => lossAt(i) <= cut).length / best.length;
     }
     return {
       rung: k,
@@ -285,14 +286,15 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
 
 /**
  * Spearman's ρ between the trials' losses at a rung and their final losses,
- * from the trials already in order of each (the rung's order, and the final
- * loss): average ranks with ties, as stats.ranks gives them, without sorting
- * again. `trials` fixes the order of the sums, so the value is spearman's.
+ * from the trials (by place in `trials`) already in order of each (the
+ * rung's order, and the final loss): average ranks with ties, as stats.ranks
+ * gives them, without sorting again. `judged` fixes the order of the sums,
+ * so the value is spearman's.
  */
-function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialState[], byEnd: readonly TrialState[], rungLossOf: (t: TrialState) => number): number {
-  const position = new Map(trials.map((t, i) => [t, i]));
-  const ranksFrom = (sorted: readonly TrialState[], value: (t: TrialState) => number) => {
-    const out = new Array<number>(trials.length);
+function rankCorrelation(trials: readonly TrialState[], judged: readonly number[], byRung: readonly number[], byEnd: readonly number[], rungLossOf: (i: number) => number): number {
+  const position = new Map(judged.map((i, p) => [i, p]));
+  const ranksFrom = (sorted: readonly number[], value: (i: number) => number) => {
+    const out = new Array<number>(judged.length);
     for (let start = 0; start < sorted.length; ) {
       let end = start;
       while (end + 1 < sorted.length && value(sorted[end + 1]) === value(sorted[start])) end++;
@@ -302,7 +304,7 @@ function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialSt
     }
     return out;
   };
-  return pearson(ranksFrom(byRung, rungLossOf), ranksFrom(byEnd, (t) => t.bestLoss));
+  return pearson(ranksFrom(byRung, rungLossOf), ranksFrom(byEnd, (i) => trials[i].bestLoss));
 }
 
 /** The chance that a value of `d` is below one of `a`, ties counting half (Mann–Whitney's U / (n₁n₂)), by binary search in the sorted `a`. */
