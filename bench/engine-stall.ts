@@ -4,7 +4,9 @@
  * report written, analysis rounds in a worker thread) until it has N trials,
  * while a timer measures how late the event loop serves it. Prints, per block
  * of trials, the longest stall and the analysis rounds done, then the
- * longest over the run. Everything the server does for a study besides
+ * longest over the run. Beside each stall, the longest CPU time the loop's
+ * thread spent between two ticks (Linux): on a shared machine the clock also
+ * counts the time the thread waited for a core. Everything the server does for a study besides
  * answering HTTP happens here, on this thread.
  *
  *   npx tsx --conditions=react-server bench/engine-stall.ts [--trials 10000] [--block 1000] [--objective synthetic:hartmann6] [--parallel 16]
@@ -14,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { threadCpuMs } from "./thread-cpu";
 
 const { values: options } = parseArgs({
   options: {
@@ -49,11 +52,17 @@ async function main(): Promise<void> {
   // A 5 ms timer: how late each tick fires is how long the loop was busy.
   let longest = 0;
   let overall = 0;
+  let longestCpu = 0;
+  let overallCpu = 0;
   let last = performance.now();
+  let lastCpu = threadCpuMs() ?? 0;
   const timer = setInterval(() => {
     const now = performance.now();
+    const cpu = threadCpuMs() ?? 0;
     longest = Math.max(longest, now - last - 5);
+    longestCpu = Math.max(longestCpu, cpu - lastCpu);
     last = now;
+    lastCpu = cpu;
   }, 5);
 
   const started = performance.now();
@@ -66,17 +75,19 @@ async function main(): Promise<void> {
     if (trials >= nextBlock || summary.status !== "running") {
       const done = getAnalysis(study.id).snapshots.length;
       console.log(
-        `trials ${String(trials).padStart(6)}: longest stall ${longest.toFixed(0)} ms, ${done - rounds} analysis rounds, ${summary.epochsSpent} epochs, ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)}`,
+        `trials ${String(trials).padStart(6)}: longest stall ${longest.toFixed(0)} ms (CPU ${longestCpu.toFixed(0)} ms), ${done - rounds} analysis rounds, ${summary.epochsSpent} epochs, ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)}`,
       );
       overall = Math.max(overall, longest);
+      overallCpu = Math.max(overallCpu, longestCpu);
       longest = 0;
+      longestCpu = 0;
       rounds = done;
       nextBlock = Math.floor(trials / BLOCK) * BLOCK + BLOCK;
     }
     if (summary.status !== "running") break;
   }
   clearInterval(timer);
-  console.log(`longest event-loop stall over the study: ${overall.toFixed(0)} ms (status ${getStudySummary(study.id)!.status})`);
+  console.log(`longest event-loop stall over the study: ${overall.toFixed(0)} ms, CPU ${overallCpu.toFixed(0)} ms; ${((performance.now() - started) / 1000).toFixed(0)} s in all (status ${getStudySummary(study.id)!.status})`);
   await getEngine().reset();
   closeDb();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -39,6 +39,7 @@ import { stateFromJson, stateToJson } from "../optimizer/state";
 import type { StrategyState } from "../optimizer/strategy";
 import { createStrategy } from "../optimizer/registry";
 import { runRoundInWorker, warmRoundThread } from "../workers/effects-thread";
+import { nextTurn, turnSpent } from "./turn-budget";
 import { mixSeed } from "../optimizer/rng";
 import { buildSubspace, contains, type Rule } from "../optimizer/rules";
 import type { Params, Space } from "../optimizer/space";
@@ -346,10 +347,13 @@ export class StudyRun {
       }
       // A held write (a new trial's row) is part of the pool already: ask for nothing more until it is written.
       // A sieve round out in the worker thread holds the asks until its rules are known, as a round inside the ask did.
+      let asked = 0;
       while (this.strategy.pendingAnalysis() === null && this.active.size < this.record.parallelism && !this.budgetSpent() && !this.lane.stalled) {
-        const asked = performance.now();
+        // Past the turn's budget the rest of the pool is filled on the next turn (after at least one ask here).
+        if (asked++ > 0 && turnSpent()) return this.pumpSoon();
+        const started = performance.now();
         const job = this.strategy.ask({ allowNew: this.mayStartNew() });
-        this.strategyMs += performance.now() - asked;
+        this.strategyMs += performance.now() - started;
         if (!job) break;
         this.start(job);
       }
@@ -493,7 +497,10 @@ export class StudyRun {
   private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean; alongside?: () => void }): Decision | Promise<Decision> {
     if (active.controller.signal.aborted || this.detached) return "stop";
     const op = () => this.recordReport(active, epoch, value, extra, options?.alongside);
-    return options?.wait === false ? this.lane.runNow(op) : this.lane.run(op);
+    if (options?.wait === false) return this.lane.runNow(op);
+    // Past the turn's budget a report waits for the next turn; one that must answer now (agents) does not.
+    if (turnSpent()) return nextTurn().then(() => this.report(active, epoch, value, extra, options));
+    return this.lane.run(op);
   }
 
   private recordReport(active: Active, epoch: number, value: number, extra?: Record<string, number>, alongside?: () => void): Decision {

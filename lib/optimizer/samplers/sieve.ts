@@ -7,7 +7,7 @@
  * whole space. Only those full-space samples feed the analysis, so the
  * correlations are not biased by where the sieve already looks.
  */
-import type { AnalysisParam, Effect, Observation } from "../analysis/effects";
+import type { AnalysisParam, Effect } from "../analysis/effects";
 import { fidelityEffects, fidelityInputOf, fidelityMembers, type FidelityEffect } from "../analysis/fidelity";
 import { runRoundJob, type RoundJob, type RoundResult } from "../analysis/round";
 import { checkSlab, proposeSlab } from "../analysis/slabs";
@@ -202,15 +202,20 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     return cache;
   }
 
-  /** The full-space samples with a loss at the highest rung that enough of them reached. */
-  function observationsFor(view: StudyView): { epoch: number; rows: { trial: TrialState; obs: Observation }[] } | null {
-    const pool = view.trials.filter((t) => origins.get(t.number) === "fill" && t.losses.length > 0);
+  /**
+   * The full-space samples that reached the highest rung enough of them
+   * reached. Counted in one pass on every ask; their losses are read only
+   * when a round falls due.
+   */
+  function observationsFor(view: StudyView): { epoch: number; reached: TrialState[] } | null {
     const rungs = rungEpochs(1, eta, view.maxEpochs).filter((e) => e >= (view.trustedEpoch ?? 0));
+    const counts = rungs.map(() => 0);
+    for (const t of view.trials) {
+      if (t.losses.length === 0 || origins.get(t.number) !== "fill") continue;
+      for (let k = 0; k < rungs.length && t.losses.length >= rungs[k]; k++) counts[k]++;
+    }
     for (let k = rungs.length - 1; k >= 0; k--) {
-      const reached = pool.filter((t) => t.losses.length >= rungs[k]);
-      if (reached.length >= minObservations) {
-        return { epoch: rungs[k], rows: reached.map((t) => ({ trial: t, obs: { z: t.z, loss: rungLoss(t, rungs[k]) } })) };
-      }
+      if (counts[k] >= minObservations) return { epoch: rungs[k], reached: view.trials.filter((t) => t.losses.length >= rungs[k] && origins.get(t.number) === "fill") };
     }
     return null;
   }
@@ -220,11 +225,11 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     const data = observationsFor(view);
     if (!data) return null;
     const rises = data.epoch > lastAnalyzed.epoch;
-    const grows = data.epoch === lastAnalyzed.epoch && data.rows.length >= Math.ceil(lastAnalyzed.rows * 1.25);
+    const grows = data.epoch === lastAnalyzed.epoch && data.reached.length >= Math.ceil(lastAnalyzed.rows * 1.25);
     if (!rises && !grows) return null;
-    lastAnalyzed = { epoch: data.epoch, rows: data.rows.length };
+    lastAnalyzed = { epoch: data.epoch, rows: data.reached.length };
     const round = history.length;
-    const rows = data.rows.filter((r) => Number.isFinite(r.obs.loss));
+    const rows = data.reached.map((t) => ({ trial: t, obs: { z: t.z, loss: rungLoss(t, data.epoch) } })).filter((r) => Number.isFinite(r.obs.loss));
     if (rows.length < minObservations) return null;
     const members = fidelityMembers(view.trials, rungEpochs(1, eta, view.maxEpochs));
     const numbered = (rung: { epoch: number; trials: TrialState[] }) => ({ epoch: rung.epoch, members: rung.trials.map((t) => t.number) });

@@ -86,8 +86,8 @@ export type RaceDecision = {
   reason: string;
 };
 
-/** A trial that trained a rung itself, with what the race ranks it by there: its best loss up to the rung, then its recent slope. */
-type RungEntry = { t: TrialState; loss: number; slope: number };
+/** A trial that trained a rung itself (`at` its place in the trial list), with what the race ranks it by there: its best loss up to the rung, then its recent slope. */
+type RungEntry = { t: TrialState; at: number; loss: number; slope: number };
 
 /** The race's order at a rung: loss, then slope (the faster learner first), then trial number; a total order, so any insertion order sorts alike. */
 const byRank = (a: RungEntry, b: RungEntry) => (a.loss < b.loss ? -1 : a.loss > b.loss ? 1 : a.slope - b.slope || a.t.number - b.t.number);
@@ -104,9 +104,6 @@ function partitionPoint(length: number, before: (i: number) => boolean): number 
   return lo;
 }
 
-/** Entries strictly ahead of `loss` in a rung's order (its rank share times the rung's size). */
-const aheadOf = (ranked: readonly RungEntry[], loss: number) => partitionPoint(ranked.length, (i) => ranked[i].loss < loss);
-
 /**
  * Every rung's trials in the race's order, kept up to date as trials report:
  * a trial joins a rung once, when it has trained the rung's epoch itself, and
@@ -116,16 +113,17 @@ const aheadOf = (ranked: readonly RungEntry[], loss: number) => partitionPoint(r
  */
 export class RungIndex {
   private readonly ranked: RungEntry[][];
-  private readonly entries: Map<TrialState, RungEntry>[];
-  /** Per trial, the number of losses already indexed. */
-  private readonly seen = new Map<TrialState, number>();
+  /** Per rung, each member's entry by its place in the trial list. */
+  private readonly entries: (RungEntry | undefined)[][];
+  /** Per trial (by its place in the list, which only grows), the number of losses already indexed. */
+  private readonly seen: number[] = [];
   /** Losses and trials seen by the last sync: when both are unchanged, nothing was reported since. */
   private seenLosses = -1;
   private seenTrials = -1;
 
   constructor(readonly rungs: readonly number[]) {
     this.ranked = rungs.slice(0, -1).map(() => []);
-    this.entries = this.ranked.map(() => new Map());
+    this.entries = this.ranked.map(() => []);
   }
 
   /** Takes in what trials reported since the last call (trials only ever append losses). */
@@ -136,17 +134,18 @@ export class RungIndex {
     this.seenLosses = total;
     this.seenTrials = trials.length;
     const added: RungEntry[][] = this.ranked.map(() => []);
-    for (const t of trials) {
+    for (let i = 0; i < trials.length; i++) {
+      const t = trials[i];
       const len = t.losses.length;
-      const prev = this.seen.get(t) ?? 0;
+      const prev = this.seen[i] ?? 0;
       if (len <= prev) continue;
-      this.seen.set(t, len);
+      this.seen[i] = len;
       for (let k = 0; k < this.ranked.length; k++) {
         const epoch = this.rungs[k];
         if (epoch > prev && ownAt(t, epoch)) {
-          const entry = { t, loss: rungLoss(t, epoch), slope: slope(t, epoch) };
+          const entry = { t, at: i, loss: rungLoss(t, epoch), slope: slope(t, epoch) };
           added[k].push(entry);
-          this.entries[k].set(t, entry);
+          this.entries[k][i] = entry;
         }
       }
     }
@@ -167,9 +166,9 @@ export class RungIndex {
     return this.ranked.reduce((n, r) => n + r.length, 0);
   }
 
-  /** A member's best loss up to rung k (rungLoss, computed once when it reached the rung). */
-  lossAt(k: number, t: TrialState): number {
-    return this.entries[k].get(t)!.loss;
+  /** The entry at rung k of the trial at place `at` in the list, or undefined when it did not train the rung itself. */
+  entryAt(k: number, at: number): RungEntry | undefined {
+    return this.entries[k][at];
   }
 
   /** Rung k's trials (those that trained its epoch themselves) in the race's order. */
@@ -204,49 +203,57 @@ export function raceDecision(trials: readonly TrialState[], rungs: readonly numb
   return decideWith(trials, new RungIndex(rungs).sync(trials), eta, minEvidence);
 }
 
-/** raceDecision over an index of the trials' rungs that is up to date. */
+/**
+ * raceDecision over an index of the trials' rungs that is up to date. One
+ * scan of the trials finds the finished ones; everything else reads the
+ * finished members of a rung and, where too few finished, the rungs' own
+ * members: at 10,000 trials, a few hundred finished against thousands at
+ * rung 0, and the decision is taken again whenever a rung gains a member.
+ */
 function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number, minEvidence: number): RaceDecision {
   const rungs = index.rungs;
   const last = rungs.length - 1;
   const maxEpochs = rungs[last];
   // Evidence comes from full-space samples only: a sampler that narrows shifts the rest towards where it looks, and the verdict with it.
-  const evidence = trials.filter(fullSpace);
-  const done = evidence.filter((t) => finished(t, maxEpochs) && Number.isFinite(t.bestLoss));
+  // Trials are named by their place in the list from here on.
+  const done: number[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i];
+    if (fullSpace(t) && finished(t, maxEpochs) && Number.isFinite(t.bestLoss)) done.push(i);
+  }
   // The finished trials by their final loss, sorted once for every rung.
-  const doneByEnd = [...done].sort((a, b) => a.bestLoss - b.bestLoss || a.number - b.number);
-  const isDone = new Set(done);
+  const doneByEnd = [...done].sort((a, b) => trials[a].bestLoss - trials[b].bestLoss || trials[a].number - trials[b].number);
   const checks: RungCheck[] = rungs.slice(0, -1).map((epoch, k) => {
     const ranked = index.at(k);
-    const member = (t: TrialState) => ownAt(t, epoch);
-    // Its rank share at the rung: the share of the rung's trials strictly ahead of it.
-    const keptMemo = new Map<TrialState, boolean>();
-    const kept = (t: TrialState) => {
-      let v = keptMemo.get(t);
-      if (v === undefined) keptMemo.set(t, (v = aheadOf(ranked, index.lossAt(k, t)) / ranked.length < 1 / eta));
-      return v;
-    };
+    const member = (i: number) => ownAt(trials[i], epoch);
+    const lossAt = (i: number) => index.entryAt(k, i)!.loss;
+    // Kept: fewer than 1/η of the rung's trials strictly ahead of it, that is a loss at most the one at the cut's last place.
+    const cut = ranked.length === 0 ? -Infinity : ranked[Math.ceil(ranked.length / eta) - 1].loss;
+    const judged = done.filter(member);
     // The furthest rung that enough kept and dropped trials reached: the end, else a rung between.
     let overtake: number | null = null;
     let atEpoch: number | null = null;
     let keptN = 0;
     let droppedN = 0;
     for (let j = last; j > k && overtake === null; j--) {
-      const reached = j === last ? done.filter(member) : evidence.filter((t) => member(t) && ownAt(t, rungs[j]));
-      const value = (t: TrialState) => (j === last ? t.bestLoss : rungLoss(t, rungs[j]));
-      const a = reached.filter(kept).map(value);
-      const d = reached.filter((t) => !kept(t)).map(value);
+      // Their final loss; below the end, the full-space members of rung j that trained rung k themselves, at rung j.
+      const a: number[] = [];
+      const d: number[] = [];
+      if (j === last) for (const i of judged) (lossAt(i) <= cut ? a : d).push(trials[i].bestLoss);
+      else for (const e of index.at(j)) if (fullSpace(e.t) && member(e.at)) (lossAt(e.at) <= cut ? a : d).push(e.loss);
       if (j === last) [keptN, droppedN] = [a.length, d.length];
       if (a.length < minEvidence || d.length < minEvidence) continue;
       overtake = overtakeShare(d, a);
       atEpoch = rungs[j];
     }
-    const judged = done.filter(member);
-    const rho = judged.length >= 3 ? rankCorrelation(judged, ranked.filter((e) => isDone.has(e.t)).map((e) => e.t), doneByEnd.filter(member), (t) => index.lossAt(k, t)) : NaN;
+    // The rung's order restricted to its finished members: byRank is a total order, so sorting them gives the order filtering the rung would.
+    const byRung = () => judged.map((i) => index.entryAt(k, i)!).sort(byRank).map((e) => e.at);
+    const rho = judged.length >= 3 ? rankCorrelation(trials, judged, byRung(), doneByEnd.filter(member), lossAt) : NaN;
     // The tail, where a search's answer lies: a rung can rank the many well on average and still drop the few that end best.
     let bestKept: number | null = null;
     if (keptN >= minEvidence && droppedN >= minEvidence) {
       const best = doneByEnd.filter(member).slice(0, Math.max(minEvidence, Math.ceil(judged.length / eta)));
-      bestKept = best.filter(kept).length / best.length;
+      bestKept = best.filter((i) => lossAt(i) <= cut).length / best.length;
     }
     return {
       rung: k,
@@ -279,14 +286,15 @@ function decideWith(trials: readonly TrialState[], index: RungIndex, eta: number
 
 /**
  * Spearman's ρ between the trials' losses at a rung and their final losses,
- * from the trials already in order of each (the rung's order, and the final
- * loss): average ranks with ties, as stats.ranks gives them, without sorting
- * again. `trials` fixes the order of the sums, so the value is spearman's.
+ * from the trials (by place in `trials`) already in order of each (the
+ * rung's order, and the final loss): average ranks with ties, as stats.ranks
+ * gives them, without sorting again. `judged` fixes the order of the sums,
+ * so the value is spearman's.
  */
-function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialState[], byEnd: readonly TrialState[], rungLossOf: (t: TrialState) => number): number {
-  const position = new Map(trials.map((t, i) => [t, i]));
-  const ranksFrom = (sorted: readonly TrialState[], value: (t: TrialState) => number) => {
-    const out = new Array<number>(trials.length);
+function rankCorrelation(trials: readonly TrialState[], judged: readonly number[], byRung: readonly number[], byEnd: readonly number[], rungLossOf: (i: number) => number): number {
+  const position = new Map(judged.map((i, p) => [i, p]));
+  const ranksFrom = (sorted: readonly number[], value: (i: number) => number) => {
+    const out = new Array<number>(judged.length);
     for (let start = 0; start < sorted.length; ) {
       let end = start;
       while (end + 1 < sorted.length && value(sorted[end + 1]) === value(sorted[start])) end++;
@@ -296,7 +304,7 @@ function rankCorrelation(trials: readonly TrialState[], byRung: readonly TrialSt
     }
     return out;
   };
-  return pearson(ranksFrom(byRung, rungLossOf), ranksFrom(byEnd, (t) => t.bestLoss));
+  return pearson(ranksFrom(byRung, rungLossOf), ranksFrom(byEnd, (i) => trials[i].bestLoss));
 }
 
 /** The chance that a value of `d` is below one of `a`, ties counting half (Mann–Whitney's U / (n₁n₂)), by binary search in the sorted `a`. */
