@@ -18,7 +18,7 @@ test("launches a digits study from the form, watches it run, and finds the same 
     budgetValue: "400",
     parallelism: "4",
     seed: "1",
-    epochDelayMs: "40",
+    epochDelayMs: "100",
   });
   await screenshot(page, "01-new-study-form");
   await form.launch();
@@ -28,7 +28,8 @@ test("launches a digits study from the form, watches it run, and finds the same 
   const id = study.id();
   await expect(page.getByTestId("study-name")).toHaveText("e2e digits");
 
-  // The curves grow while the study runs: at least two increasing readings taken while it is running.
+  // The curves grow while the study runs: at least two increasing readings taken while it is running (100 ms an epoch,
+  // four at a time: the study runs about 10 s, long enough for a page on a busy machine to see it twice).
   const readings: number[] = [];
   await expect
     .poll(
