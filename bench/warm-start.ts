@@ -91,17 +91,18 @@ const ALL_VARIANTS: Variant[] = [
   { key: "asha", label: "random+asha", name: "random+asha", settings: { patience: 5 } },
   { key: "pbt", label: "random+pbt", name: "random+pbt", settings: { patience: 5 } },
 ];
-/** `decay:<factor>[:latest][:last]`: schedules only, each branch the leader with lr × factor, from its latest checkpoint, at the last rung only. */
+/** `decay:<factor>[:latest][:last][:alongside]`: schedules only, each branch the leader with lr × factor, from its latest checkpoint, at the last rung only, beside the leader's own continuation. */
 function decayVariant(key: string): Variant | undefined {
   const [head, factor, ...flags] = key.split(":");
-  if (head !== "decay" || !(Number(factor) > 0) || flags.some((f) => f !== "latest" && f !== "last")) return undefined;
+  if (head !== "decay" || !(Number(factor) > 0) || flags.some((f) => !["latest", "last", "alongside"].includes(f))) return undefined;
   const from = flags.includes("latest") ? "latest" : "best";
   const lastRung = flags.includes("last");
+  const alongside = flags.includes("alongside");
   return {
     key,
-    label: `sieve (lr×${factor} from ${from}${lastRung ? ", last rung" : ""})`,
+    label: `sieve (lr×${factor} from ${from}${lastRung ? ", last rung" : ""}${alongside ? ", alongside" : ""})`,
     name: "sieve",
-    settings: { patience: 5, warmStart: false, schedules: true, scheduleDecay: { param: "lr", factor: Number(factor), from, lastRung } },
+    settings: { patience: 5, warmStart: false, schedules: true, scheduleDecay: { param: "lr", factor: Number(factor), from, lastRung, alongside } },
   };
 }
 const VARIANTS = options.variants.split(",").map((key) => {

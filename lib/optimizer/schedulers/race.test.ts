@@ -334,6 +334,20 @@ describe("raceScheduler warm starts and schedules", () => {
       expect(child.losses.length).toBeGreaterThanOrEqual(9 + patience);
     }
   });
+
+  it("with a decay alongside, branches every leader promoted from the last rung once and promotes the leader as well", () => {
+    const s = race(27, { schedules: true, scheduleDecay: { param: "x", factor: 0.5, from: "latest", lastRung: true, alongside: true } }, true, plane);
+    drive(s, 300, overfitting(s));
+    const schedules = s.trials.filter((t) => t.origin === "schedule");
+    expect(schedules.length).toBeGreaterThan(1);
+    expect(new Set(schedules.map((t) => t.parent)).size).toBe(schedules.length);
+    for (const child of schedules) {
+      const parent = s.trials[child.parent!];
+      expect(child.startEpoch).toBe(9);
+      // The leader's own constant continuation trains past the rung too: the schedule races it.
+      expect(parent.losses.length).toBe(27);
+    }
+  });
 });
 
 describe("raceScheduler options", () => {

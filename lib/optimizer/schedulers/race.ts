@@ -395,7 +395,8 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
    */
   function promotion(view: StudyView, rungs: readonly number[], entryRung: number): SchedulerJob {
     const trials = view.trials;
-    const superseded = new Set(trials.filter((t) => t.origin === "schedule" && t.parent !== undefined).map((t) => t.parent!));
+    const branched = new Set(trials.filter((t) => t.origin === "schedule" && t.parent !== undefined).map((t) => t.parent!));
+    const alongside = decay?.alongside === true;
     const index = indexOf(view);
     for (let k = rungs.length - 2; k >= entryRung; k--) {
       const epoch = rungs[k];
@@ -404,10 +405,12 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       if (quota === 0) continue;
       for (let r = 0; r < quota; r++) {
         const { t } = ranked[r];
-        if (t.status !== "paused" || t.losses.length !== epoch || superseded.has(t.number)) continue;
+        // A branched leader is superseded, unless the branch runs alongside it: then it is promoted as well, but branched once.
+        if (t.status !== "paused" || t.losses.length !== epoch || (branched.has(t.number) && !alongside)) continue;
         const from = decay?.from === "latest" ? epoch : t.bestEpoch;
         const atRung = !decay?.lastRung || k === rungs.length - 2;
-        if (view.allowBranch && schedules && atRung && flattened(t, window, threshold) && branchable(t, from)) {
+        const due = alongside ? !branched.has(t.number) : flattened(t, window, threshold);
+        if (view.allowBranch && schedules && atRung && due && branchable(t, from)) {
           const params = decay ? decayTarget(view.space, t, decay) : scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
           if (params) return { kind: "branch", parent: t.number, fromEpoch: from, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
         }
