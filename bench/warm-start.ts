@@ -119,10 +119,14 @@ type SeedCheck = { epoch: number; fromEpoch: number; branch: number; constant: n
 
 type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[]; seed: SeedCheck };
 
+/** A trial's best loss over epochs 1..e (a diverged epoch counts as Infinity). */
+function bestUpTo(t: TrialState, e: number): number {
+  return Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
+}
+
 /** For every schedule branch, its best loss up to its last epoch against the best of the constant trials that reached that epoch. */
 function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
   const constant = trials.filter((t) => t.parent === undefined);
-  const bestUpTo = (t: TrialState, e: number) => Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
   return trials
     .filter((t) => t.origin === "schedule" && t.losses.length > (t.startEpoch ?? 0))
     .map((t) => {
@@ -134,7 +138,6 @@ function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
 
 /** The per-seed test: the best schedule branch at its last epoch E against the best loss up to E of every trial trained from scratch with one configuration. */
 function seedCheck(trials: readonly TrialState[]): SeedCheck {
-  const bestUpTo = (t: TrialState, e: number) => Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
   const branches = trials
     .filter((t) => t.origin === "schedule" && t.losses.length > (t.startEpoch ?? 0))
     .map((t) => ({ t, epoch: t.losses.length, loss: bestUpTo(t, t.losses.length) }))
