@@ -117,7 +117,10 @@ type ScheduleCheck = { epoch: number; branch: number; constant: number };
 /** The run's best schedule branch (lowest best val_loss up to its last epoch E) against every constant trial's best up to E; null when no branch trained. */
 type SeedCheck = { epoch: number; fromEpoch: number; branch: number; constant: number; constants: number } | null;
 
-type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[]; seed: SeedCheck };
+/** A schedule branch against its own parent's constant continuation up to the branch's last epoch, where the parent trained that far (an `alongside` decay). */
+type ParentCheck = { branch: number; parent: number };
+
+type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[]; seed: SeedCheck; parents: ParentCheck[] };
 
 /** A trial's best loss over epochs 1..e (a diverged epoch counts as Infinity). */
 function bestUpTo(t: TrialState, e: number): number {
@@ -134,6 +137,13 @@ function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
       const rivals = constant.filter((c) => c.losses.length >= epoch).map((c) => bestUpTo(c, epoch));
       return { epoch, branch: bestUpTo(t, epoch), constant: rivals.length ? Math.min(...rivals) : Infinity };
     });
+}
+
+/** Every schedule branch whose parent trained at least as far, with both best losses up to the branch's last epoch. */
+function parentChecks(trials: readonly TrialState[]): ParentCheck[] {
+  return trials
+    .filter((t) => t.origin === "schedule" && t.parent !== undefined && t.losses.length > (t.startEpoch ?? 0) && trials[t.parent].losses.length >= t.losses.length)
+    .map((t) => ({ branch: bestUpTo(t, t.losses.length), parent: bestUpTo(trials[t.parent!], t.losses.length) }));
 }
 
 /** The per-seed test: the best schedule branch at its last epoch E against the best loss up to E of every trial trained from scratch with one configuration. */
@@ -209,6 +219,7 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
     warm: strategy.trials.filter((t) => t.origin === "warm").length,
     checks: scheduleChecks(strategy.trials),
     seed: seedCheck(strategy.trials),
+    parents: parentChecks(strategy.trials),
   };
 }
 
@@ -266,6 +277,12 @@ async function main(): Promise<void> {
   console.log("");
   console.log(`${"strategy".padEnd(32)}  seeds whose best schedule branch beats every constant up to its last epoch (no branch fails)`);
   for (const r of rows) console.log(`${r.label.padEnd(32)}  ${r.outcomes.filter((o) => o.seed !== null && o.seed.branch < o.seed.constant).length}/${r.outcomes.length} (${r.outcomes.filter((o) => o.seed === null).length} with no branch)`);
+  console.log("");
+  console.log(`${"strategy".padEnd(32)}  schedule branches below / tied with / above their own parent's constant continuation at the same epochs`);
+  for (const r of rows) {
+    const ps = r.outcomes.flatMap((o) => o.parents);
+    if (ps.length) console.log(`${r.label.padEnd(32)}  ${ps.filter((p) => p.branch < p.parent).length} / ${ps.filter((p) => p.branch === p.parent).length} / ${ps.filter((p) => p.branch > p.parent).length}`);
+  }
 }
 
 void main();
