@@ -390,8 +390,9 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
    * From the highest rung down to the entry rung, the fastest paused learner
    * in the top 1/η of its rung (ASHA's rule, slope breaking ties); a
    * flattened one branches into its schedule's next segment instead, and is
-   * then superseded. Rungs below the entry rung mislead, so nothing is
-   * promoted from them.
+   * then superseded (with a decay alongside, every leader branches once,
+   * flattened or not, and is then promoted too). Rungs below the entry rung
+   * mislead, so nothing is promoted from them.
    */
   function promotion(view: StudyView, rungs: readonly number[], entryRung: number): SchedulerJob {
     const trials = view.trials;
@@ -409,8 +410,8 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
         if (t.status !== "paused" || t.losses.length !== epoch || (branched.has(t.number) && !alongside)) continue;
         const from = decay?.from === "latest" ? epoch : t.bestEpoch;
         const atRung = !decay?.lastRung || k === rungs.length - 2;
-        const due = alongside ? !branched.has(t.number) : flattened(t, window, threshold);
-        if (view.allowBranch && schedules && atRung && due && branchable(t, from)) {
+        const due = view.allowBranch && schedules && atRung && (alongside ? !branched.has(t.number) : flattened(t, window, threshold));
+        if (due && branchable(t, from)) {
           const params = decay ? decayTarget(view.space, t, decay) : scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
           if (params) return { kind: "branch", parent: t.number, fromEpoch: from, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
         }
