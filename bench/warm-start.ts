@@ -11,9 +11,12 @@
  * Separately, for every schedule branch, whether its best val_loss at the
  * epoch it reached beats the best constant configuration (a trial trained
  * from scratch with one set of params) at the same epoch, among the trials
- * of the same run.
+ * of the same run; and per seed, whether the run's best schedule branch
+ * beats every constant configuration up to its last epoch (a run with no
+ * branch fails). `--target none` trains every run to the cap, for that test;
+ * `--optimizer sgd` (or adam) narrows the space to one optimizer.
  *
- * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--variants cold,warm,...]`.
+ * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--optimizer sgd|adam] [--variants cold,warm,decay:0.1:latest:last,...]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";
@@ -38,19 +41,21 @@ const { values: options } = parseArgs({
     cap: { type: "string", default: "200" },
     "max-epochs": { type: "string", default: "30" },
     variants: { type: "string", default: "warm,cold,asha,pbt" },
+    optimizer: { type: "string" },
   },
 });
 const DATASET = options.dataset as DatasetId;
 if (!DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${DATASET_IDS.join(", ")}, got ${DATASET}`);
 const SEEDS = Number(options.seeds);
 const FIRST_SEED = Number(options["first-seed"]);
-const TARGET = Number(options.target);
+/** `none`: no target, every run trains to the cap. */
+const TARGET = options.target === "none" ? -Infinity : Number(options.target);
 /** Epochs a run may train before it counts as not reaching the target. */
 const CAP = Number(options.cap);
 const MAX_EPOCHS = Number(options["max-epochs"]);
 
 /** The MLP space narrowed to widths and batch sizes that train in tens of milliseconds per epoch. */
-const SPACE: Space = [
+const FULL_SPACE: Space = [
   { type: "float", name: "lr", low: 1e-3, high: 0.3, log: true },
   { type: "float", name: "momentum", low: 0.5, high: 0.95 },
   { type: "categorical", name: "optimizer", choices: ["sgd", "adam"] },
@@ -61,6 +66,10 @@ const SPACE: Space = [
   { type: "float", name: "dropout", low: 0, high: 0.3 },
   { type: "categorical", name: "activation", choices: ["relu", "tanh"] },
 ];
+
+const OPTIMIZER = options.optimizer;
+if (OPTIMIZER !== undefined && OPTIMIZER !== "sgd" && OPTIMIZER !== "adam") throw new Error(`--optimizer must be sgd or adam, got ${OPTIMIZER}`);
+const SPACE: Space = FULL_SPACE.map((p) => (p.name === "optimizer" && OPTIMIZER ? { type: "categorical", name: "optimizer", choices: [OPTIMIZER] } : p));
 
 type Variant = { key: string; label: string; name: string; settings: Omit<SchedulerSettings, "seed">; keeps?: string[] };
 
@@ -82,8 +91,22 @@ const ALL_VARIANTS: Variant[] = [
   { key: "asha", label: "random+asha", name: "random+asha", settings: { patience: 5 } },
   { key: "pbt", label: "random+pbt", name: "random+pbt", settings: { patience: 5 } },
 ];
+/** `decay:<factor>[:latest][:last][:alongside]`: schedules only, each branch the leader with lr × factor, from its latest checkpoint, at the last rung only, beside the leader's own continuation. */
+function decayVariant(key: string): Variant | undefined {
+  const [head, factor, ...flags] = key.split(":");
+  if (head !== "decay" || !(Number(factor) > 0) || flags.some((f) => !["latest", "last", "alongside"].includes(f))) return undefined;
+  const from = flags.includes("latest") ? "latest" : "best";
+  const lastRung = flags.includes("last");
+  const alongside = flags.includes("alongside");
+  return {
+    key,
+    label: `sieve (lr×${factor} from ${from}${lastRung ? ", last rung" : ""}${alongside ? ", alongside" : ""})`,
+    name: "sieve",
+    settings: { patience: 5, warmStart: false, schedules: true, scheduleDecay: { param: "lr", factor: Number(factor), from, lastRung, alongside } },
+  };
+}
 const VARIANTS = options.variants.split(",").map((key) => {
-  const v = ALL_VARIANTS.find((x) => x.key === key);
+  const v = ALL_VARIANTS.find((x) => x.key === key) ?? decayVariant(key);
   if (!v) throw new Error(`unknown variant ${key}; known: ${ALL_VARIANTS.map((x) => x.key).join(", ")}`);
   return v;
 });
@@ -91,12 +114,22 @@ const VARIANTS = options.variants.split(",").map((key) => {
 /** A schedule branch's best loss at the furthest epoch it trained, against the best constant trial's at that epoch. */
 type ScheduleCheck = { epoch: number; branch: number; constant: number };
 
-type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[] };
+/** The run's best schedule branch (lowest best val_loss up to its last epoch E) against every constant trial's best up to E; null when no branch trained. */
+type SeedCheck = { epoch: number; fromEpoch: number; branch: number; constant: number; constants: number } | null;
+
+/** A schedule branch against its own parent's constant continuation up to the branch's last epoch, where the parent trained that far (an `alongside` decay). */
+type ParentCheck = { branch: number; parent: number };
+
+type Outcome = { seconds: number; epochs: number; reached: boolean; best: number; trials: number; branches: number; warm: number; checks: ScheduleCheck[]; seed: SeedCheck; parents: ParentCheck[] };
+
+/** A trial's best loss over epochs 1..e (a diverged epoch counts as Infinity). */
+function bestUpTo(t: TrialState, e: number): number {
+  return Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
+}
 
 /** For every schedule branch, its best loss up to its last epoch against the best of the constant trials that reached that epoch. */
 function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
   const constant = trials.filter((t) => t.parent === undefined);
-  const bestUpTo = (t: TrialState, e: number) => Math.min(...t.losses.slice(0, e).map((x) => (Number.isFinite(x) ? x : Infinity)));
   return trials
     .filter((t) => t.origin === "schedule" && t.losses.length > (t.startEpoch ?? 0))
     .map((t) => {
@@ -104,6 +137,25 @@ function scheduleChecks(trials: readonly TrialState[]): ScheduleCheck[] {
       const rivals = constant.filter((c) => c.losses.length >= epoch).map((c) => bestUpTo(c, epoch));
       return { epoch, branch: bestUpTo(t, epoch), constant: rivals.length ? Math.min(...rivals) : Infinity };
     });
+}
+
+/** Every schedule branch whose parent trained at least as far, with both best losses up to the branch's last epoch. */
+function parentChecks(trials: readonly TrialState[]): ParentCheck[] {
+  return trials
+    .filter((t) => t.origin === "schedule" && t.parent !== undefined && t.losses.length > (t.startEpoch ?? 0) && trials[t.parent].losses.length >= t.losses.length)
+    .map((t) => ({ branch: bestUpTo(t, t.losses.length), parent: bestUpTo(trials[t.parent!], t.losses.length) }));
+}
+
+/** The per-seed test: the best schedule branch at its last epoch E against the best loss up to E of every trial trained from scratch with one configuration. */
+function seedCheck(trials: readonly TrialState[]): SeedCheck {
+  const branches = trials
+    .filter((t) => t.origin === "schedule" && t.losses.length > (t.startEpoch ?? 0))
+    .map((t) => ({ t, epoch: t.losses.length, loss: bestUpTo(t, t.losses.length) }))
+    .sort((a, b) => a.loss - b.loss || a.t.number - b.t.number);
+  if (branches.length === 0) return null;
+  const { t, epoch, loss } = branches[0];
+  const constants = trials.filter((c) => c.parent === undefined && c.losses.length > 0);
+  return { epoch, fromEpoch: t.startEpoch ?? 0, branch: loss, constant: Math.min(...constants.map((c) => bestUpTo(c, epoch))), constants: constants.length };
 }
 
 async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
@@ -166,6 +218,8 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
     branches: strategy.trials.filter((t) => t.origin === "schedule").length,
     warm: strategy.trials.filter((t) => t.origin === "warm").length,
     checks: scheduleChecks(strategy.trials),
+    seed: seedCheck(strategy.trials),
+    parents: parentChecks(strategy.trials),
   };
 }
 
@@ -186,6 +240,12 @@ async function main(): Promise<void> {
       outcomes.push(o);
       console.log(
         `  ${variant.label.padEnd(32)} seed ${seed}: ${o.reached ? "reached" : "NOT reached"} after ${o.epochs} epochs, ${o.seconds.toFixed(1)} s; best ${o.best.toFixed(4)}; ${o.trials} trials, ${o.warm} warm starts, ${o.branches} schedule branches (${o.checks.filter((c) => c.branch < c.constant).length} beat the best constant)`,
+      );
+      const c = o.seed;
+      console.log(
+        c
+          ? `    seed ${seed}: best branch ${c.branch.toFixed(4)} (epochs ${c.fromEpoch + 1}–${c.epoch}) vs best of ${c.constants} constants up to epoch ${c.epoch} ${c.constant.toFixed(4)}: ${c.branch < c.constant ? "BEATS" : "does not beat"}`
+          : `    seed ${seed}: no schedule branch: fails`,
       );
     }
     rows.push({ label: variant.label, outcomes });
@@ -213,6 +273,15 @@ async function main(): Promise<void> {
     console.log(
       `${r.label.padEnd(32)}  ${`${reachedCount}/${r.outcomes.length}`.padStart(7)}  ${r.seconds.toFixed(1).padStart(8)}  ${String(r.epochs).padStart(13)}  ${(r.epochs / base.epochs).toFixed(2).padStart(9 + base.label.length)}  ${(r.seconds / base.seconds).toFixed(2).padStart(4 + base.label.length)}  ${checks.length ? `${wins}/${checks.length}` : "-"}`,
     );
+  }
+  console.log("");
+  console.log(`${"strategy".padEnd(32)}  seeds whose best schedule branch beats every constant up to its last epoch (no branch fails)`);
+  for (const r of rows) console.log(`${r.label.padEnd(32)}  ${r.outcomes.filter((o) => o.seed !== null && o.seed.branch < o.seed.constant).length}/${r.outcomes.length} (${r.outcomes.filter((o) => o.seed === null).length} with no branch)`);
+  console.log("");
+  console.log(`${"strategy".padEnd(32)}  schedule branches below / tied with / above their own parent's constant continuation at the same epochs`);
+  for (const r of rows) {
+    const ps = r.outcomes.flatMap((o) => o.parents);
+    if (ps.length) console.log(`${r.label.padEnd(32)}  ${ps.filter((p) => p.branch < p.parent).length} / ${ps.filter((p) => p.branch === p.parent).length} / ${ps.filter((p) => p.branch > p.parent).length}`);
   }
 }
 

@@ -104,8 +104,23 @@ export function scheduleTarget(
   return null;
 }
 
-/** A schedule step that decays one param: the leader's settings with `param` multiplied by `factor`. */
-export type ScheduleDecay = { readonly param: string; readonly factor: number };
+/**
+ * A schedule step that decays one param: the leader's settings with `param`
+ * multiplied by `factor`, continued from the leader's best checkpoint (the
+ * default) or its latest (`from: "latest"`, step decay's rule: the weights
+ * the flattened curve ended with), at every rung or, with `lastRung`, only at
+ * the highest rung below the end (the leaders the race trains to the end).
+ * With `alongside`, every leader promoted from such a rung is branched,
+ * flattened or not, and promoted as well: the decayed schedule races its own
+ * constant continuation (a fixed step decay rather than reduce-on-plateau).
+ */
+export type ScheduleDecay = {
+  readonly param: string;
+  readonly factor: number;
+  readonly from?: "best" | "latest";
+  readonly lastRung?: boolean;
+  readonly alongside?: boolean;
+};
 
 /**
  * The settings a flattened leader continues with under a decay step: its own

@@ -314,6 +314,40 @@ describe("raceScheduler warm starts and schedules", () => {
       expect(log.slice(j).some(([kind, number]) => kind === "continue" && number === parent.number)).toBe(false);
     }
   });
+
+  it("with a decay from the latest checkpoint at the last rung, branches a flattened leader from its latest epoch into lr × factor, and gives the branch its own patience", () => {
+    const patience = 5;
+    const decay = { param: "x", factor: 0.5, from: "latest", lastRung: true } as const;
+    const s = race(27, { schedules: true, patience, scheduleDecay: decay }, true, plane);
+    drive(s, 300, overfitting(s));
+    const schedules = s.trials.filter((t) => t.origin === "schedule");
+    expect(schedules.length).toBeGreaterThan(0);
+    for (const child of schedules) {
+      const parent = s.trials[child.parent!];
+      // The last rung below the end is 9; the leader's best epoch lies before it (the curves are lowest at epoch 6).
+      expect(child.startEpoch).toBe(9);
+      expect(parent.losses.length).toBe(9);
+      expect(parent.bestEpoch).toBeLessThan(9);
+      expect(child.params.x).toBeCloseTo((parent.params.x as number) * 0.5, 12);
+      expect(child.params.y).toBe(parent.params.y);
+      // Patience counted from the inherited best epoch would stop the branch after its first epoch.
+      expect(child.losses.length).toBeGreaterThanOrEqual(9 + patience);
+    }
+  });
+
+  it("with a decay alongside, branches every leader promoted from the last rung once and promotes the leader as well", () => {
+    const s = race(27, { schedules: true, scheduleDecay: { param: "x", factor: 0.5, from: "latest", lastRung: true, alongside: true } }, true, plane);
+    drive(s, 300, overfitting(s));
+    const schedules = s.trials.filter((t) => t.origin === "schedule");
+    expect(schedules.length).toBeGreaterThan(1);
+    expect(new Set(schedules.map((t) => t.parent)).size).toBe(schedules.length);
+    for (const child of schedules) {
+      const parent = s.trials[child.parent!];
+      expect(child.startEpoch).toBe(9);
+      // The leader's own constant continuation trains past the rung too: the schedule races it.
+      expect(parent.losses.length).toBe(27);
+    }
+  });
 });
 
 describe("raceScheduler options", () => {

@@ -41,7 +41,7 @@ export type RaceOptions = {
   schedules?: boolean;
   /** Shrink and perturb the weights a warm-started neighbour copies (default true). */
   shrinkPerturb?: boolean;
-  /** A schedule's next segment multiplies this param by a factor (e.g. lr × 0.1) instead of stepping towards the best trials at the highest rung (the default). */
+  /** A schedule's next segment multiplies this param by a factor (e.g. lr × 0.1), from the leader's best or latest checkpoint, instead of stepping towards the best trials at the highest rung (the default). */
   scheduleDecay?: ScheduleDecay;
   /** Epochs over which the flatten statistic looks back (default 3). */
   flattenWindow?: number;
@@ -398,12 +398,14 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
    * From the highest rung down to the entry rung, the fastest paused learner
    * in the top 1/η of its rung (ASHA's rule, slope breaking ties); a
    * flattened one branches into its schedule's next segment instead, and is
-   * then superseded. Rungs below the entry rung mislead, so nothing is
-   * promoted from them.
+   * then superseded (with a decay alongside, every leader branches once,
+   * flattened or not, and is then promoted too). Rungs below the entry rung
+   * mislead, so nothing is promoted from them.
    */
   function promotion(view: StudyView, rungs: readonly number[], entryRung: number): SchedulerJob {
     const trials = view.trials;
-    const superseded = new Set(trials.filter((t) => t.origin === "schedule" && t.parent !== undefined).map((t) => t.parent!));
+    const branched = new Set(trials.filter((t) => t.origin === "schedule" && t.parent !== undefined).map((t) => t.parent!));
+    const alongside = decay?.alongside === true;
     const index = indexOf(view);
     for (let k = rungs.length - 2; k >= entryRung; k--) {
       const epoch = rungs[k];
@@ -412,10 +414,14 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       if (quota === 0) continue;
       for (let r = 0; r < quota; r++) {
         const { t } = ranked[r];
-        if (t.status !== "paused" || t.losses.length !== epoch || superseded.has(t.number)) continue;
-        if (view.allowBranch && schedules && flattened(t, window, threshold) && branchable(t, t.bestEpoch)) {
+        // A branched leader is superseded, unless the branch runs alongside it: then it is promoted as well, but branched once.
+        if (t.status !== "paused" || t.losses.length !== epoch || (branched.has(t.number) && !alongside)) continue;
+        const from = decay?.from === "latest" ? epoch : t.bestEpoch;
+        const atRung = !decay?.lastRung || k === rungs.length - 2;
+        const due = view.allowBranch && schedules && atRung && (alongside ? !branched.has(t.number) : flattened(t, window, threshold));
+        if (due && branchable(t, from)) {
           const params = decay ? decayTarget(view.space, t, decay) : scheduleTarget(view.space, t, trials, rungs, view.branchKeeps);
-          if (params) return { kind: "branch", parent: t.number, fromEpoch: t.bestEpoch, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
+          if (params) return { kind: "branch", parent: t.number, fromEpoch: from, params, toEpoch: rungs[k + 1], origin: "schedule", shrinkPerturb: false };
         }
         return { kind: "continue", trial: t.number, toEpoch: rungs[k + 1] };
       }
@@ -496,7 +502,9 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       return promotion(view, rungs, decision.entryRung) ?? audit(view, rungs, decision) ?? warmStarted(view, rungs) ?? { kind: "new", toEpoch: rungs[decision.entryRung] };
     },
     onReport(trial, view) {
-      return baseVerdict(trial, view.maxEpochs, patience);
+      // A schedule branch's patience counts from its own start: a branch from a leader's latest checkpoint inherits a best epoch the new settings had no part in.
+      const start = trial.origin === "schedule" ? (trial.startEpoch ?? 0) : 0;
+      return baseVerdict(start > trial.bestEpoch ? { ...trial, bestEpoch: start } : trial, view.maxEpochs, patience);
     },
     // A strategy snapshot (lib/optimizer/state.ts): the audits are its only state; the memo is rebuilt on demand.
     save: () => ({ audited: [...audited] }),
