@@ -109,8 +109,17 @@ describe("agent protocol", () => {
       const response = await claimRoute(post({ study: study.id, agent }, token));
       return response.status === 204 ? null : await response.json();
     };
-    const first = await claim("holder");
-    const second = await claim("other");
+    // The engine may fill its pool of jobs over several turns of the event loop (its per-turn budget): wait for each.
+    const claimQueued = async (agent: string) => {
+      for (let turn = 0; turn < 1000; turn++) {
+        const claimed = await claim(agent);
+        if (claimed) return claimed;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      throw new Error(`no job was queued for ${agent}`);
+    };
+    const first = await claimQueued("holder");
+    const second = await claimQueued("other");
     await reportRoute(post({ study: study.id, agent: "holder", epoch: 1, value: 0.8 }, token), job(first.job));
     // Given back without leaving (the agent stays): the job is queued from epoch 1, held by "holder".
     expect((await releaseRoute(post({ study: study.id, agent: "holder", leaving: false }, token), job(first.job))).status).toBe(200);
