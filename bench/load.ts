@@ -76,6 +76,7 @@ const valueOf = (params: Record<string, unknown>, epoch: number) =>
 async function run(study: { id: number; agentToken: string }, agents: number, seconds: number, tag: string) {
   const latencies: number[] = [];
   let claims = 0;
+  let empty = 0;
   const deadline = performance.now() + seconds * 1000;
   const agent = async (a: number) => {
     const client = new AgentClient(url, study.agentToken, study.id, `${tag}-${a}`);
@@ -84,6 +85,8 @@ async function run(study: { id: number; agentToken: string }, agents: number, se
       claims++;
       if (job === "done") return;
       if (job === null) {
+        // A real agent sleeps a second (pollMs) here; the bench retries at once and counts how often it found nothing.
+        empty++;
         await new Promise((r) => setTimeout(r, 2));
         continue;
       }
@@ -99,7 +102,7 @@ async function run(study: { id: number; agentToken: string }, agents: number, se
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: agents }, (_, a) => agent(a)));
   const used = process.cpuUsage(cpu);
-  return { latencies: latencies.sort((a, b) => a - b), claims, elapsed: (performance.now() - started) / 1000, clientCpuMs: (used.user + used.system) / 1000 };
+  return { latencies: latencies.sort((a, b) => a - b), claims, empty, elapsed: (performance.now() - started) / 1000, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
       await post(`/api/studies/${study.id}/actions`, { action: "stop" });
       console.log(
         `${strategy.padEnd(12)} ${AGENTS} agents: ${(many.latencies.length / many.elapsed).toFixed(0)} reports/s, p50 ${pct(many.latencies, 0.5).toFixed(1)} ms, p99 ${pct(many.latencies, 0.99).toFixed(1)} ms, ` +
-          `${(many.claims / many.elapsed).toFixed(0)} claims/s; server CPU ${(stall.cpuMs / many.latencies.length).toFixed(2)} ms/report, agents' ${(many.clientCpuMs / many.latencies.length).toFixed(2)}; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
+          `${(many.claims / many.elapsed).toFixed(0)} claims/s (${many.empty} found no job); server CPU ${(stall.cpuMs / many.latencies.length).toFixed(2)} ms/report, agents' ${(many.clientCpuMs / many.latencies.length).toFixed(2)}; longest stall ${stall.maxMs.toFixed(1)} ms (p99 ${stall.p99Ms.toFixed(1)} ms); load average ${load()}`,
       );
     }
   } finally {

@@ -23,6 +23,7 @@ export type AgentOptions = {
   cwd: string;
   /** Where trials' checkpoints go, unless the study names a shared folder. */
   checkpointRoot: string;
+  /** The longest wait between claims while nothing is queued (default 1000 ms); the first waits are shorter (FIRST_POLL_MS, doubling). */
   pollMs?: number;
   log?: (line: string) => void;
   /** Aborted on SIGTERM: no more claims; the running job's program gets SIGTERM and the job goes back on the queue. */
@@ -147,9 +148,13 @@ export async function runJob(options: AgentOptions, job: ClaimedJob): Promise<Jo
   return { acknowledged, released };
 }
 
+/** The first wait after a claim that found nothing queued; each further empty claim doubles it, up to pollMs. */
+const FIRST_POLL_MS = 50;
+
 /** Claims and runs jobs until the study is over ("done") or the agent is told to stop ("stopped"). */
 export async function runAgent(options: AgentOptions): Promise<"done" | "stopped"> {
   const stopping = options.stopping ?? new AbortController().signal;
+  let idleMs = FIRST_POLL_MS;
   while (!stopping.aborted) {
     const job = await options.client.claim();
     if (job === "done") return "done";
@@ -159,9 +164,13 @@ export async function runAgent(options: AgentOptions): Promise<"done" | "stopped
       break;
     }
     if (job === null) {
-      await sleep(options.pollMs ?? 1000, stopping);
+      // Often the queue is empty only for a moment (a sieve round out in the server's worker thread holds new
+      // trials; the engine fills its queue over a few turns): ask again soon, then less often, up to pollMs.
+      await sleep(Math.min(idleMs, options.pollMs ?? 1000), stopping);
+      idleMs *= 2;
       continue;
     }
+    idleMs = FIRST_POLL_MS;
     await runJob(options, job);
   }
   return "stopped";
