@@ -8,24 +8,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { processRuns } from "../objectives/process-group";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-cli-signals-"));
 const started: number[] = [];
 afterAll(() => {
-  for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
+  for (const pid of started) if (processRuns(pid)) process.kill(pid, "SIGKILL");
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie (killed, not yet reaped by an init that does not reap) has ended.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  return !["Z", "X"].includes(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
-}
 
 async function until(what: string, condition: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -62,7 +53,7 @@ describe("the hypersieve command's signals", () => {
   it("leaves no training program or helper behind when it is killed with SIGKILL", async () => {
     const { cli, pids } = await runSlowStudy("sigkill");
     cli.kill("SIGKILL");
-    await until("the programs and helpers to end", () => pids.every((pid) => !alive(pid)));
+    await until("the programs and helpers to end", () => pids.every((pid) => !processRuns(pid)));
   });
 
   it("passes a SIGTERM on: the study stops, its programs end, and the command exits 143", async () => {
@@ -71,6 +62,6 @@ describe("the hypersieve command's signals", () => {
     cli.kill("SIGTERM");
     const code = await exited;
     expect(code, stderr()).toBe(143);
-    await until("the programs and helpers to end", () => pids.every((pid) => !alive(pid)));
+    await until("the programs and helpers to end", () => pids.every((pid) => !processRuns(pid)));
   });
 });

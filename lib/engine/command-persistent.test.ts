@@ -8,6 +8,7 @@ import { measurements, trials } from "../../db/schema";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import { getEngine } from "./engine";
 import { createStudy } from "./studies";
+import { processRuns } from "../objectives/process-group";
 
 let where: { dir: string };
 beforeAll(() => {
@@ -34,15 +35,6 @@ function study(name: string, protocol: "per-job" | "persistent" | "worker", star
 const startsOf = (file: string) =>
   fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((l) => ({ pid: Number(l.split(" ")[0]), from: Number(l.split(" ")[1]) })) : [];
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]);
-  } catch {
-    return false;
-  }
-}
 
 function curves(studyId: number) {
   return getDb()
@@ -81,7 +73,7 @@ describe("a command study under the persistent protocol", () => {
     expect(curves(id)).toEqual(curves(reference.id));
     // The finished study let go of every program it kept waiting.
     await getEngine().run(id).idle();
-    for (const s of startsOf(starts)) expect(isRunning(s.pid)).toBe(false);
+    for (const s of startsOf(starts)) expect(processRuns(s.pid)).toBe(false);
   }, 120_000);
 
   it("runs every trial's jobs in one worker process under the worker protocol, on the same curves", async () => {
@@ -94,7 +86,7 @@ describe("a command study under the persistent protocol", () => {
     expect(startsOf(starts)).toHaveLength(1);
     expect(curves(id)).toEqual(curves(reference.id));
     await getEngine().run(id).idle();
-    expect(isRunning(startsOf(starts)[0].pid)).toBe(false);
+    expect(processRuns(startsOf(starts)[0].pid)).toBe(false);
   }, 120_000);
 
   it("frees the programs of a paused study; on resume its trials go on from their checkpoints, on the same curves", async () => {
@@ -103,7 +95,7 @@ describe("a command study under the persistent protocol", () => {
     await waitFor(() => (getStudySummary(id)?.epochsSpent ?? 0) >= 20, 90_000, "the study to train 20 epochs");
     await getEngine().pause(id);
     const before = startsOf(starts);
-    for (const s of before) expect(isRunning(s.pid)).toBe(false);
+    for (const s of before) expect(processRuns(s.pid)).toBe(false);
     expect(getStudySummary(id)!.status).toBe("paused");
 
     getEngine().resume(id);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Decision } from "../optimizer/types";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
 import type { Objective } from "./types";
+import { processRuns } from "./process-group";
 
 const EXAMPLE = path.resolve("examples/node/train.mjs");
 const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
@@ -33,15 +34,6 @@ const startsOf = (file: string) =>
     ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => ({ pid: Number(l.split(" ")[0]), from: Number(l.split(" ")[1]) }))
     : [];
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]);
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
   const start = Date.now();
@@ -95,7 +87,7 @@ describe("the persistent protocol", () => {
     ]);
     // The program was told to stop at epoch 10 and exited on its own, without a signal.
     expect(summaries[2]).toMatchObject({ exitCode: 0, signal: null });
-    expect(isRunning(startsOf(starts)[0].pid)).toBe(false);
+    expect(processRuns(startsOf(starts)[0].pid)).toBe(false);
 
     const perJob = createCommandObjective(exampleSpec(path.join(root, "starts-per-job"), { protocol: "per-job" }));
     const reference = await jobs(perJob, new Map(), [
@@ -113,7 +105,7 @@ describe("the persistent protocol", () => {
     const dirsByTrial = new Map<number, string>();
     const first = await jobs(objective, dirsByTrial, [{ fromEpoch: 0, toEpoch: 2 }]);
     const [{ pid }] = startsOf(starts);
-    await until(() => !isRunning(pid), "the waiting program to be ended");
+    await until(() => !processRuns(pid), "the waiting program to be ended");
     const rest = await jobs(objective, dirsByTrial, [{ fromEpoch: 2, toEpoch: 5 }]);
     expect(startsOf(starts).map((s) => s.from)).toEqual([0, 2]);
     const reference = await jobs(createCommandObjective(exampleSpec(path.join(root, "unused-1"))), new Map(), [{ fromEpoch: 0, toEpoch: 5 }]);
@@ -130,15 +122,15 @@ describe("the persistent protocol", () => {
       { number: 1, lr: 0.001, fromEpoch: 0, toEpoch: 1 },
     ]);
     const [good, bad] = startsOf(starts);
-    await until(() => !isRunning(bad.pid), "the worse program to be ended");
-    expect(isRunning(good.pid)).toBe(true);
+    await until(() => !processRuns(bad.pid), "the worse program to be ended");
+    expect(processRuns(good.pid)).toBe(true);
     await jobs(objective, dirsByTrial, [
       { number: 0, lr: 0.1, fromEpoch: 1, toEpoch: 3 },
       { number: 1, lr: 0.001, fromEpoch: 1, toEpoch: 3 },
     ]);
     expect(startsOf(starts).map((s) => s.from)).toEqual([0, 0, 1]);
     await objective.release!();
-    for (const s of startsOf(starts)) expect(isRunning(s.pid)).toBe(false);
+    for (const s of startsOf(starts)) expect(processRuns(s.pid)).toBe(false);
   });
 
   it("ends a waiting program on release, leaving its checkpoints", async () => {
@@ -147,9 +139,9 @@ describe("the persistent protocol", () => {
     const objective = createCommandObjective(exampleSpec(starts));
     await jobs(objective, new Map([[0, dir]]), [{ fromEpoch: 0, toEpoch: 2 }]);
     const [{ pid }] = startsOf(starts);
-    expect(isRunning(pid)).toBe(true);
+    expect(processRuns(pid)).toBe(true);
     await objective.release!({ studyId: 1, number: 0 });
-    expect(isRunning(pid)).toBe(false);
+    expect(processRuns(pid)).toBe(false);
     expect(fs.readdirSync(dir).sort()).toEqual(["epoch-1.json", "epoch-2.json"]);
   });
 
@@ -171,7 +163,7 @@ describe("the persistent protocol", () => {
     const reference = await jobs(createCommandObjective(exampleSpec(path.join(root, "starts-worker-ref"), { protocol: "per-job" })), new Map(), plan);
     expect(points).toEqual(reference);
     await objective.release!();
-    expect(isRunning(startsOf(starts)[0].pid)).toBe(false);
+    expect(processRuns(startsOf(starts)[0].pid)).toBe(false);
   });
 
   it("still runs a program that does not speak the protocol, in a new process per job", async () => {

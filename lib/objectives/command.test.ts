@@ -7,6 +7,7 @@ import type { Decision } from "../optimizer/types";
 import { judgeEpoch, parseMeasurementLine } from "./command-lines";
 import { checkpointEpoch, newestCheckpoint } from "./checkpoint-file";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
+import { processRuns } from "./process-group";
 
 const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "hypersieve-command-"));
@@ -72,21 +73,6 @@ async function run(
   return { points, extras, error, summary: summary!, ms: Date.now() - started };
 }
 
-/** Whether a process runs; a zombie (exited, not yet reaped by an init that may never reap it) does not. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]);
-  } catch {
-    return false;
-  }
-}
-
 describe("command objective", () => {
   it("reads the curve, keeps the extra metrics and passes the params through argv and HYPERSIEVE_PARAMS", async () => {
     const dir = freshDir();
@@ -131,8 +117,8 @@ describe("command objective", () => {
     expect(r.error).toBeNull();
     expect(r.points.map(([e]) => e)).toEqual([1, 2]);
     expect(fs.readFileSync(path.join(dir, "sigterm"), "utf8")).toBe(String(r.extras[0].pid));
-    expect(isRunning(r.extras[0].pid)).toBe(false);
-    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+    expect(processRuns(r.extras[0].pid)).toBe(false);
+    expect(processRuns(r.extras[0].grandchild_pid)).toBe(false);
     expect(r.summary.outcome).toBe("stopped");
   });
 
@@ -146,15 +132,15 @@ describe("command objective", () => {
     expect(r.points.map(([e]) => e)).toEqual([1, 2]);
     expect(r.ms).toBeLessThan(5000);
     expect(r.summary.signal).toBe("SIGKILL");
-    expect(isRunning(r.extras[0].pid)).toBe(false);
-    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+    expect(processRuns(r.extras[0].pid)).toBe(false);
+    expect(processRuns(r.extras[0].grandchild_pid)).toBe(false);
   });
 
   it("sweeps a grandchild left behind by a program that completes", async () => {
     const r = await run(spec(["--grandchild"]), { toEpoch: 3 });
     expect(r.error).toBeNull();
     expect(r.points).toHaveLength(3);
-    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+    expect(processRuns(r.extras[0].grandchild_pid)).toBe(false);
   });
 
   it("fails a crash with its exit code and the tail of stderr", async () => {
@@ -180,8 +166,8 @@ describe("command objective", () => {
     const r = await run(spec(["--grandchild", "--hang-after", "2"], { timeoutMs: 1500, graceMs: 500 }), { toEpoch: 5 });
     expect(r.points.map(([e]) => e)).toEqual([1, 2]);
     expect(r.error?.message).toMatch(/timed out: no output for 1500 ms \(after epoch 2 of 5\)/);
-    expect(isRunning(r.extras[0].pid)).toBe(false);
-    expect(isRunning(r.extras[0].grandchild_pid)).toBe(false);
+    expect(processRuns(r.extras[0].pid)).toBe(false);
+    expect(processRuns(r.extras[0].grandchild_pid)).toBe(false);
   });
 
   it.each([

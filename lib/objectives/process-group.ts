@@ -216,17 +216,30 @@ export function groupAlive(pgid: number): boolean {
   return entries.some((entry) => /^\d+$/.test(entry) && runsIn(Number(entry), pgid));
 }
 
-/** Whether process `pid` exists, is in group `pgid` and is no zombie, from /proc/PID/stat. */
-function runsIn(pid: number, pgid: number): boolean {
+/** Process `pid`'s state letter and group, from /proc/PID/stat; null when it is gone. */
+function statOf(pid: number): { state: string; pgrp: number } | null {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
-    return false;
+    return null;
   }
   // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ")".
   const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(pgrp) === pgid && state !== "Z" && state !== "X";
+  return { state, pgrp: Number(pgrp) };
+}
+
+const running = (s: { state: string } | null) => s !== null && s.state !== "Z" && s.state !== "X";
+
+/** Whether process `pid` runs: it exists and is no zombie (a killed process that an init which does not reap leaves behind). */
+export function processRuns(pid: number): boolean {
+  return running(statOf(pid));
+}
+
+/** Whether process `pid` runs in group `pgid` (one read of its stat). */
+function runsIn(pid: number, pgid: number): boolean {
+  const s = statOf(pid);
+  return running(s) && s!.pgrp === pgid;
 }
 
 async function waitGone(pgid: number, ms: number): Promise<boolean> {
