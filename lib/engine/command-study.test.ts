@@ -145,6 +145,30 @@ describe("a study of the user's own training command", () => {
     expect(new FailureWatch(outcomes).verdict()).toBe(s.error);
   });
 
+  it("stops a diverged trial at its first NaN as pruned, not failed: a study whose every trial diverges completes", async () => {
+    const study = createStudy({
+      name: "every trial diverges",
+      objective: "command",
+      command: fixture(["--diverge-at", "2"]),
+      strategy: "random+fifo",
+      budget: { kind: "trials", value: 8 },
+      parallelism: 2,
+      seed: 2,
+      epochDelayMs: 0,
+    });
+    await waitFor(() => settled(study.id), 60_000, "the study to end");
+    const s = getStudySummary(study.id)!;
+    // Eight diverged trials would be eight failures, past the failure watch's five: the study would have failed.
+    expect(s.status).toBe("completed");
+    expect(s.failedCount).toBe(0);
+    const detail = getStudyDetail(study.id)!;
+    expect(detail.trials).toHaveLength(8);
+    for (const t of detail.trials) expect(t).toMatchObject({ status: "pruned", reason: "diverged: the metric was NaN at epoch 2" });
+    // The program trains on past its NaN; the engine stopped it there, so every trial stored epochs 1 and 2 only.
+    expect(measurementsOf(study.id).map((m) => m.epoch)).toEqual(detail.trials.flatMap(() => [1, 2]));
+    expect(s.bestValue).toBeCloseTo(Math.min(...detail.trials.map((t) => fixtureCurve(t.params.lr as number, 1)[0])), 12);
+  });
+
   it("rejects a command whose template names an unknown parameter, writing nothing", () => {
     const before = tableCounts();
     expect(() =>

@@ -504,7 +504,10 @@ export class StudyRun {
   }
 
   private recordReport(active: Active, epoch: number, value: number, extra?: Record<string, number>, alongside?: () => void): Decision {
-    if (active.controller.signal.aborted || this.detached) return "stop";
+    // After a verdict the job is over: a line the program printed before it was stopped (its report waited for a
+    // later turn) is not stored — the strategy has ended the trial, and a report it cannot take would also stop
+    // the study's event log from replaying.
+    if (active.controller.signal.aborted || this.detached || active.verdict) return "stop";
     const outcome = recordMeasurement({
       studyId: this.record.id,
       trialId: active.trialId,
@@ -808,6 +811,9 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
       throw new Error(`replay diverged at trial ${trial}: the log has ${JSON.stringify(payload)}, the strategy asked ${JSON.stringify(job)}`);
     }
   } else if (type === "report") {
+    // A log written before diverged trials were stopped at their first non-finite report may go on past it.
+    const t = strategy.trials[trial];
+    if (t && t.status === "pruned" && t.reason?.startsWith("diverged:")) return;
     strategy.tell({ trial, epoch: payload.epoch as number, value: valueOfEvent(payload.value) });
   } else if (type === "trial_failed") {
     strategy.fail(trial, String(payload.reason ?? "failed"));

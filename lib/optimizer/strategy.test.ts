@@ -143,6 +143,21 @@ describe("Strategy.tell", () => {
     expect(s.incumbent()).toEqual({ trial: 0, epoch: 1, loss: s.toLoss(0.5) });
   });
 
+  it.each([NaN, Infinity, -Infinity])("ends a diverged trial (value %d) as pruned with the reason, not failed, whatever the scheduler says", (bad) => {
+    const s = strategy({ maxEpochs: 5 });
+    s.ask();
+    expect(s.tell({ trial: 0, epoch: 1, value: 0.5 })).toEqual({ decision: "continue" });
+    const verdict = s.tell({ trial: 0, epoch: 2, value: bad });
+    expect(verdict).toEqual({ decision: "stop", status: "pruned", reason: `diverged: the metric was ${bad} at epoch 2` });
+    expect(s.trials[0]).toMatchObject({ status: "pruned", bestEpoch: 1 });
+  });
+
+  it("leaves a finite value, however large, to the scheduler", () => {
+    const s = strategy({ maxEpochs: 5 });
+    s.ask();
+    expect(s.tell({ trial: 0, epoch: 1, value: 1e300 })).toEqual({ decision: "continue" });
+  });
+
   it("never makes a trial that only reported non-finite values the incumbent", () => {
     const s = strategy();
     s.ask();

@@ -278,6 +278,11 @@ export class Strategy {
       trial.bestEpoch = report.epoch;
     }
     let verdict = this.scheduler.onReport(trial, this.view());
+    if (verdict.decision === "continue" && loss === Infinity) {
+      // A diverged run (NaN or an infinite value) does not come back: it ends here as pruned, not failed — the
+      // program did its job, and a wide learning-rate range should not read as a broken program.
+      verdict = { decision: "stop", status: "pruned", reason: `diverged: the metric was ${report.value} at epoch ${report.epoch}` };
+    }
     if (verdict.decision === "continue" && report.epoch >= trial.targetEpoch) {
       verdict =
         report.epoch >= this.maxEpochs

@@ -11,6 +11,7 @@
 //   --ignore-term     ignore SIGTERM
 //   --delay MS        wait between epochs (default 5)
 //   --key NAME        print the value under NAME instead of "value"
+//   --diverge-at K    from epoch K on, print the value as null (NaN: a diverged run) and train on
 // Checkpoints go to HYPERSIEVE_CHECKPOINT_DIR as state-<e>.json, and a job
 // resumes from the newest one at or before HYPERSIEVE_FROM_EPOCH in
 // HYPERSIEVE_RESUME_FROM. Like many users' scripts, it can instead take
@@ -121,7 +122,8 @@ for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
   saveCheckpoint(state);
   if (flag("garbage")) for (const line of garbage) process.stdout.write(`${line}\n`);
   if (Number(option("skip", 0)) !== epoch) {
-    const line = { epoch, [option("key", "value")]: state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, warm: parentFile ? 1 : 0, note: "text is not a metric" };
+    const diverged = Number(option("diverge-at", 0)) > 0 && epoch >= Number(option("diverge-at", 0));
+    const line = { epoch, [option("key", "value")]: diverged ? null : state.x, argv_lr: Number(option("lr")), echo_lr: params.lr, pid: process.pid, start_epoch: startEpoch, warm: parentFile ? 1 : 0, note: "text is not a metric" };
     if (grandchild) line.grandchild_pid = grandchild;
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
