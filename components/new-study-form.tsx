@@ -339,12 +339,14 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
                   value={form.budgetValue}
                   onChange={(e) => set("budgetValue", e.target.value)}
                   aria-invalid={!!errors["budget.value"]}
+                  aria-label="Budget"
                   data-testid="field-budget-value"
                 />
                 <select
                   className={`${baseInput} block w-28 shrink-0`}
                   value={form.budgetKind}
                   onChange={(e) => set("budgetKind", e.target.value as Budget["kind"])}
+                  aria-label="Budget unit"
                   data-testid="field-budget-kind"
                 >
                   <option value="epochs">epochs</option>

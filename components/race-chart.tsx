@@ -287,8 +287,8 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
             <th className="pb-1 text-right font-medium" title="trials compared: in the top 1/3 at this rung (kept), and below it (dropped)">kept / dropped</th>
             <th className="pb-1 pl-3 font-medium" title="the chance that a trial dropped at this rung does better than a kept one later">dropped win</th>
             <th className="pb-1 pl-3 font-medium" title="of the finished trials that ended best (the top third), the share this rung's cut kept">best kept</th>
-            <th className="pb-1 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to end</th>
-            <th className="pb-1 font-medium">verdict</th>
+            <th className="pb-1 pl-3 font-medium" title="Spearman's ρ between the loss at this rung and the final loss">ρ to end</th>
+            <th className="pb-1 pl-3 font-medium">verdict</th>
           </tr>
         </thead>
         <tbody>
@@ -302,10 +302,10 @@ function RankAgreement({ race }: { race: RaceResponse | undefined }) {
               </td>
               <td className="py-0.5 pl-3 tabular-nums">{c.overtake === null ? <span className="text-slate-400">too few</span> : `${Math.round(c.overtake * 100)}%`}</td>
               <td className="py-0.5 pl-3 tabular-nums">{c.bestKept === null ? <span className="text-slate-400">—</span> : `${Math.round(c.bestKept * 100)}%`}</td>
-              <td className="py-0.5">
+              <td className="py-0.5 pl-3">
                 <RhoBar rho={c.rhoToEnd} />
               </td>
-              <td className="py-0.5">
+              <td className="py-0.5 pl-3">
                 {c.predicts === null ? (
                   <span className="whitespace-nowrap text-slate-400">not yet</span>
                 ) : c.predicts ? (
@@ -333,8 +333,8 @@ function RhoBar({ rho }: { rho: number | null }) {
   if (rho === null || !Number.isFinite(rho)) return <span className="text-slate-400">too few</span>;
   const w = Math.abs(rho) * 50;
   return (
-    <span className="flex items-center gap-2">
-      <span className="relative h-2 w-12 rounded-full bg-slate-100">
+    <span className="flex items-center gap-1.5 whitespace-nowrap">
+      <span className="relative h-2 w-10 shrink-0 rounded-full bg-slate-100">
         <span className="absolute inset-y-0 left-1/2 w-px bg-slate-300" />
         <span className={`absolute inset-y-0 rounded-full ${rho >= 0 ? "bg-emerald-500" : "bg-rose-500"}`} style={rho >= 0 ? { left: "50%", width: `${w}%` } : { right: "50%", width: `${w}%` }} />
       </span>

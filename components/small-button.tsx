@@ -13,6 +13,7 @@ export function SmallButton({
   disabled,
   onClick,
   testId,
+  size = "sm",
   children,
 }: {
   tone: keyof typeof TONES;
@@ -20,10 +21,12 @@ export function SmallButton({
   disabled?: boolean;
   onClick?: () => void;
   testId: string;
+  /** "md" matches the study header's buttons (Pause, Stop). */
+  size?: "sm" | "md";
   children: ReactNode;
 }) {
   return (
-    <button type={type} disabled={disabled} onClick={onClick} className={`rounded-md px-3 py-1 text-sm font-medium shadow-sm disabled:opacity-50 ${TONES[tone]}`} data-testid={testId}>
+    <button type={type} disabled={disabled} onClick={onClick} className={`rounded-md px-3 ${size === "md" ? "py-1.5" : "py-1"} text-sm font-medium shadow-sm disabled:opacity-50 ${TONES[tone]}`} data-testid={testId}>
       {children}
     </button>
   );

@@ -25,12 +25,12 @@ export function StudyManage({ study }: { study: StudySummary }) {
     <div className="flex flex-col items-end gap-1">
       <div className="flex gap-2">
         {canExtend && !extending && (
-          <SmallButton tone="neutral" disabled={!hydrated} onClick={() => setExtending(true)} testId="btn-extend">
+          <SmallButton tone="neutral" size="md" disabled={!hydrated} onClick={() => setExtending(true)} testId="btn-extend">
             Extend budget
           </SmallButton>
         )}
         {!confirming && (
-          <SmallButton tone="danger" disabled={!hydrated} onClick={() => setConfirming(true)} testId="btn-delete">
+          <SmallButton tone="danger" size="md" disabled={!hydrated} onClick={() => setConfirming(true)} testId="btn-delete">
             Delete
           </SmallButton>
         )}

@@ -78,8 +78,8 @@ export function StudyView({
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0">
+      <div className="flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
+        <div className="min-w-0 lg:flex-1">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="truncate text-2xl font-semibold tracking-tight" data-testid="study-name">
               {study.name}
@@ -108,9 +108,11 @@ export function StudyView({
             </p>
           )}
         </div>
-        <div className="flex flex-col items-start gap-2 lg:items-end">
-          <StudyActions study={study} />
-          <StudyManage study={study} />
+        <div className="flex shrink-0 flex-col items-start gap-2 lg:items-end">
+          <div className="flex flex-wrap items-start gap-2 lg:justify-end">
+            <StudyActions study={study} />
+            <StudyManage study={study} />
+          </div>
           <ExportLinks studyId={id} />
         </div>
       </div>
