@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipCont
 import type { Curve } from "@/lib/api/schemas";
 import { epochTicks, linearAxis, logAxis } from "@/lib/client/axes";
 import { groupCurves, valuesAt } from "@/lib/client/curve-groups";
+import { curveRange } from "@/lib/client/curve-range";
 import { formatValue } from "@/lib/client/format";
 import { groupLines } from "./curve-group-lines";
 
@@ -19,19 +20,13 @@ export function keyOf(trial: number): string {
   return `t${trial}`;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))));
-  return sorted[i];
-}
-
 /**
  * The chart's rows (one per epoch, a column per trial) and y-axes that ignore
  * the few diverging curves, which would otherwise squash the rest.
  */
 export function prepareCurves(curves: Curve[], direction: "minimize" | "maximize") {
   const rows = new Map<number, Row>();
-  const values: number[] = [];
+  let min = Infinity;
   let points = 0;
   for (const curve of curves) {
     for (const [epoch, value] of curve.points) {
@@ -43,23 +38,18 @@ export function prepareCurves(curves: Curve[], direction: "minimize" | "maximize
         rows.set(epoch, row);
       }
       row[keyOf(curve.trial)] = value;
-      values.push(value);
+      if (value < min) min = value;
     }
   }
-  values.sort((a, b) => a - b);
-  const min = values[0] ?? 0;
-  const max = values[values.length - 1] ?? 1;
-  // Keep the interesting end whole, clip the far tail at the 2% quantile.
-  let lo = direction === "minimize" ? min : quantile(values, 0.02);
-  let hi = direction === "minimize" ? quantile(values, 0.98) : max;
-  if (!(hi > lo)) {
-    lo = min;
-    hi = max > min ? max : min + Math.max(1, Math.abs(min)) * 0.1;
-  }
-  const positive = values.length > 0 && min > 0;
+  const { lo, hi, beyond } = curveRange(
+    curves.map((c) => c.points.map(([, value]) => value)),
+    direction,
+  );
+  const positive = min < Infinity && min > 0;
   return {
     data: [...rows.values()].sort((a, b) => a.epoch - b.epoch),
     points,
+    beyond,
     linear: linearAxis(lo, hi),
     log: positive ? logAxis(lo, hi) : null,
   };
@@ -107,7 +97,7 @@ export function LearningCurvesChart({
   bestTrial: number | null;
 }) {
   const [logScale, setLogScale] = useState(false);
-  const { data, points, linear, log } = useMemo(() => prepareCurves(curves, direction), [curves, direction]);
+  const { data, points, beyond, linear, log } = useMemo(() => prepareCurves(curves, direction), [curves, direction]);
   const positive = log !== null;
   const yAxis = logScale && log ? log : linear;
   const useLog = logScale && positive;
@@ -142,6 +132,7 @@ export function LearningCurvesChart({
         <div className="flex items-center gap-3">
           <span className="tabular-nums">
             {curves.length} curves · {points.toLocaleString("en-US")} measurements
+            {beyond > 0 && <> · {beyond} mostly beyond the axis</>}
           </span>
           <label className={`flex items-center gap-1.5 ${positive ? "cursor-pointer" : "cursor-not-allowed opacity-50"}`}>
             <input
