@@ -48,7 +48,8 @@ function exitCodeOf(signal: NodeJS.Signals): number {
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
   // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
-  const { input } = studyInputOfFile(text, file);
+  const read = studyInputOfFile(text, file);
+  const { input } = read;
   try {
     getEngine().start();
   } catch (error) {
@@ -71,8 +72,9 @@ async function run(file: string): Promise<number> {
     });
   }
   // Set before any signal can be handled: creating the study is synchronous.
-  const id = createStudyFromFile(text, file).id;
-  const budget = getStudySummary(id)!.budget;
+  const created = createStudyFromFile(text, file, read);
+  const id = created.id;
+  const budget = created.budget;
   process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
   const tty = process.stderr.isTTY;
   let lastShown = -1;
