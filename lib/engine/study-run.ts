@@ -597,10 +597,17 @@ export class StudyRun {
         }
       },
       () => {
-        this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
         const tooMany = this.state === "running" ? this.failures.verdict() : null;
-        if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
+        if (tooMany) {
+          this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+          return this.fail(tooMany, "the study failed: too many of its trials failed");
+        }
         this.pumpSoon();
+        // After the pump (immediates run in order): the next job starts first, and a program waiting for its next
+        // instruction (persistent and worker protocols) gets it without waiting for the clean-up's queries and deletes.
+        setImmediate(() => {
+          if (!this.detached) this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+        });
       },
     );
   }
