@@ -81,6 +81,8 @@ async function run(file: string): Promise<number> {
   let lastLooked = 0;
   // The live run's status is in memory: checking it often ends the run as soon as the study does, without querying.
   const over = () => ["completed", "stopped", "failed"].includes(getEngine().loaded(id)?.status ?? getStudySummary(id)!.status);
+  // …and waking on its end, rather than at the next 50 ms tick, saves that much of every run's tail.
+  const ended = getEngine().loaded(id)?.ended;
   while (!over()) {
     if (Date.now() - lastLooked >= (tty ? 200 : 1000)) {
       lastLooked = Date.now();
@@ -89,7 +91,8 @@ async function run(file: string): Promise<number> {
       else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
       lastShown = pct;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    const tick = new Promise((r) => setTimeout(r, 50));
+    await (ended ? Promise.race([ended, tick]) : tick);
   }
   // A failed or stopped study may still be ending its running trials (and waiting programs): let them settle first.
   await getEngine().loaded(id)?.idle();
