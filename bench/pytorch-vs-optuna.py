@@ -2,12 +2,15 @@
 """The PyTorch example's study through Hypersieve and through Optuna, in one run.
 
     /usr/bin/python3 bench/pytorch-vs-optuna.py [--study bench/pytorch-study.yaml] [--rounds 1]
-        [--protocols worker,persistent,per-job] [--keep DIR]
+        [--protocols worker,persistent,per-job] [--methods sieve,tpe+hyperband] [--keep DIR]
 
 For each round, runs in turn (never side by side, so they do not share the CPU;
 every other round in the reverse order):
-- `hypersieve run STUDY --db <fresh db>` once per protocol (the study file's
-  `protocol` line is rewritten to per-job for that row);
+- `hypersieve run STUDY --db <fresh db>` once per protocol and method (the
+  study file's `protocol` and `method` lines are rewritten for that row);
+  `--methods tpe+hyperband` runs Optuna's own algorithm (TPE proposing,
+  Hyperband with eta 3 from 1 to max_epochs stopping) through Hypersieve, so
+  the two rows differ in overhead, not in the trials they choose;
 - bench/optuna-pytorch.py: TPE + HyperbandPruner, the same space, max epochs,
   epoch budget and seed, training in-process.
 Then prints a table: wall time, CPU time (user + sys of the process and every
@@ -57,14 +60,16 @@ def starts_in(path):
         return sum(1 for line in f if line.strip())
 
 
-def hypersieve_row(study, protocol, work):
+def hypersieve_row(study, protocol, method, work):
     text = open(study).read()
     text = re.sub(r"^protocol:.*$", f"protocol: {protocol}", text, flags=re.M)
-    study_file = os.path.join(os.path.dirname(os.path.abspath(study)), f".bench-{protocol}-{os.getpid()}.yaml")
+    text = re.sub(r"^method:.*$", f"method: {method}", text, flags=re.M)
+    tag = f"{protocol}-{method.replace('+', '-')}"
+    study_file = os.path.join(os.path.dirname(os.path.abspath(study)), f".bench-{tag}-{os.getpid()}.yaml")
     with open(study_file, "w") as f:
         f.write(text)
-    db = os.path.join(work, f"{protocol}.db")
-    starts = os.path.join(work, f"{protocol}.starts")
+    db = os.path.join(work, f"{tag}.db")
+    starts = os.path.join(work, f"{tag}.starts")
     env = dict(os.environ, TRAIN_STARTS_FILE=starts, HYPERSIEVE_DB=db)
     try:
         before = cpu_children()
@@ -74,14 +79,14 @@ def hypersieve_row(study, protocol, work):
         os.remove(study_file)
     if code != 0:
         sys.stderr.write(err[-3000:])
-        raise SystemExit(f"hypersieve run ({protocol}) exited with {code}")
+        raise SystemExit(f"hypersieve run ({protocol}, {method}) exited with {code}")
     con = sqlite3.connect(db)
     (study_id,) = con.execute("select max(id) from studies").fetchone()
     (trials,) = con.execute("select count(*) from trials where study_id = ?", (study_id,)).fetchone()
     (epochs,) = con.execute("select count(*) from measurements m join trials t on m.trial_id = t.id where t.study_id = ?", (study_id,)).fetchone()
     (best,) = con.execute("select best_value from studies where id = ?", (study_id,)).fetchone()
     con.close()
-    return {"run": f"hypersieve ({protocol})", "wall": wall, "cpu": cpu, "starts": starts_in(starts), "trials": trials, "epochs": epochs, "best": best}
+    return {"run": f"hypersieve ({protocol}, {method})", "wall": wall, "cpu": cpu, "starts": starts_in(starts), "trials": trials, "epochs": epochs, "best": best}
 
 
 def optuna_row(budget, max_epochs, seed):
@@ -109,6 +114,7 @@ def main():
     parser.add_argument("--study", default=os.path.join(ROOT, "bench", "pytorch-study.yaml"))
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--protocols", default="worker,persistent,per-job")
+    parser.add_argument("--methods", default="sieve", help="comma-separated methods for Hypersieve's rows (tpe+hyperband: Optuna's algorithm)")
     parser.add_argument("--keep", help="keep the databases and start logs in this folder")
     args = parser.parse_args()
     budget, max_epochs, seed = study_numbers(args.study)
@@ -119,25 +125,28 @@ def main():
         for r in range(args.rounds):
             round_dir = os.path.join(work, f"round-{r}")
             os.makedirs(round_dir, exist_ok=True)
-            runs = [lambda p=p: hypersieve_row(args.study, p, round_dir) for p in args.protocols.split(",")]
+            runs = [lambda p=p, m=m: hypersieve_row(args.study, p, m, round_dir) for p in args.protocols.split(",") for m in args.methods.split(",")]
             runs.append(lambda: optuna_row(budget, max_epochs, seed))
             # Every other round in the reverse order, so a load that rises or falls during a round favours neither side.
             for run in runs if r % 2 == 0 else runs[::-1]:
-                rows.append(run())
+                load = os.getloadavg()[0]
+                rows.append(dict(run(), load=load))
                 print(f"  {rows[-1]}", file=sys.stderr)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"study: {os.path.relpath(args.study, ROOT)}: {budget} epochs, at most {max_epochs} a trial, seed {seed}; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'run':<34} {'wall s':>7} {'CPU s':>7} {'starts':>7} {'trials':>7} {'epochs':>7} {'best':>8}")
+    print(f"study: {os.path.relpath(args.study, ROOT)}: {budget} epochs, at most {max_epochs} a trial, seed {seed}; load average {os.getloadavg()[0]:.1f} (load: the 1-minute load average as each row started)")
+    print(f"{'run':<40} {'wall s':>7} {'CPU s':>7} {'starts':>7} {'trials':>7} {'epochs':>7} {'best':>8} {'load':>5}")
     for row in rows:
-        print(f"{row['run']:<34} {row['wall']:>7.1f} {row['cpu']:>7.1f} {row['starts']:>7} {row['trials']:>7} {row['epochs']:>7} {row['best']:>8.4f}")
+        print(f"{row['run']:<40} {row['wall']:>7.1f} {row['cpu']:>7.1f} {row['starts']:>7} {row['trials']:>7} {row['epochs']:>7} {row['best']:>8.4f} {row['load']:>5.1f}")
     optuna = [r for r in rows if r["run"].startswith("optuna")]
     for protocol in args.protocols.split(","):
-        ours = [r for r in rows if r["run"] == f"hypersieve ({protocol})"]
-        ratio = sum(r["wall"] for r in ours) / sum(r["wall"] for r in optuna)
-        cpu = sum(r["cpu"] for r in ours) / sum(r["cpu"] for r in optuna)
-        print(f"hypersieve ({protocol}) / optuna: wall {ratio:.2f}x, CPU {cpu:.2f}x")
+        for method in args.methods.split(","):
+            name = f"hypersieve ({protocol}, {method})"
+            ours = [r for r in rows if r["run"] == name]
+            ratio = sum(r["wall"] for r in ours) / sum(r["wall"] for r in optuna)
+            cpu = sum(r["cpu"] for r in ours) / sum(r["cpu"] for r in optuna)
+            print(f"{name} / optuna: wall {ratio:.2f}x, CPU {cpu:.2f}x")
 
 
 if __name__ == "__main__":

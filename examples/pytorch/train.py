@@ -3,9 +3,10 @@
 
 An MLP on scikit-learn's handwritten digits (8x8 images, 10 classes) that
 follows docs/command-protocol.md: params from HYPERSIEVE_PARAMS (flags
-override), one JSON line per epoch on stdout, a checkpoint per epoch in
-HYPERSIEVE_CHECKPOINT_DIR (torch.save), resume from HYPERSIEVE_RESUME_FROM,
-and a clean exit on SIGTERM. Under the persistent protocol
+override), one JSON line per epoch on stdout, checkpoints in
+HYPERSIEVE_CHECKPOINT_DIR (torch.save) at the job's last epoch, after a
+SIGTERM and at least every --checkpoint-seconds (30; 0: every epoch),
+resume from HYPERSIEVE_RESUME_FROM, and a clean exit on SIGTERM. Under the persistent protocol
 (HYPERSIEVE_PROTOCOL=persistent) one process trains its trial across jobs:
 at the epoch it was given it waits on stdin for {"continue_to": N} or
 {"stop": true}, so torch is imported once per trial, not once per rung.
@@ -20,13 +21,14 @@ import os
 import re
 import signal
 import sys
+import time
 
 import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 DEFAULTS = {"lr": 0.01, "width": 64, "depth": 1, "dropout": 0.1, "weight_decay": 1e-4,
-            "batch_size": 32, "optimizer": "adam", "epochs": 20, "seed": 0}
+            "batch_size": 32, "optimizer": "adam", "epochs": 20, "seed": 0, "checkpoint_seconds": 30.0}
 
 stopping = False
 waiting = False
@@ -113,18 +115,21 @@ def save_checkpoint(directory, epoch, model, optimizer):
     state = {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state()}
     torch.save(state, path + ".tmp")
     os.replace(path + ".tmp", path)  # a kill mid-write never leaves a torn checkpoint
-    # Keep a few: after a stop, the job that resumes may need one older than the newest.
-    old = os.path.join(directory, f"epoch-{epoch - 3}.pt")
-    if os.path.exists(old):
-        os.remove(old)
+    # Keep this one and the newest before it: a job stopped between this save and its line resumes from the older.
+    older = sorted(e for e in checkpoint_epochs(directory) if e < epoch)
+    for e in older[:-1]:
+        os.remove(os.path.join(directory, f"epoch-{e}.pt"))
+
+
+def checkpoint_epochs(directory):
+    return [int(m.group(1)) for f in os.listdir(directory) if (m := re.fullmatch(r"epoch-(\d+)\.pt", f))]
 
 
 def load_checkpoint(directory, from_epoch):
     """The newest checkpoint at or before the epoch this job starts from, or None."""
     if not directory or not os.path.isdir(directory):
         return None
-    epochs = [int(m.group(1)) for f in os.listdir(directory) if (m := re.fullmatch(r"epoch-(\d+)\.pt", f))]
-    epochs = [e for e in epochs if e <= from_epoch]
+    epochs = [e for e in checkpoint_epochs(directory) if e <= from_epoch]
     if not epochs:
         return None
     # The trial's own file, written by save_checkpoint; torch 1.13's weights-only loader cannot read optimizer floats.
@@ -181,6 +186,7 @@ def trial(config, data, waits):
         os.makedirs(config["checkpoint_dir"], exist_ok=True)
 
     target, epoch = config["epochs"], start
+    saved_at = time.monotonic()
     while True:
         epoch += 1
         if epoch > target:
@@ -196,8 +202,13 @@ def trial(config, data, waits):
             print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
             return None
         val_loss, accuracy = evaluate(model, x_val, y_val)
-        if config["checkpoint_dir"]:
+        # A checkpoint where the next job goes on (the last epoch of this one: the process waits or exits there), where
+        # a SIGTERM ends the process, and every checkpoint_seconds against a crash; a job that resumes from an older one
+        # trains the epochs since again, and the server drops their lines as repeats (docs/command-protocol.md).
+        due = epoch == target or stopping or time.monotonic() - saved_at >= config["checkpoint_seconds"]
+        if config["checkpoint_dir"] and due:
             save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
+            saved_at = time.monotonic()
         line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss)}
         print(json.dumps(line), flush=True)
         if stopping:

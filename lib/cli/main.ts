@@ -48,7 +48,8 @@ function exitCodeOf(signal: NodeJS.Signals): number {
 async function run(file: string): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
   // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
-  const { input } = studyInputOfFile(text, file);
+  const read = studyInputOfFile(text, file);
+  const { input } = read;
   try {
     getEngine().start();
   } catch (error) {
@@ -71,14 +72,17 @@ async function run(file: string): Promise<number> {
     });
   }
   // Set before any signal can be handled: creating the study is synchronous.
-  const id = createStudyFromFile(text, file).id;
-  const budget = getStudySummary(id)!.budget;
+  const created = createStudyFromFile(text, file, read);
+  const id = created.id;
+  const budget = created.budget;
   process.stderr.write(`study ${id}: ${input.name} (${input.strategy}, ${budget.value} ${budget.kind})\n`);
   const tty = process.stderr.isTTY;
   let lastShown = -1;
   let lastLooked = 0;
   // The live run's status is in memory: checking it often ends the run as soon as the study does, without querying.
   const over = () => ["completed", "stopped", "failed"].includes(getEngine().loaded(id)?.status ?? getStudySummary(id)!.status);
+  // …and waking on its end, rather than at the next 50 ms tick, saves that much of every run's tail.
+  const ended = getEngine().loaded(id)?.ended;
   while (!over()) {
     if (Date.now() - lastLooked >= (tty ? 200 : 1000)) {
       lastLooked = Date.now();
@@ -87,7 +91,8 @@ async function run(file: string): Promise<number> {
       else if (pct !== lastShown) process.stderr.write(`${progressLine(id)}\n`);
       lastShown = pct;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    const tick = new Promise((r) => setTimeout(r, 50));
+    await (ended ? Promise.race([ended, tick]) : tick);
   }
   // A failed or stopped study may still be ending its running trials (and waiting programs): let them settle first.
   await getEngine().loaded(id)?.idle();

@@ -62,9 +62,13 @@ export function previewStudyFile(text: string, file: string): NewStudy {
   return inFileTerms(parsed, file, () => validateStudy(input));
 }
 
-/** Creates and starts the study a file defines; throws StudyFileError naming lines, or HttpError (403, 409) as createStudy does. */
-export function createStudyFromFile(text: string, file: string): StudySummary {
-  const { parsed, input } = studyInputOfFile(text, file);
+/**
+ * Creates and starts the study a file defines; throws StudyFileError naming lines, or HttpError (403, 409) as
+ * createStudy does. `read` is the file's studyInputOfFile when the caller has it already (the CLI), so it is not
+ * parsed twice.
+ */
+export function createStudyFromFile(text: string, file: string, read: ReturnType<typeof studyInputOfFile> = studyInputOfFile(text, file)): StudySummary {
+  const { parsed, input } = read;
   return inFileTerms(parsed, file, () => createStudy(input));
 }
 

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import { checkpointDir } from "./study-run";
 import { listObjectives } from "../objectives/registry";
 import { applyStudyAction, createStudy } from "./studies";
+import { getEngine } from "./engine";
 
 let where: { dir: string };
 beforeAll(() => {
@@ -62,6 +63,21 @@ describe("study runner", () => {
     expect(detail.trials.some((t) => t.epochs > 1)).toBe(true);
     expect(detail.study.epochsSpent).toBe(600);
     for (const curve of getCurves(study.id).curves) curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
+  });
+
+  it("resolves its run's `ended` when it completes, and when it is stopped", async () => {
+    const completes = createStudy({ ...base, seed: 13, budget: { kind: "trials", value: 2 } });
+    await getEngine().loaded(completes.id)!.ended;
+    expect(getEngine().loaded(completes.id)!.status).toBe("completed");
+    const stopped = createStudy({ ...base, seed: 14, epochDelayMs: 10, budget: { kind: "epochs", value: 400 } });
+    const run = getEngine().loaded(stopped.id)!;
+    let ended = false;
+    void run.ended.then(() => (ended = true));
+    await waitFor(() => getStudySummary(stopped.id)!.epochsSpent >= 5, 10_000, "some epochs");
+    expect(ended).toBe(false);
+    await applyStudyAction(stopped.id, "stop");
+    await run.ended;
+    expect(run.status).toBe("stopped");
   });
 
   it("never runs more trials at once than its parallelism", async () => {

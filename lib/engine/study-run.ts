@@ -103,6 +103,9 @@ export class StudyRun {
   private snapshotting: Promise<void> | null = null;
   /** The analysis round whose effect tests run in a worker thread now, if any. */
   private analysing: number | null = null;
+  private markEnded: () => void = () => undefined;
+  /** Resolves once this run has completed, stopped or failed (its trials may still be settling: see idle()). */
+  readonly ended: Promise<void> = new Promise<void>((resolve) => (this.markEnded = resolve));
 
   private constructor(
     private readonly record: StudyRecord,
@@ -600,10 +603,17 @@ export class StudyRun {
         }
       },
       () => {
-        this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
         const tooMany = this.state === "running" ? this.failures.verdict() : null;
-        if (tooMany) return this.fail(tooMany, "the study failed: too many of its trials failed");
+        if (tooMany) {
+          this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+          return this.fail(tooMany, "the study failed: too many of its trials failed");
+        }
         this.pumpSoon();
+        // After the pump (immediates run in order): the next job starts first, and a program waiting for its next
+        // instruction (persistent and worker protocols) gets it without waiting for the clean-up's queries and deletes.
+        setImmediate(() => {
+          if (!this.detached) this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+        });
       },
     );
   }
@@ -734,6 +744,7 @@ export class StudyRun {
     // Its trials wait on writes the disk refused: stopping them must write too.
     if (this.lane.fault !== null) throw stalledError(`${this.lane.fault}; resume it once the disk takes writes again`);
     this.state = "stopped";
+    this.markEnded();
     const settling = [...this.active.values()].map((a) => (this.interrupt(a, "halt", "the study was stopped"), a.done));
     await Promise.all(settling);
     for (const t of getTrialRecords(this.record.id, "paused")) {
@@ -768,6 +779,7 @@ export class StudyRun {
     this.release();
     this.state = status;
     prune();
+    this.markEnded();
   }
 
   /** Ends the study as failed with `error` as its reason; its running trials stop with `haltReason`. */
@@ -775,6 +787,7 @@ export class StudyRun {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`[hypersieve] study ${this.record.id} failed:`, error);
     this.state = "failed";
+    this.markEnded();
     const reason = haltReason ?? `the study failed: ${message}`;
     for (const a of this.active.values()) this.interrupt(a, "halt", reason);
     this.release();
