@@ -1,6 +1,7 @@
 /**
  * A server stand-in for crash and ownership tests: starts the engine (owning the database), launches one
- * study, and runs until killed. SLOW_COMMAND=1 makes it a command study whose programs take minutes per epoch.
+ * study, and runs until killed. SLOW_COMMAND=1 makes it a command study whose programs take minutes per epoch;
+ * BUDGET and EPOCH_DELAY_MS set the table study's epoch budget and its delay per epoch.
  */
 import path from "node:path";
 import { getEngine } from "../lib/engine/engine";
@@ -15,7 +16,7 @@ const study = createStudy({
   budget: { kind: "epochs", value: Number(process.env.BUDGET ?? 200) },
   parallelism: process.env.SLOW_COMMAND ? 2 : 4,
   seed: 11,
-  epochDelayMs: 15,
+  epochDelayMs: Number(process.env.EPOCH_DELAY_MS ?? 15),
   ...(process.env.SLOW_COMMAND
     ? {
         command: {

@@ -14,7 +14,9 @@ afterAll(() => closeTempDatabase(where));
 describe("restart after a crash", () => {
   it("marks the trials that were running interrupted and finishes the study's budget", async () => {
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "test/engine-child.ts"], {
-      env: { ...process.env, HYPERSIEVE_DB: where.file, BUDGET: "200" },
+      // 400 epochs of 50 ms, 4 at a time: about 5 s of study, so the kill after 40 epochs lands while trials run
+      // even when this process notices the 40th epoch late on a busy machine (at 200 × 15 ms it once did not).
+      env: { ...process.env, HYPERSIEVE_DB: where.file, BUDGET: "400", EPOCH_DELAY_MS: "50" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let output = "";
@@ -31,14 +33,14 @@ describe("restart after a crash", () => {
     const measuredAtCrash = tableCounts().measurements;
 
     getEngine().start();
-    await waitFor(() => getStudySummary(id)?.status === "completed", 30_000, "the study to complete");
+    await waitFor(() => getStudySummary(id)?.status === "completed", 60_000, "the study to complete");
     const after = getStudyDetail(id)!;
     for (const n of runningAtCrash) expect(after.trials[n].status).toBe("interrupted");
     expect(after.trials.some((t) => t.status === "running")).toBe(false);
     // Nothing acknowledged before the crash is lost, and the budget is spent exactly once.
     expect(tableCounts().measurements).toBeGreaterThanOrEqual(measuredAtCrash);
-    expect(after.study.epochsSpent).toBe(200);
-    expect(tableCounts().measurements).toBe(200);
+    expect(after.study.epochsSpent).toBe(400);
+    expect(tableCounts().measurements).toBe(400);
     for (const curve of getCurves(id).curves) curve.points.forEach(([epoch], i) => expect(epoch).toBe(i + 1));
     expect(getDb().$client.pragma("integrity_check", { simple: true })).toBe("ok");
   });
