@@ -51,6 +51,7 @@ for (let seed = first; seed < first + seeds; seed++) {
   const spentBy: Record<string, number> = {};
   let kind = "";
   let hitSoFar = false;
+  const steps: [number, string][] = [];
   const result = replay(table, {
     ask: (o) => {
       const job = strategy.ask(o);
@@ -60,13 +61,14 @@ for (let seed = first; seed < first + seeds; seed++) {
         kind = `new@${job.toEpoch}:${strategy.trials[job.trial].origin ?? "?"}`;
       } else if (job && job.kind === "continue") {
         const t = strategy.trials[job.trial];
-        kind = job.toEpoch === table.maxEpochs && t.losses.length < 10 ? `audit-from-${t.losses.length}` : `promote-${t.losses.length}-to-${job.toEpoch}`;
+        kind = `continue-${t.losses.length}-to-${job.toEpoch}`;
+        steps.push([job.trial, kind]);
       }
       return job;
     },
     tell: (r) => {
       spent++;
-      if (above0 !== null && !hitSoFar) spentBy[kind] = (spentBy[kind] ?? 0) + 1 / table.maxEpochs;
+      if (above0 !== null && !hitSoFar) spentBy[`${r.trial}|${kind}`] = (spentBy[`${r.trial}|${kind}`] ?? 0) + 1 / table.maxEpochs;
       if (sign * r.value <= target) hitSoFar = true;
       const v = strategy.tell(r);
       const d = strategy.decision();
@@ -80,6 +82,14 @@ for (let seed = first; seed < first + seeds; seed++) {
     },
   }, budget);
   const hit = fteToTarget(result.trace, target, sign);
+  // Audits are the race's own record (its snapshot); a continuation of an audited trial is an audit step.
+  const audited = new Set((strategy.save()?.scheduler as { audited?: number[] } | undefined)?.audited ?? []);
+  for (const key of Object.keys(spentBy)) {
+    const [trial, what] = key.split("|");
+    const label = what.startsWith("continue") ? (audited.has(Number(trial)) ? `audit-${what.slice(9)}` : `promote-${what.slice(9)}`) : what;
+    spentBy[label] = (spentBy[label] ?? 0) + spentBy[key];
+    delete spentBy[key];
+  }
   const t = strategy.trials.find((x) => x.losses.some((loss) => sign * loss <= target) || x.bestLoss <= target);
   const afterFull: Record<string, number> = {};
   if (full !== null) for (const x of strategy.trials) if (createdAt[x.number] >= full) afterFull[x.origin ?? "?"] = (afterFull[x.origin ?? "?"] ?? 0) + 1;
