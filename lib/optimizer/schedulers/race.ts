@@ -444,21 +444,12 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
   }
 
   /**
-   * An audit step. Audits are trials below a rung's cut — at the lowest rung
-   * one can be found at, from the entry rung up, a full-space sample where
-   * there is one; which one is a hash of its number, not its rank — trained
-   * to the end anyway: the unbiased evidence of whether early ranks predict
-   * the end (promoted trials only show how the early leaders end). They
-   * advance one rung at a time, breadth first: `minEvidence` audits are in
-   * flight at once, and the one with the fewest epochs goes to its next rung,
-   * so the rungs' checks, which compare kept and dropped trials at the
-   * furthest rung enough of both reached, get their first verdict after
-   * minEvidence audits reached a rung above the cut rather than after
-   * minEvidence of them were trained to the end, one after another (a
-   * sequential check: evidence is read as it accrues, as the i-epoch check
-   * and successive halving read it). Every step keeps the audits' epochs
-   * within `auditShare` of all epochs, its own included.
-   * @see arXiv:2305.04559 (Egele et al. 2023: early checks of whether low-fidelity ranks suffice), arXiv:1603.06560 (Li et al., Hyperband: brackets advance rung by rung)
+   * An audit: a paused trial below the cut at the lowest rung one can be
+   * found at, from the entry rung up (a full-space sample where there is one),
+   * trained to the end anyway while the audits' epochs are below
+   * `auditShare` of all epochs. Audits are the unbiased evidence of whether
+   * early ranks predict the end: promoted trials only show how the early
+   * leaders end. Which trial is audited is a hash of its number, not its rank.
    */
   function audit(view: StudyView, rungs: readonly number[], decision: RaceDecision): SchedulerJob {
     const last = rungs.length - 1;
@@ -468,25 +459,14 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
     if (share === 0 || entryRung >= last) return null;
     let auditEpochs = 0;
     let total = 0;
-    let inFlight = 0;
-    let behind: TrialState | null = null;
     for (const t of view.trials) {
       const own = t.status === "running" ? Math.max(ownEpochs(t), t.targetEpoch - (t.startEpoch ?? 0)) : ownEpochs(t);
       total += own;
-      if (!audited.has(t.number)) continue;
-      auditEpochs += own;
-      if (t.status !== "running" && t.status !== "paused") continue;
-      inFlight++;
-      if (t.status === "paused" && (behind === null || t.losses.length < behind.losses.length)) behind = t;
+      if (audited.has(t.number)) auditEpochs += own;
     }
-    const nextRung = (epoch: number) => rungs.find((r) => r > epoch) ?? view.maxEpochs;
-    // The step's own epochs count: the share holds after it, not just before.
-    const within = (cost: number) => auditEpochs + cost <= share * (total + cost);
-    if (inFlight >= minEvidence) {
-      if (!behind) return null;
-      const toEpoch = nextRung(behind.losses.length);
-      return within(toEpoch - behind.losses.length) ? { kind: "continue", trial: behind.number, toEpoch } : null;
-    }
+    // The audit's own epochs count: the share holds after it, not just before.
+    const cost = view.maxEpochs - rungs[entryRung];
+    if (auditEpochs + cost > share * (total + cost)) return null;
     const index = indexOf(view);
     for (let k = entryRung; k < last; k++) {
       const epoch = rungs[k];
@@ -496,14 +476,13 @@ export function raceScheduler(options: RaceOptions = {}): Scheduler & { decision
       let pick: TrialState | null = null;
       let pickKey = Infinity;
       for (const t of belowCut(ranked, quota)) {
-        if (t.status !== "paused" || t.losses.length !== epoch || audited.has(t.number)) continue;
+        if (t.status !== "paused" || t.losses.length !== epoch) continue;
         const key = (fullSpace(t) ? 0 : 2 ** 32) + mixSeed(t.number, k);
         if (key < pickKey) [pick, pickKey] = [t, key];
       }
       if (pick) {
-        if (!within(rungs[k + 1] - epoch)) return null;
         audited.add(pick.number);
-        return { kind: "continue", trial: pick.number, toEpoch: rungs[k + 1] };
+        return { kind: "continue", trial: pick.number, toEpoch: view.maxEpochs };
       }
     }
     return null;
