@@ -3,7 +3,8 @@
  * samples first; then, after each analysis round, slab rules where the
  * good trials lie, and sampling inside the narrowed subspace — steps from
  * the leaders along discovered directions, neighbours of the leaders, and
- * uniform fill — while a fixed share of Sobol samples keeps covering the
+ * uniform fill, or TPE's density ratio once the race trusts a fidelity above
+ * its first rung — while a fixed share of Sobol samples keeps covering the
  * whole space. Only those full-space samples feed the analysis, so the
  * correlations are not biased by where the sieve already looks.
  */
@@ -156,7 +157,7 @@ function describeSlab(space: Space, group: number[], weights: number[], low: num
  * almost no power; Benjamini–Hochberg keeps false findings rare either way.
  */
 export const MIN_OBSERVATIONS = 16;
-/** Trials at the trusted fidelity before the density model proposes (TPE's startup trials, Optuna's default). */
+/** Trials at a rung from the trusted one up before the density model proposes (TPE's startup trials, Optuna's default). */
 export const MODEL_MIN_OBSERVATIONS = 10;
 /** Candidates drawn from the good density per model pick (Optuna's n_ei_candidates). */
 const MODEL_CANDIDATES = 24;
