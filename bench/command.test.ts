@@ -53,6 +53,18 @@ describe("bench command", () => {
     for (const run of trace.runs) expect(run.trace[run.trace.length - 1][0]).toBe(4);
   });
 
+  it("runs seeds S..S+N-1 with --first-seed S, each as the run of that seed from 0 does", () => {
+    const table = write("tiny.json", tinyRaw());
+    const all = join(dir, "out", "all.json");
+    const tail = join(dir, "out", "tail.json");
+    expect(main(["--table", table, "--strategy", "random+asha", "--seeds", "4", "--budget-fte", "4", "--out", all])).toBe(0);
+    expect(main(["--table", table, "--strategy", "random+asha", "--seeds", "2", "--first-seed", "2", "--budget-fte", "4", "--out", tail])).toBe(0);
+    const runs = (f: string) => parseLcTrace(JSON.parse(readFileSync(f, "utf8"))).runs.map((r) => ({ seed: r.seed, trace: r.trace }));
+    expect(runs(tail)).toEqual(runs(all).slice(2));
+    expect(main(["--table", table, "--strategy", "random+asha", "--seeds", "1", "--first-seed", "-1", "--budget-fte", "4", "--out", tail])).toBe(2);
+    expect(stderr.join("")).toMatch(/--first-seed must be an integer ≥ 0, got '-1'/);
+  });
+
   it.each([
     ["a missing row", (t: Record<string, unknown>) => (t.rows as unknown[]).pop(), /table '.*' is malformed: rows has 5 entries but the grid has 6 combinations/],
     ["a short curve", (t: Record<string, unknown>) => ((t.rows as { curves: { loss: number[] } }[])[2].curves.loss = [1]), /rows\[2\]\.curves\.loss must have max_epochs \(4\) entries/],

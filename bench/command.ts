@@ -1,8 +1,8 @@
 /**
  * The bench command's logic (bench/cli.ts runs it).
- *   npm run bench -- --table FILE --strategy NAME --seeds N --budget-fte B --out FILE [--settings JSON]
+ *   npm run bench -- --table FILE --strategy NAME --seeds N [--first-seed S] --budget-fte B --out FILE [--settings JSON]
  *   npm run bench -- --summary FILE... [--table FILE]
- * The first replays a strategy on an lc-table/1 table for seeds 0..N-1 and
+ * The first replays a strategy on an lc-table/1 table for seeds S..S+N-1 (S 0 unless given) and
  * writes an lc-trace/1 file; the second prints a side-by-side summary of
  * trace files against their table.
  */
@@ -76,7 +76,7 @@ function positive(flags: Map<string, string>, name: string, integer: boolean): n
 }
 
 function runBench(flags: Map<string, string>): void {
-  const known = new Set(["table", "strategy", "seeds", "budget-fte", "out", "settings"]);
+  const known = new Set(["table", "strategy", "seeds", "first-seed", "budget-fte", "out", "settings"]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const tableFile = flags.get("table") ?? DEFAULT_TABLE;
   const name = flags.get("strategy");
@@ -85,6 +85,8 @@ function runBench(flags: Map<string, string>): void {
   if (!out) throw new UsageError("--out is required");
   const seeds = positive(flags, "seeds", true);
   const budget = positive(flags, "budget-fte", false);
+  const firstSeed = flags.has("first-seed") ? Number(flags.get("first-seed")) : 0;
+  if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new UsageError(`--first-seed must be an integer ≥ 0, got '${flags.get("first-seed")}'`);
   let settings: SchedulerSettings & { sampler?: SamplerSettings } = {};
   if (flags.has("settings")) {
     try {
@@ -99,7 +101,7 @@ function runBench(flags: Map<string, string>): void {
   const space = tableSpace(table);
   const runs: LcTrace["runs"] = [];
   let label = name;
-  for (let seed = 0; seed < seeds; seed++) {
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     let strategy;
     try {
       strategy = createStrategy({ name, space, direction: table.direction, maxEpochs: table.maxEpochs, seed, settings: schedulerSettings, samplerSettings });

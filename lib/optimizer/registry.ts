@@ -62,7 +62,7 @@ export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number;
 export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
   random: () => stateless(randomSampler()),
   sobol: (s = {}) => stateless(sobolSampler({ seed: s.seed })),
-  sieve: (s = {}) => sieveSampler({ seed: s.seed, deferAnalysis: s.deferAnalysis }),
+  sieve: (s = {}) => sieveSampler({ seed: s.seed, deferAnalysis: s.deferAnalysis, minEpochs: s.minEpochs }),
   tpe: (s = {}) =>
     stateless(tpeSampler({
       nStartupTrials: s.nStartupTrials,

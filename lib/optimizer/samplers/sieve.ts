@@ -3,7 +3,8 @@
  * samples first; then, after each analysis round, slab rules where the
  * good trials lie, and sampling inside the narrowed subspace — steps from
  * the leaders along discovered directions, neighbours of the leaders, and
- * uniform fill — while a fixed share of Sobol samples keeps covering the
+ * uniform fill, or TPE's density ratio once the race trusts a fidelity above
+ * its first rung — while a fixed share of Sobol samples keeps covering the
  * whole space. Only those full-space samples feed the analysis, so the
  * correlations are not biased by where the sieve already looks.
  */
@@ -17,6 +18,8 @@ import { decode, decodeValue, type Space } from "../space";
 import { leaders } from "../leaders";
 import { rungEpochs, rungLoss } from "../schedulers/asha";
 import type { Sampler, StudyView, TrialState } from "../types";
+import { ParzenEstimator } from "./parzen";
+import { tpeGamma } from "./tpe";
 
 export { leaders, fidelityEffects, type FidelityEffect };
 import { sobolSequence } from "./sobol";
@@ -39,6 +42,8 @@ export type SieveOptions = {
   /** Bootstrap resamples for the effects' intervals (0 skips them). */
   bootstrap?: number;
   eta?: number;
+  /** The race's first rung (its minEpochs, default 1): above it, inside picks come from the density model. */
+  minEpochs?: number;
   /**
    * Whether a due round only records its input and waits for completeAnalysis
    * (its effect tests run elsewhere, a worker thread, and the engine logs
@@ -59,8 +64,8 @@ type DueRound = { round: number; epoch: number; trials: number; numbers: number[
 /** A round whose tests run elsewhere: what it was when it fell due, and the job that computes its result. */
 export type PendingRound = DueRound & { job: RoundJob };
 
-/** How a trial's configuration was chosen. */
-export type Origin = "fill" | "neighbour" | "step" | "inside";
+/** How a trial's configuration was chosen ("model": TPE's l/g inside the subspace, once the race trusts a fidelity above its first rung). */
+export type Origin = "fill" | "neighbour" | "step" | "inside" | "model";
 
 /** What one analysis round found, for the dashboard. */
 export type AnalysisSnapshot = {
@@ -152,6 +157,12 @@ function describeSlab(space: Space, group: number[], weights: number[], low: num
  * almost no power; Benjamini–Hochberg keeps false findings rare either way.
  */
 export const MIN_OBSERVATIONS = 16;
+/** Trials at a rung from the trusted one up before the density model proposes (TPE's startup trials, Optuna's default). */
+export const MODEL_MIN_OBSERVATIONS = 10;
+/** Candidates drawn from the good density per model pick (Optuna's n_ei_candidates). */
+const MODEL_CANDIDATES = 24;
+/** The most observations, the newest, in the model's density of the rest (g). */
+export const MODEL_MAX_ABOVE = 1000;
 /**
  * The sieve sampler.
  * @see Eriksson et al. 2019 (TuRBO), arXiv:1910.01739, and López-Ibáñez et al. 2016 (irace), for narrowing with a way back out
@@ -166,6 +177,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
   const permutations = options.permutations ?? 1999;
   const bootstrap = options.bootstrap ?? 60;
   const eta = options.eta ?? 3;
+  const minEpochs = options.minEpochs ?? 1;
   const origins = new Map<number, Origin>();
   const seen = new Set<string>();
   let seenUpTo = 0;
@@ -403,6 +415,54 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
     return null;
   }
 
+  /**
+   * Once the race trusts a fidelity above its first rung (low rungs were
+   * found to mislead, and new trials enter higher, each costing more), a
+   * pick inside the subspace comes from TPE's density ratio instead of the
+   * leaders' neighbourhoods and uniform fill: the sieve narrows, the model
+   * proposes inside. The model is multivariate TPE as in samplers/tpe.ts
+   * (γ(n) = min(⌈0.1n⌉, 25), prior weight 1, magic clip, 24 candidates from
+   * l, the one with the highest l/g), fitted on every trial that reached the
+   * highest rung from the trusted one up with MODEL_MIN_OBSERVATIONS of them,
+   * ranked by its best loss up to that rung — as BOHB models the largest
+   * budget with enough points — so it never learns from a fidelity the race
+   * found to mislead, and learns from the end as soon as enough trials got
+   * there. Candidates outside the subspace or already tried are skipped;
+   * with no such rung, or no candidate left, the usual inside pick is made.
+   * @see Bergstra et al. 2011 (TPE), NeurIPS 24; arXiv:1807.01774 (Falkner et al. 2018, BOHB: a density model per budget)
+   */
+  function modelPoint(view: StudyView, rng: Rng, sub: Subspace, fresh: (z: number[]) => boolean): { z: number[]; origin: Origin } | null {
+    const trusted = view.trustedEpoch ?? 0;
+    if (trusted <= minEpochs) return null;
+    // The highest rung from the trusted one up that enough trials reached (BOHB's choice of budget).
+    const rungs = rungEpochs(minEpochs, eta, view.maxEpochs).filter((e) => e >= trusted);
+    let epoch = 0;
+    for (let k = rungs.length - 1; k >= 0 && epoch === 0; k--) {
+      let n = 0;
+      for (const t of view.trials) if (t.status !== "failed" && t.losses.length >= rungs[k]) n++;
+      if (n >= MODEL_MIN_OBSERVATIONS) epoch = rungs[k];
+    }
+    if (epoch === 0) return null;
+    const observations: { number: number; z: readonly number[]; loss: number }[] = [];
+    for (const t of view.trials) if (t.status !== "failed" && t.losses.length >= epoch) observations.push({ number: t.number, z: t.z, loss: rungLoss(t, epoch) });
+    // Explicit comparisons: a diverged trial's loss is Infinity.
+    observations.sort((a, b) => (a.loss < b.loss ? -1 : a.loss > b.loss ? 1 : a.number - b.number));
+    const nBelow = tpeGamma(observations.length);
+    const inOrder = (group: typeof observations) => [...group].sort((a, b) => a.number - b.number).map((o) => o.z);
+    const l = new ParzenEstimator(view.space, inOrder(observations.slice(0, nBelow)), { priorWeight: 1, magicClip: true });
+    // g of the newest MODEL_MAX_ABOVE only: its density costs a kernel per point on every candidate (an ask of 85 ms at 10,000, under load), and TPE's ramp already weighs older points down.
+    const g = new ParzenEstimator(view.space, inOrder(observations.slice(nBelow)).slice(-MODEL_MAX_ABOVE), { priorWeight: 1, magicClip: true });
+    let best: number[] | null = null;
+    let bestScore = -Infinity;
+    for (let c = 0; c < MODEL_CANDIDATES; c++) {
+      const z = l.sample(rng);
+      if (!contains(sub, z) || !fresh(z)) continue;
+      const score = l.logPdf(z) - g.logPdf(z);
+      if (best === null || score > bestScore) [best, bestScore] = [z, score];
+    }
+    return best && { z: best, origin: "model" };
+  }
+
   return {
     name: "sieve",
     sample(view, rng, trialNumber) {
@@ -415,7 +475,7 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       // A repeat of a configuration already trained would pay for the same curve twice.
       const fresh = (z: number[]) => !seen.has(JSON.stringify(decode(space, z)));
       let pick: { z: number[]; origin: Origin } | null = null;
-      if (trialNumber >= initial && rng.next() >= outsideShare) pick = insidePoint(view, rng, subspaces(space), fresh);
+      if (trialNumber >= initial && rng.next() >= outsideShare) pick = modelPoint(view, rng, subspaces(space).sub, fresh) ?? insidePoint(view, rng, subspaces(space), fresh);
       if (!pick) {
         let z = fillPoint(space, rng);
         for (let attempt = 0; attempt < 19 && !fresh(z); attempt++) z = fillPoint(space, rng);
