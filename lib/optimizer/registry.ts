@@ -62,7 +62,8 @@ export type SamplerSettings = { seed?: number; eta?: number; minEpochs?: number;
 export const SAMPLERS: Record<string, (settings?: SamplerSettings) => Sampler> = {
   random: () => stateless(randomSampler()),
   sobol: (s = {}) => stateless(sobolSampler({ seed: s.seed })),
-  sieve: (s = {}) => sieveSampler({ seed: s.seed, deferAnalysis: s.deferAnalysis, minEpochs: s.minEpochs }),
+  // The sieve analyses at the race's rungs: it takes the same eta and minEpochs.
+  sieve: (s = {}) => sieveSampler({ seed: s.seed, deferAnalysis: s.deferAnalysis, minEpochs: s.minEpochs, eta: s.eta }),
   tpe: (s = {}) =>
     stateless(tpeSampler({
       nStartupTrials: s.nStartupTrials,

@@ -3,6 +3,8 @@ import { deriveRng } from "../rng";
 import { buildSubspace, contains } from "../rules";
 import { drive } from "../schedulers/drive.test-helper";
 import { raceScheduler } from "../schedulers/race";
+import { createStrategy } from "../registry";
+import { rungEpochs } from "../schedulers/asha";
 import { decode, type Space } from "../space";
 import { Strategy } from "../strategy";
 import type { StudyView, TrialState } from "../types";
@@ -33,6 +35,24 @@ describe("sieve analysis rounds over a multi-epoch race", () => {
     // Fewer trials reached the higher rung than were analysed at the lower one: the count restarts there.
     expect(rounds[rise].observations).toBeLessThan(rounds[rise - 1].observations);
     expect(epochs.filter((e) => e === epochs[rise]).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("sieve inside a race with another eta", () => {
+  it("analyses at the race's rungs, which the study's eta sets (eta 2 over 16 epochs: 1, 2, 4, 8, 16)", () => {
+    const strategy = createStrategy({ name: "sieve", space: unitSpace(3), direction: "minimize", maxEpochs: 16, seed: 0, settings: { eta: 2 } });
+    const noise = (t: number, e: number) => deriveRng(0, "noise", t, e).normal();
+    drive(strategy, 1200, (t, e) => {
+      const z = strategy.trials[t].z;
+      return 4 * (z[0] - 0.3) ** 2 + z[1] + 1 / e + 0.5 * noise(t, e);
+    });
+    const epochs = strategy.snapshots().map((r) => r.epoch);
+    expect(epochs.length).toBeGreaterThan(0);
+    const rungs = rungEpochs(1, 2, 16);
+    expect(rungs).toEqual([1, 2, 4, 8, 16]);
+    for (const e of epochs) expect(rungs).toContain(e);
+    // An eta-3 ladder has 5 and no 4 or 8: analysing at 4 or 8 shows the sieve took the race's eta.
+    expect(epochs.some((e) => e === 4 || e === 8)).toBe(true);
   });
 });
 
