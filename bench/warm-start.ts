@@ -14,9 +14,11 @@
  * of the same run; and per seed, whether the run's best schedule branch
  * beats every constant configuration up to its last epoch (a run with no
  * branch fails). `--target none` trains every run to the cap, for that test;
- * `--optimizer sgd` (or adam) narrows the space to one optimizer.
+ * `--optimizer sgd` (or adam) narrows the space to one optimizer; `--model
+ * linear` trains multinomial logistic regression (the MLP with depth 0) with
+ * SGD over lr, momentum, batch size and weight decay only.
  *
- * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--optimizer sgd|adam] [--variants cold,warm,decay:0.1:latest:last,...]`.
+ * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--optimizer sgd|adam] [--model mlp|linear] [--variants cold,warm,decay:0.1:latest:last,...]`.
  * Prints figures, never fails on them.
  */
 import fs from "node:fs";
@@ -28,7 +30,7 @@ import { createMlpObjective } from "../lib/objectives/mlp/objective";
 import { trainJob } from "../lib/objectives/mlp/trainer";
 import { mixSeed } from "../lib/optimizer/rng";
 import { createStrategy, type SchedulerSettings } from "../lib/optimizer/registry";
-import type { Space } from "../lib/optimizer/space";
+import type { Params, Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
 
 // Strict: a misspelt option is an error, not a silently ignored word.
@@ -42,6 +44,7 @@ const { values: options } = parseArgs({
     "max-epochs": { type: "string", default: "30" },
     variants: { type: "string", default: "warm,cold,asha,pbt" },
     optimizer: { type: "string" },
+    model: { type: "string", default: "mlp" },
   },
 });
 const DATASET = options.dataset as DatasetId;
@@ -69,7 +72,22 @@ const FULL_SPACE: Space = [
 
 const OPTIMIZER = options.optimizer;
 if (OPTIMIZER !== undefined && OPTIMIZER !== "sgd" && OPTIMIZER !== "adam") throw new Error(`--optimizer must be sgd or adam, got ${OPTIMIZER}`);
-const SPACE: Space = FULL_SPACE.map((p) => (p.name === "optimizer" && OPTIMIZER ? { type: "categorical", name: "optimizer", choices: [OPTIMIZER] } : p));
+const MODEL = options.model;
+if (MODEL !== "mlp" && MODEL !== "linear") throw new Error(`--model must be mlp or linear, got ${MODEL}`);
+if (MODEL === "linear" && OPTIMIZER === "adam") throw new Error("--model linear trains with SGD only (its space has momentum, not Adam's settings)");
+
+/**
+ * `--model linear`: multinomial logistic regression, the MLP with no hidden
+ * layer (depth 0), trained with SGD. Width, activation and dropout act only
+ * on hidden layers, so they are fixed (FIXED) and the space holds only what
+ * matters: the learning rate, momentum, batch size and weight decay, on the
+ * MLP space's ranges.
+ */
+const LINEAR_SPACE: Space = FULL_SPACE.filter((p) => ["lr", "momentum", "batch_size", "weight_decay"].includes(p.name));
+/** Params the trainer gets beside the trial's own (none for the MLP). */
+const FIXED: Params = MODEL === "linear" ? { depth: 0, width: 1, activation: "relu", dropout: 0, optimizer: "sgd" } : {};
+const SPACE: Space =
+  MODEL === "linear" ? LINEAR_SPACE : FULL_SPACE.map((p) => (p.name === "optimizer" && OPTIMIZER ? { type: "categorical", name: "optimizer", choices: [OPTIMIZER] } : p));
 
 type Variant = { key: string; label: string; name: string; settings: Omit<SchedulerSettings, "seed">; keeps?: string[] };
 
@@ -186,7 +204,7 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
       let last = performance.now();
       await trainJob({
         dataset,
-        params: state.params,
+        params: { ...FIXED, ...state.params },
         seed: mixSeed(seed, job.trial),
         fromEpoch,
         toEpoch: job.toEpoch,
@@ -231,7 +249,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`${DATASET} MLP: training time until val_loss ≤ ${TARGET} (cap ${CAP} epochs per run, max ${MAX_EPOCHS} epochs a trial), ${SEEDS} seeds, one job at a time, in-process`);
+  console.log(`${DATASET} ${MODEL === "linear" ? "linear model (logistic regression, SGD)" : "MLP"}: training time until val_loss ≤ ${TARGET} (cap ${CAP} epochs per run, max ${MAX_EPOCHS} epochs a trial), ${SEEDS} seeds, one job at a time, in-process`);
   const rows: { label: string; outcomes: Outcome[] }[] = [];
   for (const variant of VARIANTS) {
     const outcomes: Outcome[] = [];
