@@ -197,11 +197,13 @@ def trial(config, data, waits):
             if instruction[0] == "start":
                 return instruction[1]
             target = instruction[1]
+        began = time.monotonic()
         train_loss = train_one_epoch(model, optimizer, x_train, y_train, config, epoch)
         if train_loss is None:
             print(f"stopping in epoch {epoch} (SIGTERM)", file=sys.stderr)
             return None
         val_loss, accuracy = evaluate(model, x_val, y_val)
+        epoch_seconds = time.monotonic() - began
         # A checkpoint where the next job goes on (the last epoch of this one: the process waits or exits there), where
         # a SIGTERM ends the process, and every checkpoint_seconds against a crash; a job that resumes from an older one
         # trains the epochs since again, and the server drops their lines as repeats (docs/command-protocol.md).
@@ -209,7 +211,8 @@ def trial(config, data, waits):
         if config["checkpoint_dir"] and due:
             save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
             saved_at = time.monotonic()
-        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss)}
+        line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss),
+                "epoch_seconds": round(epoch_seconds, 6)}  # training and evaluation, without the checkpoint
         print(json.dumps(line), flush=True)
         if stopping:
             print(f"stopping after epoch {epoch} (SIGTERM)", file=sys.stderr)
