@@ -56,12 +56,17 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
           return epoch === toEpoch ? last : "continue";
         },
       });
-    // Two jobs on one process (worker protocol): epochs 1–3, then 4–6.
+    // Two jobs on one process (worker protocol): epochs 1–3, then 4–6. The program runs ahead of the reports it
+    // prints, so the folder is read when each job has ended: it keeps the newest two, so a save at epoch 2 (or 5)
+    // would show beside epoch 3's (or 6's).
     await job(0, 3, "pause");
+    expect(checkpoints(dir)).toEqual(["epoch-3.pt"]);
     await job(3, 6, "pause");
     await objective.release!();
-    // A checkpoint only where a job ends, saved before its line: none for epochs 1, 2, 4, 5.
-    expect(seen).toEqual([[], [], ["epoch-3.pt"], ["epoch-3.pt"], ["epoch-3.pt"], ["epoch-3.pt", "epoch-6.pt"]]);
+    expect(checkpoints(dir)).toEqual(["epoch-3.pt", "epoch-6.pt"]);
+    // A job's last checkpoint is saved before its line.
+    expect(seen[2]).toContain("epoch-3.pt");
+    expect(seen[5]).toContain("epoch-6.pt");
     expect(summaries.map((s) => s.reusedProcess)).toEqual([false, true]);
 
     // A crash after epoch 5 was recorded: the newest checkpoint (epoch 3) is older than from_epoch 5.
@@ -104,6 +109,44 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
         return "continue";
       },
     });
-    expect(seen).toEqual([["epoch-1.pt"], ["epoch-1.pt", "epoch-2.pt"], ["epoch-2.pt", "epoch-3.pt"], ["epoch-3.pt", "epoch-4.pt"]]);
+    // Epoch 3 was saved too (the default policy saves only at the job's last epoch, epoch 4); the newest two are kept.
+    expect(checkpoints(dir)).toEqual(["epoch-3.pt", "epoch-4.pt"]);
+    expect(seen[3]).toContain("epoch-4.pt");
+  });
+
+  it("starts a branch from its parent's weights with its own learning rate, not the one the parent's optimizer state holds", async () => {
+    const parentDir = fs.mkdtempSync(path.join(root, "parent-"));
+    const parentPoints: number[] = [];
+    const run = (params: { lr: number }, dir: string, fromEpoch: number, toEpoch: number, into: number[], warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean }) =>
+      createCommandObjective(spec("per-job")).train({
+        params,
+        fromEpoch,
+        toEpoch,
+        epochDelayMs: 0,
+        seed: 3,
+        trial: { studyId: 1, number: into === parentPoints ? 0 : 1 },
+        checkpointDir: dir,
+        signal: new AbortController().signal,
+        ...(warmStart ? { warmStart } : {}),
+        report(epoch, value) {
+          into.push(value);
+          return "continue";
+        },
+      });
+    await run({ lr: 0.1 }, parentDir, 0, 3, parentPoints);
+    expect(checkpoints(parentDir)).toContain("epoch-3.pt");
+    // The branch's lr is so small that its weights do not move: its first epoch must score as the parent's last.
+    // Resuming the parent's optimizer state as it was saved would train at the parent's lr 0.1 and move them.
+    const branchDir = fs.mkdtempSync(path.join(root, "branch-"));
+    const branch: number[] = [];
+    await run({ lr: 1e-12 }, branchDir, 3, 5, branch, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: false });
+    expect(branch).toHaveLength(2);
+    expect(Math.abs(branch[0] - parentPoints[2])).toBeLessThan(1e-6);
+    expect(Math.abs(branch[1] - parentPoints[2])).toBeLessThan(1e-6);
+    // Shrink and perturb halves the weights: the same branch then starts from a different model.
+    const shrunkDir = fs.mkdtempSync(path.join(root, "shrunk-"));
+    const shrunk: number[] = [];
+    await run({ lr: 1e-12 }, shrunkDir, 3, 4, shrunk, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: true });
+    expect(Math.abs(shrunk[0] - parentPoints[2])).toBeGreaterThan(1e-3);
   });
 });

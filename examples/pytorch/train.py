@@ -80,6 +80,9 @@ def configuration(env, argv):
     config["batch_size"] = int(config["batch_size"])
     config["checkpoint_dir"] = env.get("HYPERSIEVE_CHECKPOINT_DIR", "")
     config["resume_from"] = env.get("HYPERSIEVE_RESUME_FROM", "")
+    # A branch's first job (a warm start, a schedule's next segment): another trial's checkpoint to start from.
+    config["parent_checkpoint"] = env.get("HYPERSIEVE_PARENT_CHECKPOINT", "")
+    config["shrink_perturb"] = env.get("HYPERSIEVE_SHRINK_PERTURB") == "true"
     config["from_epoch"] = int(env.get("HYPERSIEVE_FROM_EPOCH") or 0)
     return config
 
@@ -112,7 +115,8 @@ def build_optimizer(config, model):
 
 def save_checkpoint(directory, epoch, model, optimizer):
     path = os.path.join(directory, f"epoch-{epoch}.pt")
-    state = {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state()}
+    state = {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state(),
+             "optimizer_kind": type(optimizer).__name__}
     torch.save(state, path + ".tmp")
     os.replace(path + ".tmp", path)  # a kill mid-write never leaves a torn checkpoint
     # Keep this one and the newest before it: a job stopped between this save and its line resumes from the older.
@@ -175,13 +179,35 @@ def trial(config, data, waits):
     optimizer = build_optimizer(config, model)
 
     start = 0
-    checkpoint = load_checkpoint(config["resume_from"], config["from_epoch"])
-    if checkpoint is not None:
-        model.load_state_dict(checkpoint["model"])
-        optimizer.load_state_dict(checkpoint["optimizer"])
-        torch.set_rng_state(checkpoint["rng"])
-        start = checkpoint["epoch"]
-        print(f"resumed from epoch {start}", file=sys.stderr)
+    if config["parent_checkpoint"]:
+        # A branch: the parent's weights, this trial's params (docs/command-protocol.md, "Warm starts and branches").
+        parent = torch.load(config["parent_checkpoint"], weights_only=False)
+        try:
+            model.load_state_dict(parent["model"])
+        except RuntimeError as error:
+            raise SystemExit(f"warm start: the parent's network does not fit this trial's (width {config['width']}, depth {config['depth']}): {error}")
+        if config["shrink_perturb"]:
+            # Shrink and perturb (Ash and Adams 2020): w <- 0.5 w + 0.01 sigma_layer eps; the optimizer starts afresh.
+            with torch.no_grad():
+                for p in model.parameters():
+                    p.mul_(0.5).add_(0.01 * (p.std() if p.numel() > 1 else p.abs()) * torch.randn_like(p))
+        elif parent.get("optimizer_kind") == type(optimizer).__name__:
+            optimizer.load_state_dict(parent["optimizer"])  # the moments go on; lr and weight decay are set below
+        start = parent["epoch"]
+        print(f"branched from epoch {start} of {config['parent_checkpoint']}", file=sys.stderr)
+    else:
+        checkpoint = load_checkpoint(config["resume_from"], config["from_epoch"])
+        if checkpoint is not None:
+            model.load_state_dict(checkpoint["model"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            torch.set_rng_state(checkpoint["rng"])
+            start = checkpoint["epoch"]
+            print(f"resumed from epoch {start}", file=sys.stderr)
+    # load_state_dict restores the saved learning rate and weight decay: this trial's params win (the same values on
+    # an ordinary resume; a branch's own on a warm start or a schedule's next segment).
+    for group in optimizer.param_groups:
+        group["lr"] = config["lr"]
+        group["weight_decay"] = config["weight_decay"]
     if config["checkpoint_dir"]:
         os.makedirs(config["checkpoint_dir"], exist_ok=True)
 
