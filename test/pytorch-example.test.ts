@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "../lib/objectives/command";
+import type { Objective, TrainRequest } from "../lib/objectives/types";
 import type { Decision } from "../lib/optimizer/types";
 
 const PYTHON = "/usr/bin/python3";
@@ -33,6 +34,30 @@ const checkpoints = (dir: string) =>
     .filter((f) => /^epoch-\d+\.pt$/.test(f))
     .sort((a, b) => Number(a.slice(6, -3)) - Number(b.slice(6, -3)));
 
+type Job = {
+  lr?: number;
+  fromEpoch: number;
+  toEpoch: number;
+  dir: string;
+  report: (epoch: number, value: number) => Decision;
+  warmStart?: TrainRequest["warmStart"];
+};
+
+/** One job of the example through the command objective: seed 3, trial 0 of study 1, no delay. */
+const train = (objective: Objective, { lr = 0.01, fromEpoch, toEpoch, dir, report, warmStart }: Job) =>
+  objective.train({
+    params: { lr },
+    fromEpoch,
+    toEpoch,
+    epochDelayMs: 0,
+    seed: 3,
+    trial: { studyId: 1, number: 0 },
+    checkpointDir: dir,
+    signal: new AbortController().signal,
+    ...(warmStart ? { warmStart } : {}),
+    report,
+  });
+
 describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
   it("saves at each job's last epoch, and a resume from an older checkpoint gives the same curve, its replayed epochs dropped", async () => {
     const dir = fs.mkdtempSync(path.join(root, "trial-"));
@@ -41,15 +66,10 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
     const points: [number, number][] = [];
     const seen: string[][] = [];
     const job = (fromEpoch: number, toEpoch: number, last: Decision) =>
-      objective.train({
-        params: { lr: 0.01 },
+      train(objective, {
         fromEpoch,
         toEpoch,
-        epochDelayMs: 0,
-        seed: 3,
-        trial: { studyId: 1, number: 0 },
-        checkpointDir: dir,
-        signal: new AbortController().signal,
+        dir,
         report(epoch, value) {
           points.push([epoch, value]);
           seen.push(checkpoints(dir));
@@ -73,15 +93,10 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
     fs.rmSync(path.join(dir, "epoch-6.pt"));
     const resumed: [number, number][] = [];
     const perJob = createCommandObjective(spec("per-job"), { onJobEnd: (s) => summaries.push(s) });
-    await perJob.train({
-      params: { lr: 0.01 },
+    await train(perJob, {
       fromEpoch: 5,
       toEpoch: 6,
-      epochDelayMs: 0,
-      seed: 3,
-      trial: { studyId: 1, number: 0 },
-      checkpointDir: dir,
-      signal: new AbortController().signal,
+      dir,
       report(epoch, value) {
         resumed.push([epoch, value]);
         return "continue";
@@ -95,15 +110,10 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
   it("saves every epoch with --checkpoint-seconds 0, keeping the newest two", async () => {
     const dir = fs.mkdtempSync(path.join(root, "trial-"));
     const seen: string[][] = [];
-    await createCommandObjective(spec("per-job", ["--checkpoint-seconds", "0"])).train({
-      params: { lr: 0.01 },
+    await train(createCommandObjective(spec("per-job", ["--checkpoint-seconds", "0"])), {
       fromEpoch: 0,
       toEpoch: 4,
-      epochDelayMs: 0,
-      seed: 3,
-      trial: { studyId: 1, number: 0 },
-      checkpointDir: dir,
-      signal: new AbortController().signal,
+      dir,
       report() {
         seen.push(checkpoints(dir));
         return "continue";
@@ -115,38 +125,21 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
   });
 
   it("starts a branch from its parent's weights with its own learning rate, not the one the parent's optimizer state holds", async () => {
+    const values = async (lr: number, dir: string, fromEpoch: number, toEpoch: number, warmStart?: Job["warmStart"]) => {
+      const out: number[] = [];
+      await train(createCommandObjective(spec("per-job")), { lr, fromEpoch, toEpoch, dir, warmStart, report: (_, v) => (out.push(v), "continue") });
+      return out;
+    };
     const parentDir = fs.mkdtempSync(path.join(root, "parent-"));
-    const parentPoints: number[] = [];
-    const run = (params: { lr: number }, dir: string, fromEpoch: number, toEpoch: number, into: number[], warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean }) =>
-      createCommandObjective(spec("per-job")).train({
-        params,
-        fromEpoch,
-        toEpoch,
-        epochDelayMs: 0,
-        seed: 3,
-        trial: { studyId: 1, number: into === parentPoints ? 0 : 1 },
-        checkpointDir: dir,
-        signal: new AbortController().signal,
-        ...(warmStart ? { warmStart } : {}),
-        report(epoch, value) {
-          into.push(value);
-          return "continue";
-        },
-      });
-    await run({ lr: 0.1 }, parentDir, 0, 3, parentPoints);
+    const parent = await values(0.1, parentDir, 0, 3);
     expect(checkpoints(parentDir)).toContain("epoch-3.pt");
-    // The branch's lr is so small that its weights do not move: its first epoch must score as the parent's last.
+    // The branch's lr is so small that its weights do not move: its epochs must score as the parent's last.
     // Resuming the parent's optimizer state as it was saved would train at the parent's lr 0.1 and move them.
-    const branchDir = fs.mkdtempSync(path.join(root, "branch-"));
-    const branch: number[] = [];
-    await run({ lr: 1e-12 }, branchDir, 3, 5, branch, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: false });
+    const branch = await values(1e-12, fs.mkdtempSync(path.join(root, "branch-")), 3, 5, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: false });
     expect(branch).toHaveLength(2);
-    expect(Math.abs(branch[0] - parentPoints[2])).toBeLessThan(1e-6);
-    expect(Math.abs(branch[1] - parentPoints[2])).toBeLessThan(1e-6);
+    for (const v of branch) expect(Math.abs(v - parent[2])).toBeLessThan(1e-6);
     // Shrink and perturb halves the weights: the same branch then starts from a different model.
-    const shrunkDir = fs.mkdtempSync(path.join(root, "shrunk-"));
-    const shrunk: number[] = [];
-    await run({ lr: 1e-12 }, shrunkDir, 3, 4, shrunk, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: true });
-    expect(Math.abs(shrunk[0] - parentPoints[2])).toBeGreaterThan(1e-3);
+    const shrunk = await values(1e-12, fs.mkdtempSync(path.join(root, "shrunk-")), 3, 4, { checkpointDir: parentDir, epoch: 3, shrinkPerturb: true });
+    expect(Math.abs(shrunk[0] - parent[2])).toBeGreaterThan(1e-3);
   });
 });

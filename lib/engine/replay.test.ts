@@ -66,6 +66,26 @@ describe("replay of the event log", () => {
     expect(rebuilt.ask()).toEqual(strategy.ask());
   });
 
+  it("replays an older log whose diverged trial reported on past its NaN, ending that trial at the NaN", () => {
+    // Before diverged trials were stopped at their first non-finite report, a program that printed on was recorded.
+    const setup = { name: "random+fifo", space: [{ type: "float" as const, name: "x", low: 0, high: 1 }], direction: "minimize" as const, maxEpochs: 5, seed: 1 };
+    const rebuilt = createStrategy(setup);
+    const log = [
+      { type: "job", payload: { kind: "new", trial: 0, toEpoch: 5 } },
+      { type: "report", payload: { trial: 0, epoch: 1, value: 0.5 } },
+      { type: "report", payload: { trial: 0, epoch: 2, value: null } },
+      { type: "report", payload: { trial: 0, epoch: 3, value: null } },
+      { type: "trial_failed", payload: { trial: 0, reason: "the objective ended before its last epoch" } },
+    ];
+    log.forEach((event) => replay(rebuilt, event.type, event.payload));
+    expect(rebuilt.trials[0].losses).toEqual([0.5, Infinity]);
+    // A report after a trial's end that is not a divergence still breaks the replay, as before.
+    const other = createStrategy(setup);
+    replay(other, "job", { kind: "new", trial: 0, toEpoch: 5 });
+    for (let e = 1; e <= 5; e++) replay(other, "report", { trial: 0, epoch: e, value: 1 });
+    expect(() => replay(other, "report", { trial: 0, epoch: 6, value: 1 })).toThrow(/trial 0 is completed, not running/);
+  });
+
   it("throws when a logged branch differs from what the strategy asks", () => {
     const { log, setup } = drive("random+pbt", 7, 1500, true);
     const at = log.findIndex((e) => e.type === "job" && e.payload.kind === "branch");

@@ -603,16 +603,17 @@ export class StudyRun {
         }
       },
       () => {
+        const cleanup = () => this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
         const tooMany = this.state === "running" ? this.failures.verdict() : null;
         if (tooMany) {
-          this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+          cleanup();
           return this.fail(tooMany, "the study failed: too many of its trials failed");
         }
         this.pumpSoon();
         // After the pump (immediates run in order): the next job starts first, and a program waiting for its next
         // instruction (persistent and worker protocols) gets it without waiting for the clean-up's queries and deletes.
         setImmediate(() => {
-          if (!this.detached) this.cleanupCheckpoints(() => cleanupTrialCheckpoints(studyId, active.number));
+          if (!this.detached) cleanup();
         });
       },
     );
@@ -824,9 +825,10 @@ export function replay(strategy: Strategy, type: string, payload: Record<string,
       throw new Error(`replay diverged at trial ${trial}: the log has ${JSON.stringify(payload)}, the strategy asked ${JSON.stringify(job)}`);
     }
   } else if (type === "report") {
-    // A log written before diverged trials were stopped at their first non-finite report may go on past it.
+    // A log written before diverged trials were stopped at their first non-finite report may go on past it: the
+    // strategy has ended that trial on a non-finite loss (stored as Infinity), and takes no more of its reports.
     const t = strategy.trials[trial];
-    if (t && t.status === "pruned" && t.reason?.startsWith("diverged:")) return;
+    if (t && t.status === "pruned" && t.losses[t.losses.length - 1] === Infinity) return;
     strategy.tell({ trial, epoch: payload.epoch as number, value: valueOfEvent(payload.value) });
   } else if (type === "trial_failed") {
     strategy.fail(trial, String(payload.reason ?? "failed"));

@@ -475,7 +475,10 @@ export function sieveSampler(options: SieveOptions = {}): SieveSampler {
       // A repeat of a configuration already trained would pay for the same curve twice.
       const fresh = (z: number[]) => !seen.has(JSON.stringify(decode(space, z)));
       let pick: { z: number[]; origin: Origin } | null = null;
-      if (trialNumber >= initial && rng.next() >= outsideShare) pick = modelPoint(view, rng, subspaces(space).sub, fresh) ?? insidePoint(view, rng, subspaces(space), fresh);
+      if (trialNumber >= initial && rng.next() >= outsideShare) {
+        const subs = subspaces(space);
+        pick = modelPoint(view, rng, subs.sub, fresh) ?? insidePoint(view, rng, subs, fresh);
+      }
       if (!pick) {
         let z = fillPoint(space, rng);
         for (let attempt = 0; attempt < 19 && !fresh(z); attempt++) z = fillPoint(space, rng);
