@@ -94,18 +94,23 @@ def hypersieve_row(study, protocol, method, work):
     return {"run": f"hypersieve ({protocol}, {method})", "wall": wall, "cpu": cpu, "starts": starts_in(starts), "trials": trials, "epochs": epochs, "best": best, "trained": trained}
 
 
-def optuna_row(budget, max_epochs, seed):
+def optuna_row(budget, max_epochs, seed, omp_threads=None):
+    """Optuna's run; with omp_threads, under OMP_NUM_THREADS as Hypersieve starts its programs (see --optuna-omp)."""
+    env = dict(os.environ)
+    if omp_threads is not None:
+        env["OMP_NUM_THREADS"] = str(omp_threads)
     before = cpu_children()
     wall, out, err, code = run_measured(
         [sys.executable, os.path.join(ROOT, "bench", "optuna-pytorch.py"), "--budget", str(budget), "--max-epochs", str(max_epochs), "--seed", str(seed)],
-        dict(os.environ),
+        env,
     )
     cpu = cpu_children() - before
     if code != 0:
         sys.stderr.write(err[-3000:])
         raise SystemExit(f"optuna-pytorch.py exited with {code}")
     result = json.loads(out.strip().splitlines()[-1])
-    return {"run": f"optuna {result['optuna']} (tpe+hyperband)", "wall": wall, "cpu": cpu, "starts": 1, "trials": result["trials"], "epochs": result["epochs"], "best": result["best"], "trained": result["epoch_seconds"]}
+    name = f"optuna {result['optuna']} (tpe+hyperband)" + (f", OMP {omp_threads}" if omp_threads is not None else "")
+    return {"run": name, "wall": wall, "cpu": cpu, "starts": 1, "trials": result["trials"], "epochs": result["epochs"], "best": result["best"], "trained": result["epoch_seconds"]}
 
 
 def study_numbers(study):
@@ -121,6 +126,9 @@ def main():
     parser.add_argument("--protocols", default="worker,persistent,per-job")
     parser.add_argument("--methods", default="sieve", help="comma-separated methods for Hypersieve's rows (tpe+hyperband: Optuna's algorithm)")
     parser.add_argument("--keep", help="keep the databases and start logs in this folder")
+    parser.add_argument("--optuna-omp", type=int, default=max(1, (os.cpu_count() or 1) - 1),
+                        help="also run Optuna under OMP_NUM_THREADS=N, the value Hypersieve gives a study's one program when the"
+                             " environment sets none (cores - 1); 0: only Optuna as it starts by default")
     args = parser.parse_args()
     budget, max_epochs, seed = study_numbers(args.study)
     work = args.keep or tempfile.mkdtemp(prefix="hypersieve-vs-optuna-")
@@ -132,6 +140,8 @@ def main():
             os.makedirs(round_dir, exist_ok=True)
             runs = [lambda p=p, m=m: hypersieve_row(args.study, p, m, round_dir) for p in args.protocols.split(",") for m in args.methods.split(",")]
             runs.append(lambda: optuna_row(budget, max_epochs, seed))
+            if args.optuna_omp > 0 and "OMP_NUM_THREADS" not in os.environ:
+                runs.append(lambda: optuna_row(budget, max_epochs, seed, args.optuna_omp))
             # Every other round in the reverse order, so a load that rises or falls during a round favours neither side.
             for run in runs if r % 2 == 0 else runs[::-1]:
                 load = os.getloadavg()[0]
@@ -145,7 +155,16 @@ def main():
     print(f"{'run':<40} {'wall s':>7} {'epochs s':>8} {'rest s':>7} {'CPU s':>7} {'starts':>7} {'trials':>7} {'epochs':>7} {'best':>8} {'load':>5}")
     for row in rows:
         print(f"{row['run']:<40} {row['wall']:>7.1f} {row['trained']:>8.1f} {row['wall'] - row['trained']:>7.1f} {row['cpu']:>7.1f} {row['starts']:>7} {row['trials']:>7} {row['epochs']:>7} {row['best']:>8.4f} {row['load']:>5.1f}")
-    optuna = [r for r in rows if r["run"].startswith("optuna")]
+    # The strongest baseline: of Optuna's variants (as it starts by default, and under OMP_NUM_THREADS), the one with the
+    # lower pooled wall time.
+    variants = {}
+    for r in rows:
+        if r["run"].startswith("optuna"):
+            variants.setdefault(r["run"], []).append(r)
+    best_name, optuna = min(variants.items(), key=lambda item: sum(r["wall"] for r in item[1]))
+    if len(variants) > 1:
+        pooled = ", ".join(f"{name}: {sum(r['wall'] for r in v):.1f} s" for name, v in variants.items())
+        print(f"against {best_name}, the faster of Optuna's rows (wall pooled: {pooled})")
     for protocol in args.protocols.split(","):
         for method in args.methods.split(","):
             name = f"hypersieve ({protocol}, {method})"

@@ -121,6 +121,7 @@ export async function runJob(options: AgentOptions, job: ClaimedJob): Promise<Jo
       epochDelayMs: 0,
       seed: job.seed,
       checkpointDir,
+      jobsAtOnce: 1,
       signal: controller.signal,
       report,
     });

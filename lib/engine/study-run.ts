@@ -480,6 +480,7 @@ export class StudyRun {
         epochDelayMs: this.record.epochDelayMs,
         seed: mixSeed(this.record.seed, number),
         trial: { studyId: this.record.id, number },
+        jobsAtOnce: this.record.parallelism,
         checkpointDir: checkpointDir(this.record.id, number),
         ...(warmStart ? { warmStart } : {}),
         signal: controller.signal,

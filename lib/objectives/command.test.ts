@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Decision } from "../optimizer/types";
 import { judgeEpoch, parseMeasurementLine } from "./command-lines";
 import { checkpointEpoch, newestCheckpoint } from "./checkpoint-file";
-import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "./command";
+import { createCommandObjective, openMpThreads, type CommandJobSummary, type CommandSpec } from "./command";
 import { processRuns } from "./process-group";
 
 const FIXTURE = path.join(__dirname, "test-fixtures", "train-fixture.mjs");
@@ -42,7 +42,7 @@ type Run = { points: [number, number][]; extras: Record<string, number>[]; error
 
 async function run(
   s: CommandSpec,
-  job: { params?: Record<string, string | number>; fromEpoch?: number; toEpoch?: number; checkpointDir?: string; signal?: AbortSignal; warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean } },
+  job: { params?: Record<string, string | number>; fromEpoch?: number; toEpoch?: number; checkpointDir?: string; signal?: AbortSignal; jobsAtOnce?: number; warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean } },
   decide: (epoch: number) => Decision = () => "continue",
 ): Promise<Run> {
   let summary: CommandJobSummary | undefined;
@@ -60,6 +60,7 @@ async function run(
       seed: 7,
       checkpointDir: "checkpointDir" in job ? job.checkpointDir : freshDir(),
       ...(job.warmStart ? { warmStart: job.warmStart } : {}),
+      ...(job.jobsAtOnce ? { jobsAtOnce: job.jobsAtOnce } : {}),
       signal: job.signal ?? new AbortController().signal,
       report(epoch, value, extra) {
         points.push([epoch, value]);
@@ -95,6 +96,28 @@ describe("command objective", () => {
       HYPERSIEVE_SEED: "7",
     });
     expect(r.summary).toMatchObject({ outcome: "completed", exitCode: 0, lastEpoch: 5, ignoredLines: 0 });
+  });
+
+  it("gives the program its share of the cores but one as OMP_NUM_THREADS, unless the user's environment or the study sets it", async () => {
+    expect([openMpThreads(1, 2), openMpThreads(1, 8), openMpThreads(3, 8), openMpThreads(16, 8), openMpThreads(0, 1)]).toEqual(["1", "7", "2", "1", "1"]);
+    const received = async (s: CommandSpec, jobsAtOnce?: number) => {
+      const dir = freshDir();
+      const r = await run(s, { toEpoch: 1, checkpointDir: dir, jobsAtOnce });
+      expect(r.error).toBeNull();
+      return JSON.parse(fs.readFileSync(path.join(dir, "received-0.json"), "utf8")).env.OMP_NUM_THREADS;
+    };
+    const outer = process.env.OMP_NUM_THREADS;
+    try {
+      delete process.env.OMP_NUM_THREADS;
+      expect(await received(spec())).toBe(openMpThreads(1));
+      expect(await received(spec(), 2)).toBe(openMpThreads(2));
+      expect(await received(spec([], { env: { OMP_NUM_THREADS: "5" } }))).toBe("5");
+      process.env.OMP_NUM_THREADS = "3";
+      expect(await received(spec(), 2)).toBe("3");
+    } finally {
+      if (outer === undefined) delete process.env.OMP_NUM_THREADS;
+      else process.env.OMP_NUM_THREADS = outer;
+    }
   });
 
   it("passes shell metacharacters verbatim and never runs a shell", async () => {

@@ -5,6 +5,7 @@
  */
 import "server-only";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { commandCanWarmStart, commandTemplateProblems, fillPlaceholders, placeholdersOf } from "../api/command";
 import type { ObjectiveInfo } from "../api/schemas";
@@ -114,8 +115,18 @@ function copyParentCheckpoint(warm: NonNullable<TrainRequest["warmStart"]>, chil
   return target;
 }
 
+/**
+ * OpenMP threads for one job's program when neither the user's environment nor the study sets OMP_NUM_THREADS: its
+ * share of the cores but one, which is left to Hypersieve's own process beside it (as Ray Tune sets OMP_NUM_THREADS to
+ * a trial's CPUs). Without it, PyTorch and NumPy start a thread per core, and a pool thread that spins between
+ * parallel regions competes with the server for the core it works on (bench/README.md, "OpenMP threads").
+ */
+export function openMpThreads(jobsAtOnce = 1, cores = os.availableParallelism()): string {
+  return String(Math.max(1, Math.floor((cores - 1) / Math.max(1, jobsAtOnce))));
+}
+
 /** The program's argv (placeholders filled) and environment for one job; the first job of a branch copies its parent's checkpoint first. */
-export function jobInvocation(spec: Pick<CommandSpec, "argv" | "env" | "protocol">, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart">) {
+export function jobInvocation(spec: Pick<CommandSpec, "argv" | "env" | "protocol">, request: Pick<TrainRequest, "params" | "fromEpoch" | "toEpoch" | "seed" | "checkpointDir" | "warmStart" | "jobsAtOnce">) {
   const seed = String(request.seed ?? paramsSeed(request.params));
   const checkpointDir = request.checkpointDir ?? "";
   // A branch starts from its copy of the parent's checkpoint, in its own folder; a trial goes on from its own folder once it has reported.
@@ -142,6 +153,7 @@ export function jobInvocation(spec: Pick<CommandSpec, "argv" | "env" | "protocol
     HYPERSIEVE_TOKEN: undefined,
     // Python block-buffers a piped stdout, which would hold every measurement back until exit.
     PYTHONUNBUFFERED: "1",
+    OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? openMpThreads(request.jobsAtOnce),
     ...spec.env,
     HYPERSIEVE_PARAMS: JSON.stringify(request.params),
     HYPERSIEVE_EPOCHS: String(request.toEpoch),

@@ -23,6 +23,8 @@ export type TrainRequest = {
   warmStart?: { checkpointDir: string; epoch: number; shrinkPerturb: boolean };
   /** Which study and trial the job belongs to (remote agents need to know). */
   trial?: { studyId: number; number: number };
+  /** How many jobs this machine runs at once (the study's parallelism; 1 for an agent): a command's program gets its share of the cores (OMP_NUM_THREADS). */
+  jobsAtOnce?: number;
   /** Aborted when the study is paused or stopped. */
   signal: AbortSignal;
   /**

@@ -44,7 +44,7 @@ const fromEpoch = Number(process.env.HYPERSIEVE_FROM_EPOCH ?? 0);
 const delay = Number(option("delay", 5));
 
 if (dir) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("HYPERSIEVE_")));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("HYPERSIEVE_") || k === "OMP_NUM_THREADS"));
   fs.writeFileSync(path.join(dir, `received-${fromEpoch}.json`), JSON.stringify({ argv: args, env }));
 }
 
