@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { bestCheckpointOf } from "../lib/objectives/checkpoint-cleanup";
 import { createCommandObjective, type CommandJobSummary, type CommandSpec } from "../lib/objectives/command";
 import type { Objective, TrainRequest } from "../lib/objectives/types";
 import type { Decision } from "../lib/optimizer/types";
@@ -122,6 +123,46 @@ describe.skipIf(!hasTorch)("the PyTorch example's checkpoints", () => {
     // Epoch 3 was saved too (the default policy saves only at the job's last epoch, epoch 4); the newest two are kept.
     expect(checkpoints(dir)).toEqual(["epoch-3.pt", "epoch-4.pt"]);
     expect(seen[3]).toContain("epoch-4.pt");
+  });
+
+  it("keeps the best epoch's weights in best.pt across jobs, which is the trial's best checkpoint once that epoch's file is gone", async () => {
+    const dir = fs.mkdtempSync(path.join(root, "trial-"));
+    // SGD at lr 0.3 on this seed: the validation loss is lowest at epoch 4 of the first five, and at epoch 7 of nine.
+    const objective = createCommandObjective(spec("per-job", ["--optimizer", "sgd", "--lr", "0.3"]));
+    const values: number[] = [];
+    const report = (_: number, value: number): Decision => (values.push(value), "continue");
+    const bestSoFar = () => values.indexOf(Math.min(...values)) + 1;
+    /** best.pt's epoch and value, and the loss its weights give when evaluated again. */
+    const bestFile = () => {
+      const check = [
+        "import json, sys, torch",
+        `sys.path.insert(0, ${JSON.stringify(path.resolve("examples/pytorch"))})`,
+        "import train",
+        `best = torch.load(${JSON.stringify(path.join(dir, "best.pt"))})`,
+        'model = train.build_model({**train.DEFAULTS, "width": 16})',
+        'model.load_state_dict(best["model"])',
+        "_, _, x_val, y_val = train.load_data()",
+        'print(json.dumps({"epoch": best["epoch"], "value": best["value"], "again": train.evaluate(model, x_val, y_val)[0]}))',
+      ].join("\n");
+      const out = spawnSync(PYTHON, ["-c", check], { encoding: "utf8" });
+      expect(out.stderr).toBe("");
+      return JSON.parse(out.stdout) as { epoch: number; value: number; again: number };
+    };
+    await train(objective, { fromEpoch: 0, toEpoch: 5, dir, report });
+    // Epoch 6 alone, in a new process, is worse than the best before it: best.pt must still hold that one.
+    await train(objective, { fromEpoch: 5, toEpoch: 6, dir, report });
+    expect(values[5]).toBeGreaterThan(Math.min(...values.slice(0, 5)));
+    expect(bestFile().epoch).toBe(bestSoFar());
+    await train(objective, { fromEpoch: 6, toEpoch: 9, dir, report });
+    const bestEpoch = bestSoFar();
+    // The example saves at each job's last epoch and keeps the newest two, so the best epoch has no file of its own.
+    expect(checkpoints(dir)).toEqual(["epoch-6.pt", "epoch-9.pt"]);
+    expect([5, 6, 9]).not.toContain(bestEpoch);
+    expect(bestCheckpointOf(dir, bestEpoch)).toBe(path.join(dir, "best.pt"));
+    const best = bestFile();
+    expect(best.epoch).toBe(bestEpoch);
+    expect(best.value).toBeCloseTo(values[bestEpoch - 1], 6);
+    expect(best.again).toBeCloseTo(values[bestEpoch - 1], 6);
   });
 
   it("starts a branch from its parent's weights with its own learning rate, not the one the parent's optimizer state holds", async () => {

@@ -113,16 +113,43 @@ def build_optimizer(config, model):
     raise SystemExit(f"optimizer must be sgd or adam (got {config['optimizer']!r})")
 
 
-def save_checkpoint(directory, epoch, model, optimizer):
+def save_checkpoint(directory, epoch, model, optimizer, best):
     path = os.path.join(directory, f"epoch-{epoch}.pt")
     state = {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state(),
-             "optimizer_kind": type(optimizer).__name__}
+             "optimizer_kind": type(optimizer).__name__, "best": best.summary()}
     torch.save(state, path + ".tmp")
     os.replace(path + ".tmp", path)  # a kill mid-write never leaves a torn checkpoint
+    best.write(directory)
     # Keep this one and the newest before it: a job stopped between this save and its line resumes from the older.
     older = sorted(e for e in checkpoint_epochs(directory) if e < epoch)
     for e in older[:-1]:
         os.remove(os.path.join(directory, f"epoch-{e}.pt"))
+
+
+class BestWeights:
+    """The weights of the trial's lowest validation loss so far, kept in memory and written to best.pt with each
+    checkpoint. The epoch files are only the newest two, so without it the best epoch's weights would be gone;
+    Hypersieve shows best.pt as the trial's best checkpoint when no epoch file of the best epoch is left."""
+
+    def __init__(self, summary=None):
+        self.epoch, self.value = (summary["epoch"], summary["value"]) if summary else (0, math.inf)
+        self.model, self.written = None, True
+
+    def summary(self):
+        return {"epoch": self.epoch, "value": self.value} if self.epoch else None
+
+    def offer(self, epoch, value, model):
+        if value < self.value:  # NaN never is
+            self.epoch, self.value, self.written = epoch, value, False
+            self.model = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    def write(self, directory):
+        if self.written or self.model is None:
+            return
+        path = os.path.join(directory, "best.pt")
+        torch.save({"epoch": self.epoch, "value": self.value, "model": self.model}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+        self.written = True
 
 
 def checkpoint_epochs(directory):
@@ -178,7 +205,7 @@ def trial(config, data, waits):
     model = build_model(config)
     optimizer = build_optimizer(config, model)
 
-    start = 0
+    start, best = 0, BestWeights()
     if config["parent_checkpoint"]:
         # A branch: the parent's weights, this trial's params (docs/command-protocol.md, "Warm starts and branches").
         parent = torch.load(config["parent_checkpoint"], weights_only=False)
@@ -194,6 +221,7 @@ def trial(config, data, waits):
         elif parent.get("optimizer_kind") == type(optimizer).__name__:
             optimizer.load_state_dict(parent["optimizer"])  # the moments go on; lr and weight decay are set below
         start = parent["epoch"]
+        best = BestWeights(parent.get("best"))  # the inherited epochs' best; its weights stay in the parent's folder
         print(f"branched from epoch {start} of {config['parent_checkpoint']}", file=sys.stderr)
     else:
         checkpoint = load_checkpoint(config["resume_from"], config["from_epoch"])
@@ -202,6 +230,7 @@ def trial(config, data, waits):
             optimizer.load_state_dict(checkpoint["optimizer"])
             torch.set_rng_state(checkpoint["rng"])
             start = checkpoint["epoch"]
+            best = BestWeights(checkpoint.get("best"))
             print(f"resumed from epoch {start}", file=sys.stderr)
     # load_state_dict restores the saved learning rate and weight decay: this trial's params win (the same values on
     # an ordinary resume; a branch's own on a warm start or a schedule's next segment).
@@ -230,12 +259,13 @@ def trial(config, data, waits):
             return None
         val_loss, accuracy = evaluate(model, x_val, y_val)
         epoch_seconds = time.monotonic() - began
+        best.offer(epoch, val_loss, model)
         # A checkpoint where the next job goes on (the last epoch of this one: the process waits or exits there), where
         # a SIGTERM ends the process, and every checkpoint_seconds against a crash; a job that resumes from an older one
         # trains the epochs since again, and the server drops their lines as repeats (docs/command-protocol.md).
         due = epoch == target or stopping or time.monotonic() - saved_at >= config["checkpoint_seconds"]
         if config["checkpoint_dir"] and due:
-            save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer)
+            save_checkpoint(config["checkpoint_dir"], epoch, model, optimizer, best)
             saved_at = time.monotonic()
         line = {"epoch": epoch, "value": finite(val_loss), "accuracy": accuracy, "train_loss": finite(train_loss),
                 "epoch_seconds": round(epoch_seconds, 6)}  # training and evaluation, without the checkpoint
