@@ -20,6 +20,7 @@ import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { defaultBudget, STUDY_DEFAULTS } from "@/lib/api/study-defaults";
 import { AgentTokenPanel } from "./agent-token-panel";
 import { baseInput, CheckboxField, Field, inputClass, Section } from "./form-parts";
+import { DEFAULT_SCHEDULE_STEP, scheduleDecayFrom, ScheduleStepField, type ScheduleStepFields } from "./schedule-step-field";
 import { rowsFromSpace, spaceFromRows, SpaceEditor, type SpaceRow } from "./space-editor";
 import { TrainingFieldsEditor } from "./training-fields";
 import { useHydrated } from "@/lib/client/use-hydrated";
@@ -75,6 +76,7 @@ type FormState = {
   patience: string;
   warmStart: boolean;
   schedules: boolean;
+  scheduleStep: ScheduleStepFields;
   epochDelayMs: string;
 };
 
@@ -103,6 +105,7 @@ function defaultsFor(id: string, objectives: ObjectiveInfo[]): FormState {
     patience: STUDY_DEFAULTS.patience === null ? "" : String(STUDY_DEFAULTS.patience),
     warmStart: RACE_WARM_START_DEFAULT,
     schedules: RACE_SCHEDULES_DEFAULT,
+    scheduleStep: DEFAULT_SCHEDULE_STEP,
     epochDelayMs: String(STUDY_DEFAULTS.epochDelayMs),
   };
 }
@@ -173,6 +176,8 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
     const numbers = { "budget.value": form.budgetValue, parallelism: form.parallelism, seed: form.seed, epochDelayMs: form.epochDelayMs };
     for (const [path, text] of Object.entries(numbers)) if (!Number.isFinite(toNumber(text))) issues[path] = "must be a number";
     if (form.patience.trim() !== "" && !Number.isFinite(toNumber(form.patience))) issues.patience = "must be a number or empty";
+    const step = raceSwitches && form.schedules ? scheduleDecayFrom(form.scheduleStep, form.rows) : { issues: {} };
+    Object.assign(issues, step.issues);
     const local = Object.entries(issues).map(([path, message]) => ({ path, message }));
     if (local.length > 0) {
       setErrors(Object.fromEntries(local.map((i) => [i.path, [i.message]])));
@@ -189,6 +194,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
       seed: toNumber(form.seed),
       ...(form.patience.trim() !== "" ? { patience: toNumber(form.patience) } : {}),
       ...(raceSwitches ? { warmStart: form.warmStart, schedules: form.schedules } : {}),
+      ...(step.scheduleDecay ? { scheduleDecay: step.scheduleDecay } : {}),
       epochDelayMs: training ? 0 : toNumber(form.epochDelayMs),
     };
     setErrors({});
@@ -387,6 +393,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
                   onChange={(v) => set("schedules", v)}
                   testId="field-schedules"
                 />
+                {form.schedules && <ScheduleStepField fields={form.scheduleStep} rows={form.rows} errors={errors} onChange={(v) => set("scheduleStep", v)} />}
               </div>
             )}
           </div>

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type ChangeEvent } from "react";
 import type { ParamDef, StudyPreview } from "@/lib/api/schemas";
+import { scheduleRuleNote } from "@/lib/optimizer/schedulers/race-defaults";
 import { ApiRequestError } from "@/lib/client/api";
 import { formatParam } from "@/lib/client/format";
 import { useCreateStudyFromFile, usePreviewStudyFile } from "@/lib/client/study-admin";
@@ -134,6 +135,7 @@ function PreviewCard({ study }: { study: StudyPreview }) {
     ["seed", String(study.seed)],
     ["patience", study.patience === null ? "off" : String(study.patience)],
     ...(study.eta !== undefined || study.minEpochs !== undefined ? [["rungs", `eta ${study.eta ?? 3}, lowest at epoch ${study.minEpochs ?? 1}`] as [string, string]] : []),
+    ...(study.schedules ? [["schedules", scheduleRuleNote(study.scheduleDecay).replace(/^Schedules: /, "")] as [string, string]] : []),
     ["checkpoints kept", study.keepCheckpoints ?? "best-and-newest"],
     ...(study.tags && study.tags.length > 0 ? [["tags", study.tags.join(", ")] as [string, string]] : []),
     ...(argv ? [["command", argv.join(" ")] as [string, string]] : []),

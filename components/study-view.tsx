@@ -5,7 +5,7 @@ import type { CurvesResponse, StudyDetail } from "@/lib/api/schemas";
 import { formatBudget, formatParam, formatTime, formatValue, isLive } from "@/lib/client/format";
 import { queryKeys, useStudy, useStudyCurves } from "@/lib/client/queries";
 import { STUDY_TABS, type StudyTab } from "@/lib/client/study-tabs";
-import { raceSwitchesNote } from "@/lib/optimizer/schedulers/race-defaults";
+import { raceSwitchesNote, scheduleRuleNote } from "@/lib/optimizer/schedulers/race-defaults";
 import { strategyParts } from "@/lib/optimizer/strategy-name";
 import { Card } from "./card";
 import { CorrelationsPanel } from "./correlations-panel";
@@ -105,6 +105,11 @@ export function StudyView({
           {switchesNote && (
             <p className="mt-1 max-w-2xl text-xs text-slate-500" data-testid="study-switches-note">
               {switchesNote}
+            </p>
+          )}
+          {raceSwitches && study.schedules && (
+            <p className="mt-1 max-w-2xl text-xs text-slate-500" data-testid="study-schedule-rule">
+              {scheduleRuleNote(study.scheduleDecay)}
             </p>
           )}
         </div>

@@ -8,6 +8,7 @@ import "server-only";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Budget, Curve, CurvesResponse, StudyDetail, StudyStatus, StudySummary, TrialRow, TrialStatusName } from "../lib/api/schemas";
 import type { Rule } from "../lib/optimizer/rules";
+import type { ScheduleDecay } from "../lib/optimizer/branching";
 import type { AnalysisSnapshot } from "../lib/optimizer/samplers/sieve";
 import { RACE_SCHEDULES_DEFAULT, RACE_WARM_START_DEFAULT } from "../lib/optimizer/schedulers/race-defaults";
 import type { Params, Space } from "../lib/optimizer/space";
@@ -45,6 +46,8 @@ export type NewStudy = {
   /** Rung schedulers' factor and lowest rung, stored with the race's switches when given. */
   eta?: number;
   minEpochs?: number;
+  /** The race's schedule step when it decays a param, stored with its switches. */
+  scheduleDecay?: ScheduleDecay;
   keepCheckpoints?: "best-and-newest" | "all";
   /** Whether the sieve's analysis rounds run in a worker thread (every new study; false replays an old study's log). */
   analysisInWorker?: boolean;
@@ -57,8 +60,9 @@ export type NewStudy = {
  * became off by default; a null column is a study from before, when both
  * were on unless switched off, and it replays with them on.
  */
-export function schedulerSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { warmStart: boolean; schedules: boolean } {
-  return { warmStart: s.schedulerSettings?.warmStart ?? true, schedules: s.schedulerSettings?.schedules ?? true };
+export function schedulerSettingsOf(s: Pick<StudyRecord, "schedulerSettings">): { warmStart: boolean; schedules: boolean; scheduleDecay?: ScheduleDecay } {
+  const decay = s.schedulerSettings?.scheduleDecay;
+  return { warmStart: s.schedulerSettings?.warmStart ?? true, schedules: s.schedulerSettings?.schedules ?? true, ...(decay ? { scheduleDecay: decay } : {}) };
 }
 
 /** The rung settings a study set (a study file's early_terminate), else none: the scheduler's own defaults. */
@@ -115,6 +119,7 @@ export function insertStudy(input: NewStudy): StudyRecord {
           schedules: input.schedules ?? RACE_SCHEDULES_DEFAULT,
           ...(input.eta !== undefined ? { eta: input.eta } : {}),
           ...(input.minEpochs !== undefined ? { minEpochs: input.minEpochs } : {}),
+          ...(input.scheduleDecay ? { scheduleDecay: input.scheduleDecay } : {}),
         },
         keepCheckpoints: input.keepCheckpoints ?? STUDY_DEFAULTS.keepCheckpoints,
         analysisInWorker: input.analysisInWorker ?? true,

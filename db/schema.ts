@@ -3,6 +3,7 @@
  * epoch) and the append-only event log that feeds live views and replay.
  */
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ScheduleDecay } from "../lib/optimizer/branching";
 
 export const studies = sqliteTable("studies", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -19,8 +20,8 @@ export const studies = sqliteTable("studies", {
   parallelism: integer("parallelism").notNull(),
   seed: integer("seed").notNull(),
   patience: integer("patience"),
-  /** The race's switches when one is off, such as {"warmStart":false,"schedules":true}; null when both are on (the default). */
-  schedulerSettings: text("scheduler_settings", { mode: "json" }).$type<{ warmStart: boolean; schedules: boolean; eta?: number; minEpochs?: number }>(),
+  /** The race's switches when one is off, such as {"warmStart":false,"schedules":true}; null when both are on (the default). With the rungs and the schedule step's decay, when the study set them. */
+  schedulerSettings: text("scheduler_settings", { mode: "json" }).$type<{ warmStart: boolean; schedules: boolean; eta?: number; minEpochs?: number; scheduleDecay?: ScheduleDecay }>(),
   epochDelayMs: integer("epoch_delay_ms").notNull().default(0),
   /** Per-study objective settings, such as the command spec of a "command" study. */
   objectiveConfig: text("objective_config", { mode: "json" }),

@@ -66,6 +66,8 @@ export type StudyFormValues = {
   epochDelayMs?: string;
   warmStart?: boolean;
   schedules?: boolean;
+  /** The schedule step (with schedules on): the default, a decay to fill in, or the step-decay preset. */
+  scheduleStep?: "default" | "decay" | "step-decay";
 };
 
 /** The settings shared by command and agent studies. */
@@ -98,6 +100,7 @@ export class NewStudyPage {
     if (values.epochDelayMs !== undefined) await p.getByTestId("field-epoch-delay").fill(values.epochDelayMs);
     if (values.warmStart !== undefined) await p.getByTestId("field-warm-start").setChecked(values.warmStart);
     if (values.schedules !== undefined) await p.getByTestId("field-schedules").setChecked(values.schedules);
+    if (values.scheduleStep) await p.getByTestId("field-schedule-step").selectOption(values.scheduleStep);
   }
 
   /** The fields of a command study: argv one argument per line, then the settings given. */

@@ -129,7 +129,7 @@ test("rejects invalid input next to the field and creates no study", async ({ pa
   expect((await api.studies(request)).length).toBe(before);
 });
 
-test("offers the race's switches, off by default with the reason, only for the race on an objective that can warm start, and says which is off", async ({ page, request }) => {
+test("offers the race's switches, off by default with the reason, only for the race on an objective that can warm start, and says which is off and which schedule step", async ({ page, request }) => {
   const form = new NewStudyPage(page);
   await form.goto();
   const switches = page.getByTestId("race-switches");
@@ -145,6 +145,14 @@ test("offers the race's switches, off by default with the reason, only for the r
   await expect(switches).toHaveCount(0);
 
   await form.fill({ name: "e2e wine, no warm starts", strategy: "sieve", budgetKind: "epochs", budgetValue: "100", parallelism: "1", warmStart: false, schedules: true });
+  await expect(page.getByTestId("field-schedule-step")).toHaveValue("default");
+  await expect(page.getByTestId("schedule-decay")).toHaveCount(0);
+  // The step-decay preset fills in the rule, which stays editable.
+  await form.fill({ scheduleStep: "step-decay" });
+  await expect(page.getByTestId("field-decay-param")).toHaveValue("lr");
+  await expect(page.getByTestId("field-decay-from")).toHaveValue("latest");
+  await expect(page.getByTestId("field-decay-alongside")).toBeChecked();
+  await page.getByTestId("field-decay-factor").fill("0.2");
   await form.launch();
   await page.waitForURL(/\/studies\/\d+$/);
   const study = new StudyPage(page);
@@ -152,7 +160,8 @@ test("offers the race's switches, off by default with the reason, only for the r
   await expect(page.getByTestId("study-warm-start-off")).toHaveText("(warm starts off)");
   await expect(page.getByTestId("study-schedules-off")).toHaveCount(0);
   await expect(page.getByTestId("study-switches-note")).toHaveText(/^Warm starts are off in this study \(off by default: /);
-  expect(await api.study(request, id)).toMatchObject({ warmStart: false, schedules: true });
+  await expect(page.getByTestId("study-schedule-rule")).toHaveText("Schedules: lr × 0.2 from the latest checkpoint, alongside every leader promoted from the last rung.");
+  expect(await api.study(request, id)).toMatchObject({ warmStart: false, schedules: true, scheduleDecay: { param: "lr", factor: 0.2, from: "latest", lastRung: true, alongside: true } });
   await api.stopIfRunning(request, id);
 });
 

@@ -27,7 +27,7 @@ describe("OpenAPI description", () => {
     const paths = openApiDocument().paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
     const [create, file] = paths["/api/studies"].post.requestBody!.content["application/json"].schema.oneOf!;
     expect(Object.keys(file.properties ?? {})).toEqual(["studyFile", "dryRun"]);
-    expect(Object.keys(create.properties ?? {})).toEqual(expect.arrayContaining(["name", "objective", "budget", "strategy", "space", "warmStart", "schedules"]));
+    expect(Object.keys(create.properties ?? {})).toEqual(expect.arrayContaining(["name", "objective", "budget", "strategy", "space", "warmStart", "schedules", "scheduleDecay"]));
     expect(create.properties!.warmStart).toEqual({ type: "boolean" });
   });
 });

@@ -30,3 +30,30 @@ describe("createStudySchema", () => {
     expect(parsed.schedules).toBeUndefined();
   });
 });
+
+describe("createStudySchema's scheduleDecay", () => {
+  it("takes a decay rule, filling in the race's defaults for what is left out", () => {
+    expect(createStudySchema.parse({ ...body, scheduleDecay: { param: "lr", factor: 0.1 } }).scheduleDecay).toEqual({ param: "lr", factor: 0.1, from: "best", lastRung: false, alongside: false });
+    const full = { param: "lr", factor: 0.5, from: "latest", lastRung: true, alongside: true };
+    expect(createStudySchema.parse({ ...body, schedules: true, scheduleDecay: full }).scheduleDecay).toEqual(full);
+    expect(createStudySchema.parse(body).scheduleDecay).toBeUndefined();
+  });
+
+  it.each([
+    ["a factor of 1", { param: "lr", factor: 1 }, /scheduleDecay\.factor: must be a positive number other than 1/],
+    ["a negative factor", { param: "lr", factor: -0.1 }, /scheduleDecay\.factor: must be a positive number other than 1/],
+    ["a factor of zero", { param: "lr", factor: 0 }, /scheduleDecay\.factor: must be a positive number other than 1/],
+    ["a factor given as text", { param: "lr", factor: "0.1" }, /scheduleDecay\.factor: /],
+    ["no factor", { param: "lr" }, /scheduleDecay\.factor: /],
+    ["no param", { factor: 0.1 }, /scheduleDecay\.param: /],
+    ["an unknown from", { param: "lr", factor: 0.1, from: "first" }, /scheduleDecay\.from: /],
+    ["a non-boolean lastRung", { param: "lr", factor: 0.1, lastRung: "yes" }, /scheduleDecay\.lastRung: /],
+    ["an unknown key", { param: "lr", factor: 0.1, every: 3 }, /scheduleDecay: .*every/],
+  ])("refuses %s, naming the field", (_, scheduleDecay, message) => {
+    expect(messageOf({ ...body, scheduleDecay })).toMatch(message);
+  });
+
+  it("refuses a decay rule with schedules switched off, naming scheduleDecay", () => {
+    expect(messageOf({ ...body, schedules: false, scheduleDecay: { param: "lr", factor: 0.1 } })).toMatch(/scheduleDecay: is a rule for the race's schedules, which schedules: false switches off/);
+  });
+});

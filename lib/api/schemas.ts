@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Effect } from "../optimizer/analysis/effects";
 import type { FidelityEffect } from "../optimizer/analysis/fidelity";
+import type { ScheduleDecay } from "../optimizer/branching";
 import { agentSpecSchema } from "./agent";
 import { commandSpecSchema } from "./command";
 import { finite, paramName, paramSchema, plainText, spaceSchema } from "./space-schema";
@@ -62,12 +63,30 @@ export type StudyPreview = {
   minEpochs?: number;
   warmStart?: boolean;
   schedules?: boolean;
+  scheduleDecay?: ScheduleDecay;
   keepCheckpoints?: "best-and-newest" | "all";
   notes?: string;
   tags?: string[];
   epochDelayMs: number;
   objectiveConfig?: unknown;
 };
+
+/**
+ * Race scheduler: a schedule step that multiplies one numeric param by a
+ * factor (e.g. lr × 0.1) instead of stepping towards the best trials at the
+ * highest rung; lib/optimizer/branching.ts ScheduleDecay says what each
+ * field does. What is left out takes the race's defaults, stored as such.
+ */
+export const scheduleDecaySchema = z
+  .object({
+    param: paramName,
+    factor: finite.refine((f) => f > 0 && f !== 1, "must be a positive number other than 1"),
+    from: z.enum(["best", "latest"]).default("best"),
+    lastRung: z.boolean().default(false),
+    alongside: z.boolean().default(false),
+  })
+  .strict();
+export type ScheduleDecayInput = z.infer<typeof scheduleDecaySchema>;
 
 export const createStudySchema = z
   .object({
@@ -96,6 +115,8 @@ export const createStudySchema = z
     warmStart: z.boolean().optional(),
     /** Race scheduler: branch a flattened leader into the next segment of a schedule; absent means false. Same conditions as warmStart. */
     schedules: z.boolean().optional(),
+    /** Race scheduler: the schedule step decays one param; it switches schedules on (with schedules: false it is refused). */
+    scheduleDecay: scheduleDecaySchema.optional(),
     /** Delay added to every epoch of a replayed or synthetic objective, so a person can watch. */
     epochDelayMs: z.number().int().min(0).max(60_000).default(STUDY_DEFAULTS.epochDelayMs),
     /** For objective "command": the program to run per trial (docs/command-protocol.md). */
@@ -105,7 +126,11 @@ export const createStudySchema = z
   })
   .strict()
   .refine((s) => s.objective !== "command" || s.command !== undefined, { path: ["command"], message: "is required when the objective is 'command'" })
-  .refine((s) => s.objective !== "agent" || s.agent !== undefined, { path: ["agent"], message: "is required when the objective is 'agent'" });
+  .refine((s) => s.objective !== "agent" || s.agent !== undefined, { path: ["agent"], message: "is required when the objective is 'agent'" })
+  .refine((s) => s.scheduleDecay === undefined || s.schedules !== false, {
+    path: ["scheduleDecay"],
+    message: "is a rule for the race's schedules, which schedules: false switches off (leave schedules out or set it to true)",
+  });
 export type CreateStudyInput = z.infer<typeof createStudySchema>;
 /** The body a client sends to create a study: defaulted fields may be left out. */
 export type CreateStudyBody = z.input<typeof createStudySchema>;
@@ -176,6 +201,8 @@ export type StudySummary = {
   /** The race's warm starts and schedules as the study was created (true unless switched off); other schedulers ignore them. */
   warmStart: boolean;
   schedules: boolean;
+  /** The schedule step when it decays a param; absent for the default step (towards the best trials at the highest rung). */
+  scheduleDecay?: ScheduleDecay;
   /** Whether the objective can warm start, so that the race's switches mean anything. */
   canWarmStart: boolean;
   epochDelayMs: number;

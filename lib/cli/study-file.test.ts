@@ -60,10 +60,18 @@ seed: 7
     expect("schedules" in on).toBe(false);
   });
 
+  it("maps schedule_decay's snake_case keys to the API's scheduleDecay, and leaves it out when absent", () => {
+    const input = parse("name: x\nobjective: mlp:wine\nmethod: sieve\nschedule_decay: {param: lr, factor: 0.1, from: latest, last_rung: true, alongside: true}\n");
+    expect(input.scheduleDecay).toEqual({ param: "lr", factor: 0.1, from: "latest", lastRung: true, alongside: true });
+    expect(parse("name: x\nobjective: mlp:wine\nschedule_decay: {param: lr, factor: 0.5}\n").scheduleDecay).toEqual({ param: "lr", factor: 0.5 });
+    expect("scheduleDecay" in parse("name: x\nobjective: mlp:wine\n")).toBe(false);
+  });
+
   it("says a command can warm start when the file asks for warm starts or schedules, and leaves it to the placeholder otherwise", () => {
     const file = (extra: string) => `name: x\ncommand: [python3, train.py, --lr, "{lr}"]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\n${extra}`;
     expect(parse(file("warm_start: true\n")).command!.warmStart).toBe(true);
     expect(parse(file("schedules: true\n")).command!.warmStart).toBe(true);
+    expect(parse(file("schedule_decay: {param: lr, factor: 0.1}\n")).command!.warmStart).toBe(true);
     expect("warmStart" in parse(file("warm_start: false\n")).command!).toBe(false);
     expect("warmStart" in parse(file("")).command!).toBe(false);
   });
@@ -81,6 +89,8 @@ seed: 7
     ["a negative max_waiting", "name: x\ncommand: [python3, train.py]\nmax_epochs: 9\nparameters: {lr: {min: 0.01, max: 0.1}}\nbudget: {epochs: 90}\nmax_waiting: -1\n", /study\.yaml:6: max_waiting: must be an integer ≥ 0/],
     ["a warm_start that is not a boolean", "name: x\nobjective: mlp:wine\nbudget: {trials: 3}\nwarm_start: \"no\"\n", /study\.yaml:4: warm_start: must be true or false/],
     ["schedules given as a number", "name: x\nobjective: mlp:wine\nschedules: 0\nbudget: {trials: 3}\n", /study\.yaml:3: schedules: must be true or false/],
+    ["a schedule_decay that is not a mapping", "name: x\nobjective: mlp:wine\nschedule_decay: lr\n", /study\.yaml:3: schedule_decay: must be a mapping such as \{param: lr, factor: 0\.1/],
+    ["an unknown key of schedule_decay", "name: x\nobjective: mlp:wine\nschedule_decay:\n  param: lr\n  factor: 0.1\n  lastRung: true\n", /study\.yaml:6: schedule_decay\.lastRung: unknown key 'lastRung' \(known: param, factor, from, last_rung, alongside\)/],
     ["a missing name", "objective: synthetic:branin\nbudget: {trials: 3}\n", /study\.yaml:1: name: is required/],
     ["min above max", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 5, max: -5}\nbudget: {trials: 3}\n", /study\.yaml:4: parameters\.x1\.min: min 5 exceeds max -5/],
     ["an unknown distribution", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: 0, max: 1, distribution: normal}\nbudget: {trials: 3}\n", /:4: parameters\.x1\.distribution: must be one of/],

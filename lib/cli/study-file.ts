@@ -32,7 +32,7 @@ const REFUSED_FIELDS: Record<string, string> = {
 const DISTRIBUTIONS = ["uniform", "log_uniform_values", "int_uniform", "q_uniform", "q_log_uniform_values", "categorical", "constant"] as const;
 const TOP_LEVEL = new Set([
   "name", "objective", "metric", "method", "parameters", "command", "program", "cwd", "max_epochs", "early_terminate", "budget", "run_cap",
-  "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "description", "tags", "keep_checkpoints", "protocol", "keep_alive_ms", "max_waiting",
+  "parallelism", "seed", "epoch_delay_ms", "warm_start", "schedules", "schedule_decay", "description", "tags", "keep_checkpoints", "protocol", "keep_alive_ms", "max_waiting",
 ]);
 
 
@@ -125,6 +125,21 @@ function parameterOf(name: string, raw: unknown, problems: Problem[], base?: Par
     return { type: "float", name, low: grid[0], high: grid[grid.length - 1], log, grid };
   }
   return { type: "float", name, low: min, high: max, log };
+}
+
+/** A schedule_decay's keys and the API's names for them; the API's schema checks the values. */
+const SCHEDULE_DECAY_KEYS: Record<string, string> = { param: "param", factor: "factor", from: "from", last_rung: "lastRung", alongside: "alongside" };
+
+/** The file's schedule_decay as the API's scheduleDecay (snake_case keys renamed), or undefined with the problems. */
+function scheduleDecayOf(raw: unknown, problems: Problem[]): CreateStudyInput["scheduleDecay"] {
+  if (!isRecord(raw)) {
+    problems.push({ path: ["schedule_decay"], message: "must be a mapping such as {param: lr, factor: 0.1, from: latest, last_rung: true, alongside: true}" });
+    return undefined;
+  }
+  const unknown = Object.keys(raw).filter((key) => !Object.hasOwn(SCHEDULE_DECAY_KEYS, key));
+  for (const key of unknown) problems.push({ path: ["schedule_decay", key], message: `unknown key '${key}' (known: ${Object.keys(SCHEDULE_DECAY_KEYS).join(", ")})` });
+  if (unknown.length > 0) return undefined;
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [SCHEDULE_DECAY_KEYS[key], value])) as CreateStudyInput["scheduleDecay"];
 }
 
 /** The file's budget; undefined when it gives none (the study then gets STUDY_DEFAULTS' budget for its objective). */
@@ -240,6 +255,7 @@ export function studyFromData(
   };
   const warmStart = flag("warm_start");
   const schedules = flag("schedules");
+  const scheduleDecay = d.schedule_decay === undefined ? undefined : scheduleDecayOf(d.schedule_decay, problems);
   const protocol = COMMAND_PROTOCOLS.find((p) => p === d.protocol);
   if (d.protocol !== undefined && !protocol) problems.push({ path: ["protocol"], message: "must be per-job (a new process for every job), persistent (one process per trial) or worker (processes taken by any trial's job)" });
   const keepAliveMs = d.keep_alive_ms === undefined ? undefined : int("keep_alive_ms", 1000, 0);
@@ -261,8 +277,8 @@ export function studyFromData(
       ...(protocol && protocol !== DEFAULT_COMMAND_PROTOCOL ? { protocol } : {}),
       ...(keepAliveMs !== undefined ? { keepAliveMs } : {}),
       ...(maxWaiting !== undefined ? { maxWaiting } : {}),
-      // Asking for the race's warm starts or schedules says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).
-      ...(warmStart === true || schedules === true ? { warmStart: true } : {}),
+      // Asking for the race's warm starts or schedules (a decay rule included) says the program can start from a parent's checkpoint (HYPERSIEVE_PARENT_CHECKPOINT).
+      ...(warmStart === true || schedules === true || scheduleDecay ? { warmStart: true } : {}),
     };
   }
   if (problems.length > 0) fail();
@@ -282,6 +298,7 @@ export function studyFromData(
     ...(tags !== undefined ? { tags } : {}),
     ...(warmStart !== undefined ? { warmStart } : {}),
     ...(schedules !== undefined ? { schedules } : {}),
+    ...(scheduleDecay ? { scheduleDecay } : {}),
     epochDelayMs,
     ...(commandSpec ? { command: commandSpec } : {}),
   };
@@ -334,6 +351,10 @@ export function fileFieldOf(apiPath: string, input: CreateStudyInput): (string |
   if (head === "command" && index === "cwd") return ["cwd"];
   if (head === "command" && index === "maxEpochs") return ["max_epochs"];
   if (head === "warmStart") return ["warm_start"];
+  if (head === "scheduleDecay") {
+    const key = Object.entries(SCHEDULE_DECAY_KEYS).find(([, api]) => api === index)?.[0];
+    return ["schedule_decay", ...(key ? [key] : [])];
+  }
   if (head === "command" && ["protocol", "keepAliveMs", "maxWaiting"].includes(index)) return [{ protocol: "protocol", keepAliveMs: "keep_alive_ms", maxWaiting: "max_waiting" }[index]!];
   return apiPath.split(".");
 }

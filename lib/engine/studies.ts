@@ -55,6 +55,19 @@ function spaceAgainstObjective(space: Space, base: Space): { path: string; messa
   return issues;
 }
 
+/** Why a schedule decay cannot apply to this study, naming its field; null when it can. */
+function scheduleDecayProblem(param: string, scheduler: string | undefined, space: Space, canBranch: boolean, objective: string): { path: string; message: string } | null {
+  if (scheduler !== "race") return { path: "scheduleDecay", message: `the ${scheduler ?? "strategy's"} scheduler has no schedules; scheduleDecay applies to the race (sieve, or a sampler+race strategy)` };
+  if (!canBranch) {
+    const how = objective === "command" ? " (give command.warmStart: true, or a {parent_checkpoint} argument)" : "";
+    return { path: "scheduleDecay", message: `objective '${objective}' cannot start a trial from another's checkpoint, so no schedule can branch${how}` };
+  }
+  const p = space.find((q) => q.name === param);
+  if (!p) return { path: "scheduleDecay.param", message: `'${param}' is not a parameter of this study's space (it has ${space.map((q) => q.name).join(", ")})` };
+  if (p.type === "categorical") return { path: "scheduleDecay.param", message: `'${param}' is categorical; a decay multiplies a numeric (float or int) param` };
+  return null;
+}
+
 /**
  * A space whose numeric parameters take the objective's grid (inside their
  * range) where the objective has one and the request gave none: a table has
@@ -110,6 +123,13 @@ export function validateStudy(input: CreateStudyInput): NewStudy {
   if (input.minEpochs !== undefined && input.minEpochs > objective.info.maxEpochs) {
     throw new InputError([{ path: "minEpochs", message: `${input.minEpochs} exceeds the ${objective.info.maxEpochs} epochs of one full training` }]);
   }
+  const decay = input.scheduleDecay;
+  if (decay) {
+    const problem = scheduleDecayProblem(decay.param, scheduler, space, objective.info.warmStart === true, input.objective);
+    if (problem) throw new InputError([problem]);
+  }
+  // A decay rule is a schedule step, so it switches schedules on (the schema refuses it with schedules: false).
+  const schedules = decay ? true : input.schedules;
   try {
     createStrategy({
       name: input.strategy,
@@ -117,7 +137,7 @@ export function validateStudy(input: CreateStudyInput): NewStudy {
       direction: objective.info.direction,
       maxEpochs: objective.info.maxEpochs,
       seed: input.seed,
-      settings: { patience: input.patience, warmStart: input.warmStart, schedules: input.schedules, ...rungs },
+      settings: { patience: input.patience, warmStart: input.warmStart, schedules, ...rungs, ...(decay ? { scheduleDecay: decay } : {}) },
     });
   } catch (error) {
     throw new InputError([{ path: "strategy", message: error instanceof Error ? error.message : String(error) }]);
@@ -135,7 +155,8 @@ export function validateStudy(input: CreateStudyInput): NewStudy {
     seed: input.seed,
     patience: input.patience ?? null,
     warmStart: input.warmStart,
-    schedules: input.schedules,
+    schedules,
+    ...(decay ? { scheduleDecay: decay } : {}),
     epochDelayMs: input.epochDelayMs,
     objectiveConfig: input.command ?? input.agent ?? null,
     ...rungs,

@@ -46,6 +46,12 @@ describe("POST /api/studies", () => {
     ["a right-to-left override in the name", { ...valid, name: "invoice\u202egpj.exe" }, 400, /name: must not contain bidirectional control characters \(such as U\+202E\)/],
     ["a lone surrogate in the name", { ...valid, name: "a\ud800b" }, 400, /name: must not contain a lone UTF-16 surrogate/],
     ["a parameter the objective lacks", { ...valid, space: [{ type: "int", name: "epochs", low: 1, high: 3 }] }, 400, /space\.0\.name: 'epochs' is not a parameter/],
+    ["a decay of a param the space lacks", { ...valid, objective: "mlp:wine", strategy: "sieve", scheduleDecay: { param: "learning_rate", factor: 0.1 } }, 400, /scheduleDecay\.param: 'learning_rate' is not a parameter of this study's space/],
+    ["a decay of a categorical param", { ...valid, objective: "mlp:wine", strategy: "sieve", scheduleDecay: { param: "optimizer", factor: 0.1 } }, 400, /scheduleDecay\.param: 'optimizer' is categorical/],
+    ["a decay factor of 1", { ...valid, objective: "mlp:wine", strategy: "sieve", scheduleDecay: { param: "lr", factor: 1 } }, 400, /scheduleDecay\.factor: must be a positive number other than 1/],
+    ["a decay with schedules off", { ...valid, objective: "mlp:wine", strategy: "sieve", schedules: false, scheduleDecay: { param: "lr", factor: 0.1 } }, 400, /scheduleDecay: is a rule for the race's schedules/],
+    ["a decay for a strategy without the race", { ...valid, objective: "mlp:wine", strategy: "tpe+asha", scheduleDecay: { param: "lr", factor: 0.1 } }, 400, /scheduleDecay: the asha scheduler has no schedules/],
+    ["a decay on an objective that cannot warm start", { ...valid, strategy: "sieve", scheduleDecay: { param: "lr", factor: 0.1 } }, 400, /scheduleDecay: objective 'lc-table:digits-mlp' cannot start a trial from another's checkpoint/],
   ];
 
   it.each(bad)("rejects %s with a message naming the field, writing nothing", async (_label, body, status, message) => {

@@ -105,6 +105,10 @@ describe("POST /api/studies with a study file", () => {
     ["a refused macro", "name: x\nmax_epochs: 3\nparameters: {lr: {min: 0.1, max: 0.2}}\ncommand:\n  - python3\n  - ${args_json}\n", /studyFile:6: command\.1: the macro \$\{args_json\} is not supported/, 6],
     ["a range wider than the objective's", "name: x\nobjective: synthetic:branin\nparameters:\n  x1: {min: -50, max: 10}\n  x2: {min: 0, max: 15}\n", /studyFile:4: parameters\.x1\.min: x1: low -50 is below the objective's -5/, 4],
     ["an unknown strategy", "name: x\nobjective: synthetic:branin\nmethod: magic+fifo\n", /studyFile:3: method: unknown sampler 'magic'/, 3],
+    ["a schedule_decay factor of 1", "name: x\nobjective: mlp:wine\nschedule_decay:\n  param: lr\n  factor: 1\n", /studyFile:5: schedule_decay\.factor: must be a positive number other than 1/, 5],
+    ["a schedule_decay last_rung that is not a boolean", "name: x\nobjective: mlp:wine\nschedule_decay:\n  param: lr\n  factor: 0.1\n  last_rung: yes please\n", /studyFile:6: schedule_decay\.last_rung: /, 6],
+    ["a schedule_decay of a categorical param", "name: x\nobjective: mlp:wine\nschedule_decay:\n  param: optimizer\n  factor: 0.1\n", /studyFile:4: schedule_decay\.param: 'optimizer' is categorical/, 4],
+    ["a schedule_decay with schedules off", "name: x\nobjective: mlp:wine\nschedules: false\nschedule_decay: {param: lr, factor: 0.1}\n", /studyFile:4: schedule_decay: is a rule for the race's schedules/, 4],
     ["a name with a right-to-left override", "name: \"a\\u202eb\"\nobjective: synthetic:branin\n", /studyFile:1: name: must not contain bidirectional control characters/, 1],
   ])("rejects %s with a 400 naming the line, writing nothing", async (_label, studyFile, message, line) => {
     const before = tableCounts();
@@ -113,6 +117,14 @@ describe("POST /api/studies with a study file", () => {
     const json = await response.json();
     expect(json.error).toMatch(message);
     if (line !== null) expect(json.issues[0].line).toBe(line);
+    expect(tableCounts()).toEqual(before);
+  });
+
+  it("previews a schedule_decay as the API's scheduleDecay, the race's defaults filled in and schedules on", async () => {
+    const before = tableCounts();
+    const response = await postStudy(post({ studyFile: "name: decay\nobjective: mlp:wine\nschedule_decay: {param: lr, factor: 0.1, last_rung: true}\n", dryRun: true }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ schedules: true, scheduleDecay: { param: "lr", factor: 0.1, from: "best", lastRung: true, alongside: false } });
     expect(tableCounts()).toEqual(before);
   });
 

@@ -5,6 +5,8 @@
  * the race without them, the bar for a default. Kept apart from race.ts so
  * that the study form and page read them without the scheduler.
  */
+import type { ScheduleDecay } from "../branching";
+
 export const RACE_WARM_START_DEFAULT = false;
 /** See RACE_WARM_START_DEFAULT. */
 export const RACE_SCHEDULES_DEFAULT = false;
@@ -19,4 +21,12 @@ export function raceSwitchesNote(warmStart: boolean, schedules: boolean): string
   if (warmStart && schedules) return null;
   const which = !warmStart && !schedules ? "Warm starts and schedules are" : !warmStart ? "Warm starts are" : "Schedules are";
   return `${which} off in this study (off by default: ${WHY}).`;
+}
+
+/** For a study's page: the schedule step the race takes, in one line ("Schedules: lr × 0.1 from the latest checkpoint, …"). */
+export function scheduleRuleNote(decay?: ScheduleDecay): string {
+  if (!decay) return "Schedules: a flattened leader steps half-way towards the best trials at the highest rung, from its best checkpoint.";
+  const rung = decay.lastRung ? "the last rung" : "any rung";
+  const when = decay.alongside ? `alongside every leader promoted from ${rung}` : `when a leader's curve flattens at ${rung}`;
+  return `Schedules: ${decay.param} × ${decay.factor} from the ${decay.from === "latest" ? "latest" : "best"} checkpoint, ${when}.`;
 }
