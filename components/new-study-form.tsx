@@ -388,7 +388,7 @@ export function NewStudyForm({ objectives }: { objectives: ObjectiveInfo[] }) {
                 />
                 <CheckboxField
                   label="Branch flattened leaders into schedules"
-                  hint="A leader whose curve flattens continues from its best epoch with changed params."
+                  hint="A leader whose curve flattens continues from its checkpoint with changed params (the schedule step)."
                   checked={form.schedules}
                   onChange={(v) => set("schedules", v)}
                   testId="field-schedules"
