@@ -103,6 +103,13 @@ export class StudyRun {
   private snapshotting: Promise<void> | null = null;
   /** The analysis round whose effect tests run in a worker thread now, if any. */
   private analysing: number | null = null;
+  /**
+   * Whether the analysis thread is still to be started. It starts at the first report, long before the first round
+   * (which needs the initial design), so that its first round does not wait for it to compile the analysis (about half
+   * a second of CPU) — and not with the study, where that half second competes with the first training program's own
+   * start (a Python program importing torch on the same cores: 0.4–1.3 s later to its first epoch on 2 cores).
+   */
+  private roundThreadDue: boolean;
   private markEnded: () => void = () => undefined;
   /** Resolves once this run has completed, stopped or failed (its trials may still be settling: see idle()). */
   readonly ended: Promise<void> = new Promise<void>((resolve) => (this.markEnded = resolve));
@@ -117,8 +124,7 @@ export class StudyRun {
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
-    // Start the analysis thread with the study, so its first round does not wait for the thread to compile the analysis.
-    if (record.analysisInWorker && record.strategy.startsWith("sieve") && (record.status === "running" || record.status === "paused")) warmRoundThread();
+    this.roundThreadDue = record.analysisInWorker && record.strategy.startsWith("sieve") && (record.status === "running" || record.status === "paused");
     this.saveAnalysis();
     // A long replay at load is saved at once, so the next restart does not pay for it again.
     this.strategyMs = replayMs;
@@ -500,6 +506,10 @@ export class StudyRun {
    */
   private report(active: Active, epoch: number, value: number, extra?: Record<string, number>, options?: { wait?: boolean; alongside?: () => void }): Decision | Promise<Decision> {
     if (active.controller.signal.aborted || this.detached) return "stop";
+    if (this.roundThreadDue) {
+      this.roundThreadDue = false;
+      warmRoundThread();
+    }
     const op = () => this.recordReport(active, epoch, value, extra, options?.alongside);
     if (options?.wait === false) return this.lane.runNow(op);
     // Past the turn's budget a report waits for the next turn; one that must answer now (agents) does not.
