@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { scheduleText } from "@/lib/api/schedule-text";
 import type { StudySummary, TrialDetail } from "@/lib/api/schemas";
 import { ApiRequestError } from "@/lib/client/api";
 import { epochTicks, linearAxis } from "@/lib/client/axes";
@@ -9,6 +10,7 @@ import { formatParam, formatTime, formatValue } from "@/lib/client/format";
 import { useStopTrials, useTrialDetail } from "@/lib/client/queries";
 import { useHydrated } from "@/lib/client/use-hydrated";
 import { Card, EmptyState } from "./card";
+import { CopyButton } from "./copy-button";
 import { StatusBadge } from "./status-badge";
 import { TrialNotesCard } from "./trial-notes";
 
@@ -129,6 +131,7 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
                 );
               })}
             </ol>
+            <SchedulePaste text={scheduleText(trial.schedule)} />
           </Card>
         )}
         <Card title="Timing">
@@ -286,6 +289,23 @@ function MetricChart({
         <Line dataKey="value" name={name} type="linear" stroke={color} strokeWidth={2} dot={points.length <= 40 ? { r: 2.5, fill: color } : false} isAnimationActive={false} />
         {best && <ReferenceDot x={best[0]} y={best[1]} r={6} fill="none" stroke="#0f172a" strokeWidth={2} label={{ value: "best", position: "top", fontSize: 11, fill: "#0f172a" }} />}
       </LineChart>
+    </div>
+  );
+}
+
+/** The schedule as one line to paste into a training script, with a copy button; nothing when no param changed. */
+function SchedulePaste({ text }: { text: string }) {
+  const ref = useRef<HTMLElement>(null);
+  if (!text) return null;
+  return (
+    <div className="mt-3 border-t border-slate-100 pt-2">
+      <div className="flex items-center justify-between gap-2">
+        <span className="text-xs font-medium text-slate-600">As a schedule for your training</span>
+        <CopyButton text={text} target={() => ref.current} testId="btn-copy-schedule" />
+      </div>
+      <code ref={ref} className="mt-1 block rounded bg-slate-50 px-2 py-1 font-mono text-xs break-words text-slate-700" data-testid="schedule-text">
+        {text}
+      </code>
     </div>
   );
 }

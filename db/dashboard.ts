@@ -5,6 +5,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { CurvesResponse, HistoryResponse, ScatterResponse, TrialDetail, TrialRow, TrialsPage, TrialsQuery } from "../lib/api/schemas";
+import { scheduleText } from "../lib/api/schedule-text";
 import { encodeValue, type Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
 import { databaseFile, getDb } from "./client";
@@ -193,13 +194,13 @@ export function exportStudy(studyId: number, what: "trials" | "measurements", fo
     const extraAtBest = new Map(atBest.map((r) => [r.trial, (r.extra as Record<string, unknown> | null) ?? {}]));
     const checkpoint = (t: TrialRow) => (study?.objective === "agent" || t.bestEpoch === null ? null : bestCheckpointOf(trialCheckpointDir(studyId, t.number), t.bestEpoch));
     const full = rows.map((t) => ({ ...t, bestCheckpoint: checkpoint(t), extraAtBest: extraAtBest.get(t.number) ?? {} }));
-    if (format === "json") return JSON.stringify(full);
-    const fixed = ["number", "status", ...space.map((p) => p.name), "best_value", "best_epoch", "final_value", "epochs", "best_checkpoint", "tags", "notes", "reason"];
+    if (format === "json") return JSON.stringify(full.map((t) => ({ ...t, scheduleText: scheduleText(t.schedule) })));
+    const fixed = ["number", "status", ...space.map((p) => p.name), "best_value", "best_epoch", "final_value", "epochs", "best_checkpoint", "tags", "notes", "reason", "schedule"];
     const keys = extraKeys(atBest);
     const taken = new Set(fixed);
     const head = [...fixed, ...keys.map((k) => `${extraColumn(k, taken)}_at_best`)];
     const lines = full.map((t) =>
-      [t.number, t.status, ...space.map((p) => t.params[p.name]), t.bestValue, t.bestEpoch, t.finalValue, t.epochs, t.bestCheckpoint, t.tags.join(" "), t.notes, t.reason, ...keys.map((k) => t.extraAtBest[k])]
+      [t.number, t.status, ...space.map((p) => t.params[p.name]), t.bestValue, t.bestEpoch, t.finalValue, t.epochs, t.bestCheckpoint, t.tags.join(" "), t.notes, t.reason, scheduleText(t.schedule), ...keys.map((k) => t.extraAtBest[k])]
         .map(csvCell)
         .join(","),
     );

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportStudy } from "../../db/dashboard";
 import { getCurves, getStudyDetail, getStudySummary } from "../../db/queries";
+import { scheduleText } from "../api/schedule-text";
 import { closeTempDatabase, useTempDatabase, waitFor } from "../../test/temp-db";
 import { createStudy } from "./studies";
 import { StudyRun } from "./study-run";
@@ -45,6 +47,19 @@ describe("branches in the engine", () => {
     const measured = [...curves.values()].reduce((n, p) => n + p.length, 0);
     expect(detail.study.epochsSpent).toBe(160);
     expect(measured).toBe(160);
+    // The export carries each branch's schedule as the line the trial page shows (PBT explores lr, so it changes).
+    const rows = exportStudy(study.id, "trials", "csv").trim().split("\n");
+    const column = rows[0].split(",").indexOf("schedule");
+    expect(column).toBeGreaterThan(0);
+    const exported = new Map(rows.slice(1).map((line) => [Number(line.split(",")[0]), line]));
+    const changed = branches.filter((b) => scheduleText(b.schedule) !== "");
+    expect(changed.length).toBeGreaterThan(0);
+    for (const b of changed) {
+      expect(scheduleText(b.schedule)).toMatch(/ until epoch \d+, then /);
+      expect(exported.get(b.number)).toContain(`,"${scheduleText(b.schedule)}",`); // quoted: it holds commas
+    }
+    const json = JSON.parse(exportStudy(study.id, "trials", "json")) as { number: number; scheduleText: string }[];
+    for (const b of changed) expect(json.find((t) => t.number === b.number)!.scheduleText).toBe(scheduleText(b.schedule));
     // The log, branches included, rebuilds the strategy after a restart.
     expect(() => StudyRun.load(study.id)).not.toThrow();
   }, 150_000);

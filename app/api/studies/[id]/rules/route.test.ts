@@ -106,7 +106,7 @@ describe("trials page and export", () => {
     expect((await trialsRoute(new Request("http://127.0.0.1/x?limit=0"), ctx(study.id))).status).toBe(400);
     const csv = await (await exportRoute(new Request("http://127.0.0.1/x?format=csv&what=trials"), ctx(study.id))).text();
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("number,status,x1,x2,best_value,best_epoch,final_value,epochs,best_checkpoint,tags,notes,reason");
+    expect(lines[0]).toBe("number,status,x1,x2,best_value,best_epoch,final_value,epochs,best_checkpoint,tags,notes,reason,schedule");
     expect(lines).toHaveLength(31);
   });
 });
