@@ -17,7 +17,8 @@
  * `--optimizer sgd` (or adam) narrows the space to one optimizer; `--model
  * linear` trains multinomial logistic regression (the MLP with depth 0) with
  * SGD over lr, momentum, batch size and weight decay only. `--dataset
- * synthetic-noisy` is the bench-only synthetic task of synthetic-noisy.ts.
+ * synthetic-noisy` is the bench-only synthetic task of synthetic-noisy.ts
+ * (`--synthetic key=value,...` changes its design, as in lr-decay-probe.ts).
  *
  * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--optimizer sgd|adam] [--model mlp|linear] [--variants cold,warm,decay:0.1:latest:last,...]`.
  * Prints figures, never fails on them.
@@ -32,7 +33,7 @@ import { mixSeed } from "../lib/optimizer/rng";
 import { createStrategy, type SchedulerSettings } from "../lib/optimizer/registry";
 import type { Params, Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
-import { BENCH_DATASET_IDS, loadBenchDataset } from "./bench-dataset";
+import { BENCH_DATASET_IDS, loadBenchDataset, syntheticDesign } from "./bench-dataset";
 
 // Strict: a misspelt option is an error, not a silently ignored word.
 const { values: options } = parseArgs({
@@ -46,12 +47,13 @@ const { values: options } = parseArgs({
     variants: { type: "string", default: "warm,cold,asha,pbt" },
     optimizer: { type: "string" },
     model: { type: "string", default: "mlp" },
+    synthetic: { type: "string" },
   },
 });
 const DATASET = options.dataset;
 if (!BENCH_DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${BENCH_DATASET_IDS.join(", ")}, got ${DATASET}`);
 /** Loaded once: the synthetic dataset is generated, not read. */
-const DATA = loadBenchDataset(DATASET);
+const DATA = loadBenchDataset(DATASET, syntheticDesign(options.synthetic));
 const SEEDS = Number(options.seeds);
 const FIRST_SEED = Number(options["first-seed"]);
 /** `none`: no target, every run trains to the cap. */
