@@ -17,7 +17,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DATASET_IDS, loadDataset, type DatasetId } from "../lib/objectives/mlp/dataset";
+import { loadBenchDataset, syntheticDesign } from "./bench-dataset";
+import type { SyntheticDataset } from "./synthetic-noisy";
 import { trainJob } from "../lib/objectives/mlp/trainer";
 import type { Params } from "../lib/optimizer/space";
 
@@ -35,10 +36,11 @@ const { values: options } = parseArgs({
     "lr-low": { type: "string", default: "1e-3" },
     "lr-high": { type: "string", default: "0.3" },
     "lr-points": { type: "string", default: "11" },
+    synthetic: { type: "string" },
   },
 });
-const DATASET = options.dataset as DatasetId;
-if (!DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${DATASET_IDS.join(", ")}, got ${DATASET}`);
+const DATASET = options.dataset;
+const DATA = loadBenchDataset(DATASET, syntheticDesign(options.synthetic));
 if (options.model !== "linear" && options.model !== "mlp") throw new Error(`--model must be mlp or linear, got ${options.model}`);
 const EPOCHS = Number(options.epochs);
 const SWITCH = Number(options.switch);
@@ -61,7 +63,7 @@ const best = (curve: number[]) => Math.min(...curve.map((x) => (Number.isFinite(
 async function train(dir: string, params: Params, seed: number, fromEpoch: number, toEpoch: number, warmFrom?: string): Promise<number[]> {
   const curve: number[] = [];
   await trainJob({
-    dataset: loadDataset(DATASET),
+    dataset: DATA,
     params,
     seed,
     fromEpoch,
@@ -77,6 +79,8 @@ async function train(dir: string, params: Params, seed: number, fromEpoch: numbe
 }
 
 async function main(): Promise<void> {
+  const synthetic = DATA as Partial<SyntheticDataset>;
+  if (synthetic.design) console.log(`synthetic design ${JSON.stringify(synthetic.design)}; teacher's cross-entropy ${synthetic.bayesLoss!.toFixed(4)}`);
   console.log(
     `${DATASET} ${options.model}, SGD momentum ${BASE.momentum}, batch ${BASE.batch_size}, weight decay ${BASE.weight_decay}; lr grid ${LRS.map((x) => x.toPrecision(2)).join(", ")}; ${EPOCHS} epochs, decay at epoch ${SWITCH} by ${FACTORS.join(" or ")}`,
   );

@@ -16,7 +16,9 @@
  * branch fails). `--target none` trains every run to the cap, for that test;
  * `--optimizer sgd` (or adam) narrows the space to one optimizer; `--model
  * linear` trains multinomial logistic regression (the MLP with depth 0) with
- * SGD over lr, momentum, batch size and weight decay only.
+ * SGD over lr, momentum, batch size and weight decay only. `--dataset
+ * synthetic-noisy` is the bench-only synthetic task of synthetic-noisy.ts
+ * (`--synthetic key=value,...` changes its design, as in lr-decay-probe.ts).
  *
  * Run with `nice -n 10 npx tsx --conditions=react-server bench/warm-start.ts [--dataset digits] [--seeds 5] [--first-seed 1] [--target 0.08] [--cap 200] [--max-epochs 30] [--optimizer sgd|adam] [--model mlp|linear] [--variants cold,warm,decay:0.1:latest:last,...]`.
  * Prints figures, never fails on them.
@@ -25,13 +27,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DATASET_IDS, loadDataset, type DatasetId } from "../lib/objectives/mlp/dataset";
 import { createMlpObjective } from "../lib/objectives/mlp/objective";
 import { trainJob } from "../lib/objectives/mlp/trainer";
 import { mixSeed } from "../lib/optimizer/rng";
 import { createStrategy, type SchedulerSettings } from "../lib/optimizer/registry";
 import type { Params, Space } from "../lib/optimizer/space";
 import type { TrialState } from "../lib/optimizer/types";
+import { BENCH_DATASET_IDS, loadBenchDataset, syntheticDesign } from "./bench-dataset";
 
 // Strict: a misspelt option is an error, not a silently ignored word.
 const { values: options } = parseArgs({
@@ -45,10 +47,13 @@ const { values: options } = parseArgs({
     variants: { type: "string", default: "warm,cold,asha,pbt" },
     optimizer: { type: "string" },
     model: { type: "string", default: "mlp" },
+    synthetic: { type: "string" },
   },
 });
-const DATASET = options.dataset as DatasetId;
-if (!DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${DATASET_IDS.join(", ")}, got ${DATASET}`);
+const DATASET = options.dataset;
+if (!BENCH_DATASET_IDS.includes(DATASET)) throw new Error(`--dataset must be one of ${BENCH_DATASET_IDS.join(", ")}, got ${DATASET}`);
+/** Loaded once: the synthetic dataset is generated, not read. */
+const DATA = loadBenchDataset(DATASET, syntheticDesign(options.synthetic));
 const SEEDS = Number(options.seeds);
 const FIRST_SEED = Number(options["first-seed"]);
 /** `none`: no target, every run trains to the cap. */
@@ -177,7 +182,8 @@ function seedCheck(trials: readonly TrialState[]): SeedCheck {
 }
 
 async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
-  const info = createMlpObjective(DATASET).info;
+  // The branch settings are the MLP objective's, the same for every dataset (digits stands in for the synthetic one).
+  const info = createMlpObjective("digits").info;
   const strategy = createStrategy({
     name: variant.name,
     space: SPACE,
@@ -188,7 +194,7 @@ async function runOnce(variant: Variant, seed: number): Promise<Outcome> {
     allowBranch: info.warmStart,
     branchKeeps: variant.keeps ?? info.warmStartKeeps,
   });
-  const dataset = loadDataset(DATASET);
+  const dataset = DATA;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "hs-warm-bench-"));
   const dir = (trial: number) => path.join(root, String(trial));
   let seconds = 0;
