@@ -21,7 +21,13 @@ describe("strategy snapshots across a restart", () => {
     getEngine().start();
     const { id } = createStudy({ name: "snapshots", objective: "lc-table:digits-mlp", strategy: "sieve", budget: { kind: "epochs", value: 6000 }, parallelism: 4, seed: 5, epochDelayMs: 0 });
     // Rounds run in a worker thread and complete some asks after they fall due: wait for one, so the snapshot carries the sieve's analysis.
-    await waitFor(() => (getStudySummary(id)?.epochsSpent ?? 0) >= 1300 && getAnalysis(id).snapshots.length > 0, 120_000, "1,300 epochs and an analysis round");
+    // A strategy snapshot is saved once the strategy has worked 100 ms since the last: on a fast machine that can come
+    // after 1,300 epochs, so wait for it too (a condition, not a clock).
+    await waitFor(
+      () => (getStudySummary(id)?.epochsSpent ?? 0) >= 1300 && getAnalysis(id).snapshots.length > 0 && getStrategySnapshot(id) !== undefined,
+      120_000,
+      "1,300 epochs, an analysis round and a strategy snapshot",
+    );
     // As a crash: nothing more is written, trials stay running.
     await getEngine().reset();
     const saved = getStrategySnapshot(id);
