@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useMemo, useRef } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { scheduleText } from "@/lib/api/schedule-text";
+import { scheduleLines } from "@/lib/api/schedule-text";
 import type { StudySummary, TrialDetail } from "@/lib/api/schemas";
 import { ApiRequestError } from "@/lib/client/api";
 import { epochTicks, linearAxis } from "@/lib/client/axes";
@@ -131,7 +131,7 @@ export function TrialView({ study, trialNumber }: { study: StudySummary; trialNu
                 );
               })}
             </ol>
-            <SchedulePaste text={scheduleText(trial.schedule)} />
+            <SchedulePaste text={scheduleLines(trial.schedule).join("\n")} />
           </Card>
         )}
         <Card title="Timing">
@@ -293,7 +293,7 @@ function MetricChart({
   );
 }
 
-/** The schedule to paste into a training script, a line per param that changed, with a copy button; nothing when none changed. */
+/** The schedule to paste into a training script (a line per param that changed), with a copy button; nothing when none changed. */
 function SchedulePaste({ text }: { text: string }) {
   const ref = useRef<HTMLElement>(null);
   if (!text) return null;
@@ -301,10 +301,10 @@ function SchedulePaste({ text }: { text: string }) {
     <div className="mt-3 border-t border-slate-100 pt-2">
       <div className="flex items-center justify-between gap-2">
         <span className="text-xs font-medium text-slate-600">As a schedule for your training</span>
-        <CopyButton text={text.split("; ").join("\n")} target={() => ref.current} testId="btn-copy-schedule" />
+        <CopyButton text={text} target={() => ref.current} testId="btn-copy-schedule" />
       </div>
       <code ref={ref} className="mt-1 block rounded bg-slate-50 px-2 py-1 font-mono text-xs break-words whitespace-pre-line text-slate-700" data-testid="schedule-text">
-        {text.split("; ").join("\n")}
+        {text}
       </code>
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scheduleText } from "./schedule-text";
+import { scheduleLines, scheduleText } from "./schedule-text";
 
 describe("scheduleText", () => {
   it("writes each param that changes as its values with the epochs they took effect after", () => {
@@ -8,6 +8,7 @@ describe("scheduleText", () => {
       { fromEpoch: 12, params: { lr: 0.010000000000000002, momentum: 0.9, optimizer: "sgd" } },
       { fromEpoch: 20, params: { lr: 0.001, momentum: 0.95, optimizer: "sgd" } },
     ];
+    expect(scheduleLines(schedule)).toEqual(["lr: 0.1 until epoch 12, then 0.01 until epoch 20, then 0.001", "momentum: 0.9 until epoch 20, then 0.95"]);
     expect(scheduleText(schedule)).toBe("lr: 0.1 until epoch 12, then 0.01 until epoch 20, then 0.001; momentum: 0.9 until epoch 20, then 0.95");
   });
 

@@ -13,13 +13,13 @@ function written(value: Value): string {
 }
 
 /**
- * For every param whose value changes between the schedule's segments: its
- * value, then each change with the epoch it took effect after ("until epoch
- * 12" — epochs 1 to 12 trained with the first value), params joined by "; ".
- * Empty when no param changes (a warm start that kept its parent's params).
+ * A line for every param whose value changes between the schedule's
+ * segments: its value, then each change with the epoch it took effect after
+ * ("until epoch 12" — epochs 1 to 12 trained with the first value). None when
+ * no param changes (a warm start that kept its parent's params).
  */
-export function scheduleText(schedule: Schedule | undefined): string {
-  if (!schedule || schedule.length < 2) return "";
+export function scheduleLines(schedule: Schedule | undefined): string[] {
+  if (!schedule || schedule.length < 2) return [];
   const names = [...new Set(schedule.flatMap((segment) => Object.keys(segment.params)))];
   const parts: string[] = [];
   for (const name of names) {
@@ -33,5 +33,10 @@ export function scheduleText(schedule: Schedule | undefined): string {
     });
     if (text.includes(" then ")) parts.push(`${name}: ${text}`);
   }
-  return parts.join("; ");
+  return parts;
+}
+
+/** The schedule's lines on one line, joined by "; ", for the export; empty when no param changes. */
+export function scheduleText(schedule: Schedule | undefined): string {
+  return scheduleLines(schedule).join("; ");
 }

@@ -104,12 +104,10 @@ export class StudyRun {
   /** The analysis round whose effect tests run in a worker thread now, if any. */
   private analysing: number | null = null;
   /**
-   * Whether the analysis thread is still to be started. A study of the user's program (a command) starts it at the
-   * first report, long before the first round (which needs the initial design), so that its first round does not wait
-   * for it to compile the analysis (about half a second of CPU) — and not with the study, where that half second
-   * competes with the program's own start (a Python program importing torch on the same cores: 0.4–1.3 s later to its
-   * first epoch on 2 cores). Built-in objectives report within milliseconds and reach a round sooner: theirs starts
-   * with the study.
+   * Whether the analysis thread is still to be started. It starts at the study's first report, before the first round
+   * (which needs the initial design), so that round does not wait for it to compile the analysis (about half a second
+   * of CPU) — and not with the study, where that half second competes with a training program's own start (a Python
+   * program importing torch on the same cores reached its first epoch 0.4–1.3 s later on 2 cores).
    */
   private roundThreadDue: boolean;
   private markEnded: () => void = () => undefined;
@@ -126,10 +124,7 @@ export class StudyRun {
     this.epochsSpent = record.epochsSpent;
     for (const t of getTrialRecords(record.id)) this.trialIds.set(t.number, t.id);
     this.failures = new FailureWatch(getRecentJobOutcomes(record.id, FAILURE_WINDOW));
-    const roundsInThread = record.analysisInWorker && record.strategy.startsWith("sieve") && (record.status === "running" || record.status === "paused");
-    // A study of the user's program starts the thread at its first report (see roundThreadDue); any other at once.
-    this.roundThreadDue = roundsInThread && record.objective === "command";
-    if (roundsInThread && !this.roundThreadDue) warmRoundThread();
+    this.roundThreadDue = record.analysisInWorker && record.strategy.startsWith("sieve") && (record.status === "running" || record.status === "paused");
     this.saveAnalysis();
     // A long replay at load is saved at once, so the next restart does not pay for it again.
     this.strategyMs = replayMs;
