@@ -1,7 +1,7 @@
 /**
  * The hypersieve command's process guarantees, through bin/hypersieve.mjs as a user starts it: a SIGTERM
- * sent to it is passed on, and when it is killed with SIGKILL (no handler runs) its training programs and
- * what they started still end, through the pipe its child reads on fd 3.
+ * sent to it stops the study, and when it is killed with SIGKILL (no handler runs) its training programs and
+ * what they started still end, through the watchdog each program gets (lib/objectives/process-group.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";

@@ -8,8 +8,11 @@ import net from "node:net";
 import path from "node:path";
 
 const args = process.argv.slice(2);
-// bin/hypersieve.mjs holds the other end of this pipe: when it dies, however it dies, this process stops as on SIGTERM.
-if (process.env.HYPERSIEVE_PARENT_PIPE === "3") {
+// Run in a child of bin/hypersieve.mjs (the sources under tsx), which holds the other end of this pipe: when it dies,
+// however it dies, this process stops as on SIGTERM. Run in bin/hypersieve.mjs's own process (the bundle), nothing
+// outlives a SIGKILL of it but the training programs, and a watchdog per program ends those (see main.ts).
+const inChild = process.env.HYPERSIEVE_PARENT_PIPE === "3";
+if (inChild) {
   delete process.env.HYPERSIEVE_PARENT_PIPE;
   const parent = new net.Socket({ fd: 3, readable: true, writable: false });
   parent.on("end", () => process.kill(process.pid, "SIGTERM"));
@@ -30,7 +33,7 @@ process.chdir(process.env.HYPERSIEVE_ROOT ?? process.cwd());
 
 import("./main").then(
   async ({ main, shutdown }) => {
-    const code = await main(args);
+    const code = await main(args, { watchPrograms: !inChild });
     await shutdown();
     process.exit(code);
   },

@@ -11,6 +11,8 @@ import { main as benchMain } from "../../bench/command";
 import { isDatabaseInUse, isHttpError } from "../api/http";
 import { tokenFileOf } from "../api/server-token";
 import { getEngine } from "../engine/engine";
+import { DEFAULT_GRACE_MS } from "../objectives/command";
+import { watchGroupsOnParentDeath } from "../objectives/process-group";
 import { trustProblems } from "../engine/failures";
 import { createStudyFromFile, studyInputOfFile } from "../engine/study-files";
 import { AGENT_USAGE, agentCommand } from "./agent-command";
@@ -45,11 +47,13 @@ function exitCodeOf(signal: NodeJS.Signals): number {
   return signal === "SIGINT" ? 130 : 143;
 }
 
-async function run(file: string): Promise<number> {
+async function run(file: string, watchPrograms: boolean): Promise<number> {
   const text = fs.readFileSync(file, "utf8");
   // The same steps as POST /api/studies {studyFile}: a bad file is reported before the database is touched.
   const read = studyInputOfFile(text, file);
   const { input } = read;
+  // A SIGKILL ends this process before it can stop anything: a watchdog per training program then ends the program.
+  if (watchPrograms) watchGroupsOnParentDeath(DEFAULT_GRACE_MS);
   try {
     getEngine().start();
   } catch (error) {
@@ -121,11 +125,14 @@ async function run(file: string): Promise<number> {
   return interrupted ? exitCodeOf(interrupted) : 0;
 }
 
-/** Runs one command; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command; returns the exit code. `watchPrograms`: give every training program `run` starts a watchdog
+ * that ends it if this process is killed with SIGKILL (bin/hypersieve.mjs runs the command in its own process).
+ */
+export async function main(argv: string[], { watchPrograms = false }: { watchPrograms?: boolean } = {}): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === "run" && args[0]) return await run(args[0]);
+    if (command === "run" && args[0]) return await run(args[0], watchPrograms);
     if (command === "export" && args[0]) {
       const id = Number(args[0]);
       if (!Number.isInteger(id) || id < 1 || !getStudySummary(id)) throw new Error(`study ${args[0]} does not exist`);

@@ -48,7 +48,7 @@ function threadFor(kind: string): Thread {
   const existing = threads.get(kind);
   if (existing) return existing;
   const entry = path.join(process.cwd(), "lib", "workers", "effects-worker-entry.mjs");
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry } });
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, warmUp: kind === "rounds" } });
   const thread: Thread = { worker, waiting: new Map() };
   threads.set(kind, thread);
   worker.unref();
