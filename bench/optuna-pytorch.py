@@ -9,7 +9,7 @@ reporting the validation loss after every epoch and asking should_prune().
 The study ends when the epoch budget is spent: the epoch that spends it is
 the last one trained, as Hypersieve's epoch budget ends its study.
 
-    /usr/bin/python3 bench/optuna-pytorch.py [--budget 200] [--max-epochs 20] [--seed 0]
+    /usr/bin/python3 bench/optuna-pytorch.py [--budget 200] [--max-epochs 20] [--seed 0] [--trials-out FILE]
 
 Prints one JSON line: trials, epochs, best value, Optuna's version, and the seconds
 spent training and evaluating (epoch_seconds, as the example reports them).
@@ -32,12 +32,14 @@ def main():
     parser.add_argument("--budget", type=int, default=200, help="epochs in all")
     parser.add_argument("--max-epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--trials-out", help="write each trial's params, epochs and epoch seconds to this file (JSON lines)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("TORCH_NUM_THREADS", "1")))
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     x_train, y_train, x_val, y_val = train.load_data()
     spent = 0
     epoch_seconds = [0.0]  # training and evaluation, as the example's epoch_seconds
+    seconds_of = {}  # the same per trial (--trials-out)
 
     def objective(trial):
         nonlocal spent
@@ -60,6 +62,7 @@ def main():
             train.train_one_epoch(model, optimizer, x_train, y_train, config, epoch)
             val_loss, _ = train.evaluate(model, x_val, y_val)
             epoch_seconds[0] += time.monotonic() - began
+            seconds_of[trial.number] = seconds_of.get(trial.number, 0.0) + time.monotonic() - began
             spent += 1
             best = min(best, val_loss) if val_loss == val_loss else best
             trial.report(val_loss, epoch)
@@ -77,6 +80,10 @@ def main():
     study.optimize(objective)
     # The best value over every epoch trained, pruned trials included, as Hypersieve's best value is.
     values = [v for t in study.trials for v in t.intermediate_values.values() if v == v]
+    if args.trials_out:  # per trial: params, epochs trained, their seconds (bench/README.md, "Which networks")
+        with open(args.trials_out, "w") as f:
+            for t in study.trials:
+                f.write(json.dumps({"params": t.params, "epochs": len(t.intermediate_values), "seconds": seconds_of.get(t.number, 0.0)}) + "\n")
     print(json.dumps({"trials": len(study.trials), "epochs": spent, "best": min(values), "optuna": optuna.__version__, "epoch_seconds": epoch_seconds[0]}))
 
 
