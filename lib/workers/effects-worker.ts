@@ -22,8 +22,10 @@ export function serveEffects(port: { postMessage(message: unknown): void }, job:
  * A round of the size a sieve's first one has (24 trials, six numeric params
  * and a categorical one, one planted effect), made up and thrown away. Run a
  * few times when a long-lived thread starts, it lets V8 compile the tests'
- * hot loops before the study's first round needs them: cold, that round of a
- * PyTorch study took 104 ms, warm 26–43 ms, and new trials wait for it.
+ * hot loops before the study's first round needs them. That round of a
+ * PyTorch study took 104 ms on its first run in a fresh process and 26–55 ms
+ * on the next five; in the thread, 105–156 ms cold and 57–76 ms after the
+ * warm-up. New trials wait for it.
  */
 export function warmUpRound(): RoundJob {
   let state = 12345;
